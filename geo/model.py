@@ -1,0 +1,200 @@
+"""The records every stage speaks: Article, Place, Mention, Claim, Event, and layer schemas.
+
+Stages meet here, not in each other. Coordinates are always ``(lon, lat)`` in EPSG:4326.
+
+>>> Claim.from_dict(Claim(id="c1", article="a", published="2016-11-08", type="capture",
+...     place=PlaceRef("aleppo-x", "X", "X", 37.1, 36.2, 1)).to_dict()).place.lon
+37.1
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Storage and display CRS; areas and buffers use UTM 37N (metres), right for Aleppo.
+CRS_STORAGE = "EPSG:4326"
+CRS_METRIC = "EPSG:32637"
+
+CLAIM_TYPES = ("capture", "advance", "clash", "strike", "siege", "control", "other")
+#: Claim modality (see ARCHITECTURE.md): never a change of control unless "reported".
+CLAIM_STATUSES = ("reported", "planned", "attempted", "denied")
+#: Event corroboration states.
+EVENT_STATUSES = ("claimed", "corroborated", "disputed")
+#: Types that move a footprint to ``faction`` in the control layers.
+CHANGING_TYPES = ("capture",)
+#: A control footprint state that is not a faction.
+CONTESTED = "contested"
+
+#: Columns of the GeoPackage layers (geometry column excluded).
+CONTROL_COLUMNS = ("faction", "valid_from", "valid_to")
+EVENT_COLUMNS = (
+    "id", "type", "status", "faction", "opponent", "place_id", "place_name", "precision",
+    "date", "date_first", "date_last", "n_claims", "n_sources", "sources", "loser_confirms",
+    "claim_statuses", "articles", "sentences", "urls", "titles", "confidence",
+)
+
+
+def stable_id(*parts: Any, n: int = 16) -> str:
+    """A short, stable hash of the parts (same inputs, same id).
+
+    >>> stable_id("a", 1) == stable_id("a", 1)
+    True
+    """
+    raw = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:n]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One report: text plus the metadata from its front matter.
+
+    ``date`` is the ISO publication date (``YYYY-MM-DD``); ``hash`` is the sha1 of the raw file.
+    """
+
+    id: str
+    title: str
+    date: str
+    text: str
+    source: str = ""
+    url: str = ""
+    lang: str = ""
+    path: str = ""
+    hash: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Article:
+        return cls(**{k: d.get(k, "") or "" for k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry. ``precision``: 1 trusted point, 2 estimated / part of, 3 city or region."""
+
+    id: str
+    name: str
+    kind: str
+    lon: float
+    lat: float
+    precision: int = 1
+    parent: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place named in a text: the span ``text[start:end]`` resolved to ``place_id``."""
+
+    place_id: str
+    surface: str
+    start: int
+    end: int
+    precision: int = 1
+    #: why this place was chosen among candidates ("" when there was one candidate)
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """The place of a claim, as the claim contract spells it."""
+
+    id: str
+    name: str
+    mention: str
+    lon: float
+    lat: float
+    precision: int = 1
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim read from one sentence: the contract between extraction and everything after it."""
+
+    id: str
+    article: str
+    published: str
+    type: str
+    place: PlaceRef
+    status: str = "reported"
+    faction: str = ""
+    opponent: str = ""
+    event_date: str = ""
+    date_precision: str = "day"
+    attributed_to: tuple[str, ...] = ()
+    sentence: str = ""
+    confidence: float = 0.5
+    #: the losing side confirms the change ("confirming the army had taken the district")
+    loser_confirms: bool = False
+    title: str = ""
+    url: str = ""
+    source: str = ""
+    lang: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["attributed_to"] = list(self.attributed_to)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Claim:
+        d = dict(d)
+        d["place"] = PlaceRef(**d["place"])
+        d["attributed_to"] = tuple(d.get("attributed_to") or ())
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Event:
+    """Claims of the same type, place and faction within a day of each other, merged.
+
+    ``status`` is ``claimed`` (one independent source), ``corroborated`` (two or more) or
+    ``disputed`` (a source denies it, or says the fight goes on, or the place is retaken).
+    """
+
+    id: str
+    type: str
+    place_id: str
+    place_name: str
+    lon: float
+    lat: float
+    precision: int
+    faction: str
+    opponent: str
+    date: str
+    date_first: str
+    date_last: str
+    status: str
+    claim_ids: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    n_sources: int = 0
+    loser_confirms: bool = False
+    claim_statuses: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    sentences: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    confidence: float = 0.5
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_row(self) -> dict[str, Any]:
+        """A flat row for a GeoPackage layer: lists are JSON strings (GPKG has no list type)."""
+        return {
+            "id": self.id, "type": self.type, "status": self.status, "faction": self.faction,
+            "opponent": self.opponent, "place_id": self.place_id, "place_name": self.place_name,
+            "precision": self.precision, "date": self.date, "date_first": self.date_first,
+            "date_last": self.date_last, "n_claims": len(self.claim_ids),
+            "n_sources": self.n_sources, "sources": json.dumps(list(self.sources), ensure_ascii=False),
+            "loser_confirms": self.loser_confirms,
+            "claim_statuses": json.dumps(list(self.claim_statuses)),
+            "articles": json.dumps(list(self.articles), ensure_ascii=False),
+            "sentences": json.dumps(list(self.sentences), ensure_ascii=False),
+            "urls": json.dumps(list(self.urls), ensure_ascii=False),
+            "titles": json.dumps(list(self.titles), ensure_ascii=False),
+            "confidence": self.confidence,
+        }
