@@ -1,0 +1,55 @@
+"""Pieces every click command shares: the directory options and the one-line error handling.
+
+Commands decorated with :func:`dir_options` receive a ``settings`` keyword argument
+(:class:`geo.settings.Settings`) built from ``--data-dir`` / ``--build-dir`` / ``GEO_*``.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from geo.io import InputError
+from geo.settings import Settings
+
+
+class GeoCommand(click.Command):
+    """A click command that turns expected errors into one line on stderr and exit code 1.
+
+    Unexpected exceptions keep their traceback only when ``GEO_DEBUG`` is set.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (InputError, FileNotFoundError, ValueError, OSError) as exc:
+            import os
+
+            if os.environ.get("GEO_DEBUG"):
+                raise
+            click.echo(f"geo {ctx.info_name}: error: {one_line(exc)}", err=True)
+            sys.exit(1)
+
+
+def one_line(exc: BaseException) -> str:
+    """The exception's message folded to a single line."""
+    msg = str(exc) or exc.__class__.__name__
+    return " ".join(msg.split())
+
+
+def dir_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--data-dir`` and ``--build-dir`` and pass ``settings=Settings`` to the command."""
+
+    @click.option("--data-dir", type=click.Path(file_okay=False), envvar="GEO_DATA_DIR", default=None,
+                  help="Input data directory [env GEO_DATA_DIR; default ./data].")
+    @click.option("--build-dir", type=click.Path(file_okay=False), envvar="GEO_BUILD_DIR", default=None,
+                  help="Output directory [env GEO_BUILD_DIR; default <data-dir>/build].")
+    @functools.wraps(func)
+    def wrapper(*args: Any, data_dir: str | None, build_dir: str | None, **kwargs: Any) -> Any:
+        return func(*args, settings=Settings.resolve(data_dir, build_dir), **kwargs)
+
+    return wrapper

@@ -1,0 +1,128 @@
+"""Every file read and write: JSONL, CSV, YAML, GeoJSON, GeoPackage. Writes are atomic.
+
+An output is written to a temporary file beside it and renamed over the target only when complete,
+so a failed stage never leaves a half-written file and never destroys the previous one.
+
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "x.jsonl"
+>>> write_jsonl(p, [{"a": 1}]); read_jsonl(p)
+[{'a': 1}]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class InputError(Exception):
+    """Bad input: the message names the file (and row or feature) and the reason, on one line."""
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` if the block succeeds.
+
+    The suffix is kept so that writers choosing a driver from the extension (GPKG, GeoJSON) still work.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    os.unlink(tmp)  # some drivers (GPKG) refuse to write over an existing empty file
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    """Write one JSON object per line (UTF-8, no ASCII escaping), atomically."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Read a JSON Lines file; a bad line raises InputError naming the file and line."""
+    rows = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}: line {n}: invalid JSON ({exc.msg})") from None
+    return rows
+
+
+def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
+    """Write a CSV with a header, atomically; missing keys become empty cells."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+        w.writeheader()
+        for row in rows:
+            w.writerow(row)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Read a CSV with a header into dicts (all values strings)."""
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML file; a syntax error raises InputError naming the file and line."""
+    try:
+        with Path(path).open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f": line {mark.line + 1}" if mark else ""
+        raise InputError(f"{path}{where}: invalid YAML") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file; a syntax error raises InputError naming the file and line."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {exc.lineno}: invalid JSON ({exc.msg})") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+
+
+def write_gpkg_layers(path: Path, layers: dict[str, Any]) -> None:
+    """Write several GeoDataFrames as layers of one GeoPackage, atomically (all layers or none).
+
+    Empty frames are written too (a layer with no rows is still a layer QGIS can open).
+    """
+    with atomic_path(path) as tmp:
+        for name, gdf in layers.items():
+            gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+
+
+def write_geojson(path: Path, gdf: Any) -> None:
+    """Write a GeoDataFrame as GeoJSON (EPSG:4326), atomically."""
+    with atomic_path(path) as tmp:
+        gdf.to_crs("EPSG:4326").to_file(tmp, driver="GeoJSON", engine="pyogrio")
