@@ -31,8 +31,8 @@ CONTESTED = "contested"
 #: Columns of the GeoPackage layers (geometry column excluded).
 CONTROL_COLUMNS = ("faction", "valid_from", "valid_to")
 EVENT_COLUMNS = (
-    "id", "type", "status", "faction", "opponent", "place_id", "place_name", "precision",
-    "date", "date_first", "date_last", "n_claims", "n_sources", "sources", "loser_confirms",
+    "id", "type", "status", "modality", "faction", "opponent", "place_id", "place_name", "precision",
+    "date", "date_first", "date_last", "n_claims", "claim_ids", "n_sources", "sources", "loser_confirms",
     "claim_statuses", "articles", "sentences", "urls", "titles", "confidence",
 )
 
@@ -170,6 +170,9 @@ class Event:
     date_first: str
     date_last: str
     status: str
+    #: "reported" when at least one claim reports it as done; else "planned" or "attempted".
+    #: Only reported events move control lines.
+    modality: str = "reported"
     claim_ids: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     n_sources: int = 0
@@ -185,10 +188,12 @@ class Event:
     def to_row(self) -> dict[str, Any]:
         """A flat row for a GeoPackage layer: lists are JSON strings (GPKG has no list type)."""
         return {
-            "id": self.id, "type": self.type, "status": self.status, "faction": self.faction,
+            "id": self.id, "type": self.type, "status": self.status, "modality": self.modality,
+            "faction": self.faction,
             "opponent": self.opponent, "place_id": self.place_id, "place_name": self.place_name,
             "precision": self.precision, "date": self.date, "date_first": self.date_first,
             "date_last": self.date_last, "n_claims": len(self.claim_ids),
+            "claim_ids": json.dumps(list(self.claim_ids)),
             "n_sources": self.n_sources, "sources": json.dumps(list(self.sources), ensure_ascii=False),
             "loser_confirms": self.loser_confirms,
             "claim_statuses": json.dumps(list(self.claim_statuses)),
@@ -198,3 +203,26 @@ class Event:
             "titles": json.dumps(list(self.titles), ensure_ascii=False),
             "confidence": self.confidence,
         }
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], lon: float, lat: float) -> Event:
+        """The inverse of :meth:`to_row` (a GeoPackage row plus its point)."""
+
+        def lst(key: str) -> tuple[str, ...]:
+            v = row.get(key)
+            return tuple(json.loads(v)) if isinstance(v, str) and v else tuple(v or ())
+
+        return cls(
+            id=str(row["id"]), type=str(row["type"]), place_id=str(row["place_id"]),
+            place_name=str(row.get("place_name") or ""), lon=float(lon), lat=float(lat),
+            precision=int(row.get("precision") or 1), faction=str(row.get("faction") or ""),
+            opponent=str(row.get("opponent") or ""), date=str(row["date"]),
+            date_first=str(row.get("date_first") or row["date"]),
+            date_last=str(row.get("date_last") or row["date"]), status=str(row.get("status") or "claimed"),
+            modality=str(row.get("modality") or "reported"), claim_ids=lst("claim_ids"),
+            sources=lst("sources"), n_sources=int(row.get("n_sources") or 0),
+            loser_confirms=bool(row.get("loser_confirms")), claim_statuses=lst("claim_statuses"),
+            articles=lst("articles"), sentences=lst("sentences"), urls=lst("urls"), titles=lst("titles"),
+            confidence=float(row.get("confidence") or 0.5),
+        )
+

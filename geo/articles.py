@@ -1,0 +1,162 @@
+"""Parse reports into :class:`~geo.model.Article` records: front matter, id, date, language, text.
+
+Accepted: Markdown or plain text with optional YAML front matter (``id``, ``title``, ``date``,
+``source``, ``url``, ``lang``), HTML (tags stripped), and JSON Lines (one article object per line).
+The article id is the front matter ``id``, else the file name without its last extension.
+
+>>> a = parse_article_text("---\\ntitle: T\\ndate: 2016-11-08\\n---\\nL'armée a repris le quartier.",
+...                        "x/2016-11-08-a.fr.md")
+>>> a.id, a.date, a.lang
+('2016-11-08-a.fr', '2016-11-08', 'fr')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import unicodedata
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from geo.io import InputError
+from geo.model import Article
+
+ARTICLE_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".jsonl")
+_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?", re.S)
+_DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+# Function words that tell French from English (cheap and robust on news prose).
+_FR = set("le la les des du de et est une un dans pour sur que qui selon ont a été au aux par".split())
+_EN = set("the of and is was were in on to that which according has have had by at from".split())
+
+
+def detect_language(text: str) -> str:
+    """``fr`` or ``en`` from function-word counts (``en`` on a tie).
+
+    >>> detect_language("Les forces gouvernementales ont repris le quartier"), detect_language("The army took it")
+    ('fr', 'en')
+    """
+    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.lower())
+    fr = sum(w in _FR for w in words)
+    en = sum(w in _EN for w in words)
+    return "fr" if fr > en else "en"
+
+
+def normalise_text(text: str) -> str:
+    """NFC, Windows newlines out, trailing spaces trimmed (offsets then stay stable across runs)."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip() + "\n"
+
+
+def _strip_html(raw: str) -> str:
+    raw = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", raw)
+    raw = re.sub(r"(?i)<\s*(br|/p|/div|/h\d|/li)\b[^>]*>", "\n", raw)
+    return html.unescape(re.sub(r"<[^>]+>", " ", raw))
+
+
+def _iso_date(value: Any, where: str) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    s = str(value or "").strip()
+    try:
+        return date.fromisoformat(s[:10]).isoformat()
+    except ValueError:
+        raise InputError(f"{where}: date {s!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def article_id_from_path(path: str | Path) -> str:
+    """The file name without its last extension: ``a.fr.md`` -> ``a.fr``."""
+    name = Path(path).name
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def parse_article_text(raw: str, path: str | Path, meta: dict[str, Any] | None = None) -> Article:
+    """One article from its raw text; the date comes from the front matter or the file name."""
+    where = str(path)
+    meta = dict(meta or {})
+    m = _FRONT.match(raw)
+    body = raw
+    if m:
+        try:
+            front = yaml.safe_load(m.group(1)) or {}
+        except yaml.YAMLError:
+            raise InputError(f"{where}: front matter is not valid YAML") from None
+        if not isinstance(front, dict):
+            raise InputError(f"{where}: front matter must be a mapping")
+        meta = {**front, **meta}
+        body = raw[m.end():]
+    if str(path).lower().endswith((".html", ".htm")):
+        body = _strip_html(body)
+    text = normalise_text(body)
+    if not text.strip():
+        raise InputError(f"{where}: article has no text")
+    if meta.get("date"):
+        published = _iso_date(meta["date"], where)
+    elif dm := _DATE_IN_NAME.search(Path(where).name):
+        published = _iso_date(dm.group(1), where)
+    else:
+        raise InputError(f"{where}: no publication date (add 'date: YYYY-MM-DD' to the front matter)")
+    lang = str(meta.get("lang") or detect_language(text)).lower()[:2]
+    return Article(
+        id=str(meta.get("id") or article_id_from_path(where)),
+        title=str(meta.get("title") or "").strip(),
+        date=published,
+        text=text,
+        source=str(meta.get("source") or "").strip(),
+        url=str(meta.get("url") or "").strip(),
+        lang=lang,
+        path=where,
+        hash=hashlib.sha1(raw.encode("utf-8")).hexdigest(),
+    )
+
+
+def read_article_file(path: Path) -> list[Article]:
+    """Every article in one file (JSON Lines files may hold many)."""
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    if str(path).endswith(".jsonl"):
+        out = []
+        for n, line in enumerate(raw.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}: line {n}: invalid JSON ({exc.msg})") from None
+            if not isinstance(obj, dict) or not obj.get("text"):
+                raise InputError(f"{path}: line {n}: an article needs a 'text' field")
+            meta = {k: v for k, v in obj.items() if k != "text"}
+            meta.setdefault("id", f"{article_id_from_path(path)}-{n}")
+            out.append(parse_article_text(obj["text"], f"{path}:{n}", meta))
+        return out
+    return [parse_article_text(raw, path)]
+
+
+def find_article_files(paths: list[Path]) -> list[Path]:
+    """Expand directories into their article files (sorted; README files skipped)."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out += sorted(q for q in p.rglob("*") if q.suffix.lower() in ARTICLE_SUFFIXES
+                          and q.is_file() and not q.name.lower().startswith("readme"))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise InputError(f"{p}: no such file or directory")
+    return out
+
+
+def check_unique_ids(articles: list[Article]) -> None:
+    """Two files with the same article id would overwrite each other's claims: refuse."""
+    seen: dict[str, str] = {}
+    for a in articles:
+        if a.id in seen:
+            raise InputError(f"{a.path}: article id {a.id!r} already used by {seen[a.id]}")
+        seen[a.id] = a.path

@@ -1,0 +1,353 @@
+"""Turn sentences with place mentions into claims: who took, held, hit or besieged what, when, per whom.
+
+The reading is driven by the per-language lexicon (data/lexicon/<lang>.yaml) and the faction names
+(data/factions.yaml); this module holds only the mechanics:
+
+1. split the text into paragraphs and sentences (offsets kept);
+2. in each sentence find *cues* (verbs and nouns of capture, advance, clash, strike, siege, control),
+   faction names, date expressions and attribution;
+3. for each cue take the place(s) on its side (``after``: "a repris X, Y et Z"; ``before``: "X fell to"),
+   resolving "le quartier" / "the area" to the place last named;
+4. the faction is the clause subject (or the agent after "held by" / "aux mains de"); a loser's framing
+   ("rebels withdrew from X") gives the place to the other side;
+5. modality (planned, attempted, denied) and hedges come from words in the clause before the cue.
+
+Places used as actors ("Damas et ses alliés") or as a source's base ("basé au Royaume-Uni") are dropped.
+
+>>> from geo.model import Mention, Place
+>>> from geo.factions import parse_factions
+>>> from geo.lexicon import parse_lexicon
+>>> import yaml, pathlib
+>>> root = pathlib.Path(__file__).resolve().parent.parent / "data"
+>>> lex = parse_lexicon(yaml.safe_load((root / "lexicon/en.yaml").read_text()), "en.yaml")
+>>> fac = parse_factions(yaml.safe_load((root / "factions.yaml").read_text()))
+>>> from geo.model import Article
+>>> art = Article(id="a", title="", date="2016-11-28", text="On Sunday the army retook Sakhour.", lang="en")
+>>> places = {"aleppo-sakhour": Place("aleppo-sakhour", "Sakhour", "neighbourhood", 37.18, 36.21)}
+>>> [(c.type, c.place.id, c.faction, c.event_date) for c in
+...  claims_from_mentions(art, [Mention("aleppo-sakhour", "Sakhour", 26, 33)], places, fac, lex)]
+[('capture', 'aleppo-sakhour', 'government', '2016-11-27')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from geo.dates import find_dates
+from geo.factions import Factions
+from geo.lexicon import Cue, Lexicon, fold_keep_length
+from geo.model import Article, Claim, Mention, Place, PlaceRef, stable_id
+
+#: How far (characters) a cue reaches to find its first place, and how close list items must be.
+CUE_REACH = 70
+LIST_GAP = 32
+#: The other side of a two-sided fight, when a sentence names only the loser or only the winner.
+DEFAULT_OPPONENT = {"government": "opposition", "opposition": "government", "isis": "government",
+                    "kurdish": "opposition"}
+#: Kinds a district coreference ("le quartier", "the district") may point to.
+DISTRICT_KINDS = {"neighbourhood", "camp", "village", "town", "district", "landmark", "military_site"}
+#: Kinds too coarse for a coreference: "the area" after "Aleppo" is not Aleppo.
+COARSE_KINDS = {"city", "region", "country"}
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?…»\"”])\s+(?=[«\"“(]?[A-ZÀ-ÖØ-Þ0-9])|(?<=[a-zà-ÿ]{3}\.)(?=[A-ZÀ-Þ][a-zà-ÿ])")
+_CLAUSE_BREAK = re.compile(
+    r"(?:[,;:(]\s|\s[-–—]\s|\b(?:que|qu'|qui|while|whereas|tandis que|alors que|but|mais|after|apres que|"
+    r"before|avant que|as|when|lorsque|quand|and then|puis)\b)")
+_LIST_GAP = re.compile(r"^[\s,;]*(?:(?:et|and|ainsi que|as well as|ou|or|puis|then|plus)\b)?[\s,]*"
+                       r"(?:(?:the|le|la|les|l'|de|du|des|d'|of|in|a|au|aux)\s*)*"
+                       r"(?:(?:districts?|quartiers?|neighbou?rhoods?|areas?|villages?|localites?|zones?)\s*(?:of|de|d')?\s*)?$")
+_SPEAKER = re.compile(r"\s*,?\s*(?:l[ea]s?\s+|the\s+)?((?:[A-Z][\w’'\-]+)(?:\s+(?:al-|el-|de\s|du\s|bin\s)?[A-Z][\w’'\-]+){0,3})")
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    value: str
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A place a cue points at: a real mention or a coreference resolved to an earlier mention."""
+
+    mention: Mention
+    start: int
+    end: int
+    surface: str
+
+
+def split_sentences(text: str) -> list[tuple[int, int, int]]:
+    """``(paragraph_index, start, end)`` for every sentence; offsets into ``text``.
+
+    >>> split_sentences("A b c. D e f.\\nG h.")
+    [(0, 0, 6), (0, 7, 13), (1, 14, 18)]
+    """
+    out = []
+    pos = 0
+    for pi, para in enumerate(text.split("\n")):
+        p0 = pos
+        pos += len(para) + 1
+        if not para.strip():
+            continue
+        s = 0
+        for m in _SENT_SPLIT.finditer(para):
+            if para[s:m.start()].strip():
+                out.append((pi, p0 + s, p0 + len(para[:m.start()].rstrip())))
+            s = m.end()
+        if para[s:].strip():
+            out.append((pi, p0 + s, p0 + len(para.rstrip())))
+    return out
+
+
+def faction_regex(factions: Factions, lang: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """One alternation of every faction name of a language (longest first), and name -> faction id."""
+    names = factions.aliases.get(lang, {})
+    if not names:
+        return None, {}
+    folded = {fold_keep_length(k): v for k, v in names.items()}
+    alt = "|".join(re.escape(k) for k in sorted(folded, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)"), folded
+
+
+def _find_cues(folded: str, lex: Lexicon) -> list[tuple[int, int, Cue]]:
+    """Non-overlapping cue matches, longest first where two overlap."""
+    hits = [(m.start(), m.end(), c) for c in lex.cues for m in c.regex.finditer(folded) if m.end() > m.start()]
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    kept: list[tuple[int, int, Cue]] = []
+    for h in hits:
+        if all(h[1] <= k[0] or h[0] >= k[1] for k in kept):
+            kept.append(h)
+    return sorted(kept, key=lambda h: h[0])
+
+
+def _clause_start(folded: str, pos: int, floor: int) -> int:
+    """Start of the clause that contains ``pos`` (after the last clause break before it)."""
+    best = floor
+    for m in _CLAUSE_BREAK.finditer(folded, floor, pos):
+        best = m.end()
+    return best
+
+
+def _places_after(cue_end: int, limit: int, targets: list[_Target], folded: str) -> list[_Target]:
+    out: list[_Target] = []
+    last = cue_end
+    for t in targets:
+        if t.start < cue_end or t.start >= limit:
+            continue
+        gap = folded[last:t.start]
+        if not out:
+            if t.start - cue_end > CUE_REACH or "." in gap or ";" in gap:
+                break
+        elif len(gap) > LIST_GAP or not _LIST_GAP.match(gap):
+            break
+        out.append(t)
+        last = t.end
+    return out
+
+
+def _places_before(cue_start: int, floor: int, targets: list[_Target], folded: str) -> list[_Target]:
+    out: list[_Target] = []
+    last = cue_start
+    for t in reversed(targets):
+        if t.end > cue_start or t.end <= floor:
+            continue
+        gap = folded[t.end:last]
+        if not out:
+            if cue_start - t.end > CUE_REACH or "." in gap:
+                break
+        elif len(gap) > LIST_GAP or not _LIST_GAP.match(gap):
+            break
+        out.append(t)
+        last = t.start
+    return list(reversed(out))
+
+
+def _sources(sentence: str, folded: str, lex: Lexicon) -> list[str]:
+    """Named sources of a sentence that reports somebody's words (canonical names, in order)."""
+    if not lex.speech or not lex.speech.search(folded):
+        return []
+    found: list[tuple[int, str]] = []
+    spans: list[tuple[int, int]] = []
+    for name, rx in lex.sources:
+        m = rx.search(folded)
+        if m:
+            found.append((m.start(), name))
+            spans.append((m.start(), m.end()))
+    if lex.speaker_after:
+        for m in lex.speaker_after.finditer(folded):
+            sm = _SPEAKER.match(sentence, m.end())
+            if sm and sm.group(1):
+                a, b = sm.start(1), sm.end(1)
+                if not any(a < e and s < b for s, e in spans):  # a known source already covers it
+                    found.append((a, sm.group(1).strip()))
+                    spans.append((a, b))
+    out: list[str] = []
+    for _, n in sorted(found):
+        if n not in out:
+            out.append(n)
+    return out
+
+
+def _source_faction(sources: Iterable[str], fac_re: re.Pattern[str] | None, names: dict[str, str],
+                    lex: Lexicon, sentence_folded: str) -> set[str]:
+    """Factions the sources belong to (a rebel spokesman speaks for the opposition)."""
+    out = set()
+    for s in sources:
+        f = fold_keep_length(s)
+        if fac_re:
+            for m in fac_re.finditer(f):
+                out.add(names[m.group(0)])
+        if "rebel" in f:
+            out.add("opposition")
+    return out
+
+
+def claims_from_mentions(article: Article, mentions: list[Mention], places: dict[str, Place],
+                         factions: Factions, lex: Lexicon) -> list[Claim]:
+    """Every claim of one article, given its place mentions (spans into ``article.text``)."""
+    text = article.text
+    folded = fold_keep_length(text)
+    published = date.fromisoformat(article.date)
+    fac_re, fac_names = faction_regex(factions, lex.lang)
+    fac_spans = [_Span(m.start(), m.end(), fac_names[m.group(0)]) for m in fac_re.finditer(folded)] if fac_re else []
+
+    # Places named as actors ("Damas et ses alliés") or as a base ("basé au Royaume-Uni") are not locations.
+    def is_location(m: Mention) -> bool:
+        if any(f.start <= m.start and m.end <= f.end and (f.end - f.start) > (m.end - m.start) for f in fac_spans):
+            return False
+        if any(f.start == m.start and f.end == m.end for f in fac_spans):
+            # the same words are a faction name (e.g. "Damas a déclaré"): an actor when a verb follows
+            return False
+        if lex.not_location:
+            before = folded[max(0, m.start - 25):m.start]
+            if any(x.end() >= len(before) - 1 for x in lex.not_location.finditer(before)):
+                return False
+        return m.place_id in places
+
+    located = sorted((m for m in mentions if is_location(m)), key=lambda m: m.start)
+    history: list[Mention] = []
+    claims: dict[str, Claim] = {}
+    last_para, para_date = -1, None
+
+    for para, s0, s1 in split_sentences(text):
+        if para != last_para:
+            last_para, para_date = para, None
+        sentence, sf = text[s0:s1], folded[s0:s1]
+        sent_mentions = [m for m in located if s0 <= m.start < s1]
+        targets = [_Target(m, m.start - s0, m.end - s0, m.surface) for m in sent_mentions]
+        # Coreference: "le quartier" / "the area" -> the place last named (this sentence or earlier).
+        for kind, rx in lex.coreference.items():
+            for cm in rx.finditer(sf):
+                if any(t.start <= cm.start() < t.end or cm.start() <= t.start < cm.end() for t in targets):
+                    continue
+                if sf[cm.end():cm.end() + 4].strip().startswith(("de ", "d'", "of ")) and any(
+                        t.start >= cm.end() and t.start - cm.end() < 8 for t in targets):
+                    continue  # "le quartier de X": X itself follows
+                prior = [m for m in sent_mentions if m.end - s0 <= cm.start()] or []
+                pool = list(reversed(prior)) + list(reversed(history))
+                ok = [m for m in pool if places[m.place_id].kind not in COARSE_KINDS and
+                      (kind != "district" or places[m.place_id].kind in DISTRICT_KINDS)]
+                if ok:
+                    targets.append(_Target(ok[0], cm.start(), cm.end(), sentence[cm.start():cm.end()]))
+        targets.sort(key=lambda t: t.start)
+        cues = _find_cues(sf, lex)
+        dates = find_dates(sf, published, lex)
+        if dates:
+            para_date = dates[-1]
+        sources = _sources(sentence, sf, lex)
+        src_factions = _source_faction(sources, fac_re, fac_names, lex, sf)
+        sfacs = [f for f in fac_spans if s0 <= f.start < s1]
+        sfacs = [_Span(f.start - s0, f.end - s0, f.value) for f in sfacs]
+        consumed: set[int] = set()
+        actors: dict[int, str] = {}
+        # Agents after the cue first ("tenus par le gouvernement"), so a subject search skips them.
+        for i, (c0, c1, cue) in enumerate(cues):
+            if cue.actor == "after":
+                nxt = cues[i + 1][0] if i + 1 < len(cues) else len(sf)
+                for f in sfacs:
+                    if c1 <= f.start < min(nxt, c1 + CUE_REACH):
+                        actors[i] = f.value
+                        consumed.add(f.start)
+                        break
+        for i, (c0, c1, cue) in enumerate(cues):
+            if cue.actor not in ("after", "subject"):
+                actors[i] = cue.actor
+            elif cue.actor == "subject":
+                cl = _clause_start(sf, c0, 0)
+                before = [f for f in sfacs if f.end <= c0 and f.start not in consumed]
+                in_clause = [f for f in before if f.start >= cl]
+                # "-held": the faction is the word glued to the cue ("rebel-held")
+                if in_clause:
+                    actors[i] = in_clause[-1].value
+                elif before:
+                    actors[i] = before[0].value
+        for i, (c0, c1, cue) in enumerate(cues):
+            prev_end = cues[i - 1][1] if i > 0 else 0
+            nxt = cues[i + 1][0] if i + 1 < len(cues) else len(sf)
+            picked = (_places_after(c1, nxt, targets, sf) if cue.place == "after"
+                      else _places_before(c0, prev_end, targets, sf))
+            if not picked:
+                continue
+            ctype = cue.type
+            actor = actors.get(i, "")
+            winner, loser = actor, ""
+            if cue.loser and actor:
+                loser = actor
+                others = [f.value for f in sfacs if f.value != actor]
+                winner = others[0] if others else DEFAULT_OPPONENT.get(actor, "")
+            if ctype in ("capture", "advance", "control"):
+                opponent = loser or next((f.value for f in sfacs if winner and f.value != winner), "") \
+                    or DEFAULT_OPPONENT.get(winner, "")
+            else:
+                opponent = next((f.value for f in sfacs if actor and f.value != actor), "")
+            if ctype == "capture" and lex.partial:
+                span = sf[c1:picked[0].start] if cue.place == "after" else sf[max(0, picked[0].start - 40):picked[0].start]
+                if lex.partial.search(span):
+                    ctype = "advance"
+            status = "reported"
+            window = sf[_clause_start(sf, c0, 0):c0] if ctype != "control" else ""
+            whole_window = sf[:c0]
+            if ctype != "control":
+                if lex.modality.get("attempted") and (lex.modality["attempted"].search(whole_window)
+                                                      or lex.modality["attempted"].search(sf[c1:])
+                                                      and ctype == "clash"):
+                    status = "attempted"
+                elif lex.modality.get("planned") and lex.modality["planned"].search(window or whole_window[-60:]):
+                    status = "planned"
+            if lex.modality.get("denied") and lex.modality["denied"].search(sf) and ctype in ("capture", "advance"):
+                status = "denied"
+            # Dates: the expression nearest the cue; else the paragraph's last date for events;
+            # a control or siege statement with no date of its own is as of publication.
+            if dates:
+                d = min(dates, key=lambda x: abs(x.start - c0))
+                event_date, dprec = d.day.isoformat(), d.precision
+            elif para_date and ctype not in ("control", "siege"):
+                event_date, dprec = para_date.day.isoformat(), para_date.precision
+            else:
+                event_date, dprec = article.date, "day"
+            loser_confirms = bool(ctype in ("capture", "advance") and opponent and opponent in src_factions
+                                  and winner not in src_factions)
+            hedged = bool(lex.hedges and lex.hedges.search(sf))
+            for t in picked:
+                p = places[t.mention.place_id]
+                precision = max(p.precision, t.mention.precision)
+                if lex.near and lex.near.search(sf[max(0, t.start - 22):t.start]):
+                    precision = max(precision, 2)
+                conf = 0.5 + (0.15 if sources else 0) - (0.15 if hedged else 0) + (0.1 if loser_confirms else 0)
+                conf -= 0.1 if not winner and ctype in ("capture", "advance", "control") else 0
+                conf -= 0.05 * (precision - 1)
+                cid = stable_id(article.id, s0 + c0, ctype, p.id, winner)
+                claims[cid] = Claim(
+                    id=cid, article=article.id, published=article.date, type=ctype, status=status,
+                    faction=winner, opponent=opponent if opponent != winner else "",
+                    place=PlaceRef(p.id, p.name, t.surface, p.lon, p.lat, precision),
+                    event_date=event_date, date_precision=dprec, attributed_to=tuple(sources),
+                    sentence=sentence.strip(), confidence=round(min(0.95, max(0.05, conf)), 2),
+                    loser_confirms=loser_confirms, title=article.title, url=article.url,
+                    source=article.source, lang=lex.lang,
+                )
+        history.extend(m for m in sent_mentions if places[m.place_id].kind not in COARSE_KINDS)
+    return sorted(claims.values(), key=lambda c: (c.event_date, c.place.id, c.type, c.id))

@@ -1,0 +1,189 @@
+"""The ``geo`` command line: one command per pipeline stage, plus build, validate and gazetteer tools.
+
+Every command takes ``--data-dir`` (default ./data, env GEO_DATA_DIR) and ``--build-dir`` (default
+<data-dir>/build, env GEO_BUILD_DIR). Errors are one line on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from geo import __version__, pipeline
+from geo.cli_common import GeoCommand, dir_options
+from geo.io import InputError
+from geo.settings import DEFAULT_MAP_NAME, Settings
+
+
+def _log(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="geo")
+def main() -> None:
+    """geo: news reports of a war in, a dated and sourced map of who controls what out.
+
+    \b
+    Quick start (the default Aleppo 2016 dataset in ./data):
+      geo build                 # every stage, skipping what is up to date
+      geo validate              # check the inputs in data/
+      geo extract article.md    # print the claims of one report as JSON Lines
+    """
+
+
+@main.command(cls=GeoCommand)
+@dir_options
+@click.option("--force", is_flag=True, help="Redo every stage even if its inputs did not change.")
+def build(settings: Settings, force: bool) -> None:
+    """Run every stage (ingest, extract, events, layers, render), redoing only what changed.
+
+    \b
+    Example:
+      geo build --data-dir data --build-dir data/build
+    """
+    out = pipeline.build(settings, _log, force=force)
+    click.echo(f"map: {out}")
+
+
+@main.command(cls=GeoCommand)
+@dir_options
+def ingest(settings: Settings) -> None:
+    """Read data/articles into <build>/articles.jsonl (text, metadata, language, hash).
+
+    \b
+    Example:
+      geo ingest --data-dir data
+    """
+    click.echo(pipeline.ingest(settings, _log))
+
+
+@main.command(cls=GeoCommand)
+@dir_options
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="Output format when PATHS are given.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout (PATHS mode).")
+def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Find places and control claims in reports.
+
+    With no PATHS, reads the data dir's articles and writes <build>/claims.jsonl and
+    <build>/unresolved.csv. With PATHS (files or directories), prints one claim per line.
+
+    \b
+    Examples:
+      geo extract
+      geo extract ../shared/corpus/2016-11-08-mee-alep-1070.fr.md
+      geo extract reports/ --format csv -o claims.csv
+    """
+    if not paths:
+        click.echo(pipeline.extract(settings, _log))
+        return
+    arts = pipeline.load_articles(list(paths), _log)
+    claims, _ = pipeline.extract_articles(arts, pipeline.Reader(settings), None, _log)
+    rows = [c.to_dict() for c in claims]
+    if fmt == "jsonl":
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    else:
+        import io as _io
+
+        cols = ["id", "article", "published", "type", "status", "faction", "opponent", "place_id", "place_name",
+                "mention", "lon", "lat", "precision", "event_date", "date_precision", "attributed_to",
+                "loser_confirms", "confidence", "sentence", "url"]
+        buf = _io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            p = r.pop("place")
+            w.writerow({**r, "place_id": p["id"], "place_name": p["name"], "mention": p["mention"],
+                        "lon": p["lon"], "lat": p["lat"], "precision": p["precision"],
+                        "attributed_to": "; ".join(r["attributed_to"])})
+        text = buf.getvalue()
+    if output:
+        from geo.io import write_text
+
+        write_text(output, text)
+        _log(f"wrote {len(rows)} claim(s) to {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@main.command(cls=GeoCommand)
+@dir_options
+def events(settings: Settings) -> None:
+    """Merge claims into events (same place, type, faction, day +/- 1) -> <build>/events.gpkg.
+
+    \b
+    Example:
+      geo events --build-dir data/build
+    """
+    click.echo(pipeline.events(settings, _log))
+
+
+@main.command(cls=GeoCommand)
+@dir_options
+def layers(settings: Settings) -> None:
+    """Rebuild dated control layers from data/control snapshots and events -> <build>/control.gpkg.
+
+    \b
+    Example:
+      geo layers && ogrinfo data/build/control.gpkg
+    """
+    click.echo(pipeline.layers(settings, _log))
+
+
+@main.command(cls=GeoCommand)
+@dir_options
+@click.option("--name", default=DEFAULT_MAP_NAME, show_default=True, help="Map file name (without .html).")
+@click.option("--cdn", is_flag=True, help="Keep folium's CDN links (smaller file, needs internet to open).")
+@click.option("--png", "png_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write a static PNG per date into this directory.")
+def render(settings: Settings, name: str, cdn: bool, png_dir: Path | None) -> None:
+    """Render the interactive map -> <build>/maps/<name>.html (self-contained, works offline).
+
+    \b
+    Examples:
+      geo render
+      geo render --png data/build/png
+    """
+    click.echo(pipeline.render(settings, _log, name=name, cdn=cdn, png_dir=png_dir))
+
+
+@main.command(cls=GeoCommand)
+@dir_options
+def validate(settings: Settings) -> None:
+    """Check the inputs in data/: factions, lexicons, gazetteer, control snapshots, articles.
+
+    Prints one line per problem (file, row or feature, reason) and exits 1 if any is an error;
+    repairs (e.g. a self-intersecting polygon fixed with make_valid) are warnings.
+
+    \b
+    Example:
+      geo validate --data-dir data
+    """
+    from geo.validate import validate_inputs
+
+    errors, warnings = validate_inputs(settings)
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+    for e in errors:
+        click.echo(f"error: {e}", err=True)
+    if errors:
+        raise InputError(f"{len(errors)} error(s) in {settings.data_dir}")
+    click.echo(f"ok: {settings.data_dir} ({len(warnings)} warning(s))")
+
+
+def _register_optional() -> None:
+    try:
+        from geo.cli_gazetteer import gazetteer
+    except ImportError:  # pragma: no cover - the module ships with the package
+        return
+    main.add_command(gazetteer)
+
+
+_register_optional()

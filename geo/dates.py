@@ -1,0 +1,83 @@
+"""Resolve the dates reports use ("mardi", "on Sunday", "hier", "le 29 octobre") against publication.
+
+A weekday means the most recent such day on or before the publication date (wire copy speaks of
+the past); an explicit day without a year takes the publication year unless that would put it more
+than a week after publication, in which case it is the previous year; an explicit year is kept.
+
+>>> from datetime import date
+>>> resolve_weekday(1, date(2016, 11, 8))   # Tuesday in an article of Tuesday 8 Nov 2016
+datetime.date(2016, 11, 8)
+>>> resolve_day_month(29, 10, None, date(2016, 11, 8))
+datetime.date(2016, 10, 29)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from geo.lexicon import Lexicon
+
+#: How far after publication an explicit date may fall and still be read in the same year (days).
+FUTURE_SLACK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression in a folded sentence: where it is, the day it means, and how precise."""
+
+    start: int
+    end: int
+    day: date
+    precision: str  # "day" | "month"
+
+
+def resolve_weekday(weekday: int, published: date) -> date:
+    """The latest ``weekday`` (Monday 0) on or before ``published``."""
+    return published - timedelta(days=(published.weekday() - weekday) % 7)
+
+
+def resolve_day_month(day: int, month: int, year: int | None, published: date) -> date | None:
+    """An explicit day and month, with the year inferred from publication when absent."""
+    y = year or published.year
+    try:
+        d = date(y, month, day)
+    except ValueError:
+        return None
+    if year is None and d > published + timedelta(days=FUTURE_SLACK_DAYS):
+        d = date(y - 1, month, day)
+    return d
+
+
+def find_dates(folded: str, published: date, lex: Lexicon) -> list[DateMention]:
+    """Every date expression in a folded sentence, resolved, sorted by position."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    if lex.explicit_date:
+        for m in lex.explicit_date.finditer(folded):
+            g = m.groupdict()
+            day = g.get("day") or g.get("day2")
+            month = g.get("month") or g.get("month2")
+            if not day or not month or month not in lex.months:
+                continue
+            d = resolve_day_month(int(day), lex.months.index(month) + 1,
+                                  int(g["year"]) if g.get("year") else None, published)
+            if d:
+                found.append(DateMention(m.start(), m.end(), d, "day"))
+                taken.append((m.start(), m.end()))
+    if lex.relative_re:
+        for m in lex.relative_re.finditer(folded):
+            if free(m.start(), m.end()):
+                found.append(DateMention(m.start(), m.end(),
+                                         published + timedelta(days=lex.relative[m.group(0)]), "day"))
+                taken.append((m.start(), m.end()))
+    if lex.weekday_re:
+        for m in lex.weekday_re.finditer(folded):
+            if free(m.start(), m.end()):
+                wd = lex.weekdays.index(m.group(0))
+                found.append(DateMention(m.start(), m.end(), resolve_weekday(wd, published), "day"))
+    return sorted(found, key=lambda d: d.start)

@@ -1,0 +1,136 @@
+"""Per-language reading knowledge (data/lexicon/<lang>.yaml), compiled once.
+
+Patterns are matched on :func:`fold_keep_length` text, which has exactly the same length as the
+original, so every match offset is also an offset into the original sentence.
+
+>>> fold_keep_length("S’est EMPARÉE d’Alep")
+"s'est emparee d'alep"
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from geo.io import InputError, read_yaml
+
+_APOSTROPHES = dict.fromkeys(map(ord, "’‘ʼʻ`´"), "'")
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—"), "-")
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2009"), " ")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFKD", ch)[:1] or ch
+    low = base.lower()
+    return low if len(low) == 1 else base
+
+
+def fold_keep_length(text: str) -> str:
+    """Lower-case, strip accents, unify apostrophes/dashes/spaces, one output char per input char."""
+    text = text.translate(_APOSTROPHES).translate(_DASHES).translate(_SPACES)
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) for c in text)
+
+
+def _wb(pattern: str) -> str:
+    # Word boundaries that also work next to apostrophes and hyphens inside the pattern.
+    return rf"(?<![\w]){pattern}(?![\w])"
+
+
+def _compile(pattern: str | None, source: str) -> re.Pattern[str] | None:
+    if not pattern:
+        return None
+    try:
+        return re.compile(_wb(pattern))
+    except re.error as exc:
+        raise InputError(f"{source}: bad pattern {pattern[:40]!r}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A way of saying that something happened: ``type`` at a place on one side of the words."""
+
+    type: str
+    place: str  # "after" | "before"
+    actor: str  # "subject" | "after" | a faction id
+    loser: bool
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled reading knowledge for one language."""
+
+    lang: str
+    cues: tuple[Cue, ...]
+    partial: re.Pattern[str] | None
+    modality: dict[str, re.Pattern[str]]
+    hedges: re.Pattern[str] | None
+    speech: re.Pattern[str] | None
+    speaker_after: re.Pattern[str] | None
+    coreference: dict[str, re.Pattern[str]]
+    near: re.Pattern[str] | None
+    not_location: re.Pattern[str] | None
+    weekdays: tuple[str, ...]
+    months: tuple[str, ...]
+    relative: dict[str, int]
+    relative_re: re.Pattern[str] | None
+    weekday_re: re.Pattern[str] | None
+    explicit_date: re.Pattern[str] | None
+    sources: tuple[tuple[str, re.Pattern[str]], ...] = field(default_factory=tuple)
+
+
+def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
+    """Compile a lexicon document (the parsed YAML)."""
+    if not isinstance(doc, dict) or "cues" not in doc:
+        raise InputError(f"{source}: expected a mapping with 'cues'")
+    cues = []
+    for i, c in enumerate(doc["cues"], 1):
+        try:
+            cues.append(Cue(c["type"], c.get("place", "after"), c.get("actor", "subject"),
+                            bool(c.get("loser", False)), _compile(c["pattern"], source)))
+        except (KeyError, TypeError):
+            raise InputError(f"{source}: cue {i}: needs 'type' and 'pattern'") from None
+    dates = doc.get("dates") or {}
+    relative = {k: int(v) for k, v in (dates.get("relative") or {}).items()}
+    rel_alt = "|".join(sorted((re.escape(k) for k in relative), key=len, reverse=True))
+    weekdays = tuple(dates.get("weekdays") or ())
+    sources = []
+    for name, pats in (doc.get("sources") or {}).items():
+        sources.append((str(name), _compile("(?:" + "|".join(pats) + ")", source)))
+    return Lexicon(
+        lang=str(doc.get("lang", Path(source).stem)),
+        cues=tuple(cues),
+        partial=_compile(doc.get("partial"), source),
+        modality={k: _compile(v, source) for k, v in (doc.get("modality") or {}).items()},
+        hedges=_compile(doc.get("hedges"), source),
+        speech=_compile(doc.get("speech"), source),
+        speaker_after=_compile(doc.get("speaker_after"), source),
+        coreference={k: _compile(v, source) for k, v in (doc.get("coreference") or {}).items()},
+        near=_compile(doc.get("near"), source),
+        not_location=_compile(doc.get("not_location"), source),
+        weekdays=weekdays,
+        months=tuple(dates.get("months") or ()),
+        relative=relative,
+        relative_re=_compile(f"(?:{rel_alt})", source) if rel_alt else None,
+        weekday_re=_compile("(?:" + "|".join(weekdays) + ")", source) if weekdays else None,
+        explicit_date=_compile(dates.get("explicit"), source),
+        sources=tuple(sources),
+    )
+
+
+def load_lexicons(directory: Path) -> dict[str, Lexicon]:
+    """Every ``<lang>.yaml`` in ``directory``, keyed by language code."""
+    out = {}
+    for path in sorted(Path(directory).glob("*.yaml")):
+        lex = parse_lexicon(read_yaml(path), str(path))
+        out[lex.lang] = lex
+    if not out:
+        raise InputError(f"{directory}: no lexicon files (<lang>.yaml)")
+    return out

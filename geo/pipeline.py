@@ -1,0 +1,334 @@
+"""The stage graph: which stage reads what, writes what, and whether it is stale.
+
+Stages: ingest -> extract -> events -> layers -> render. Each writes one file a person can open.
+A stage is skipped by :func:`build` when the fingerprint of its inputs (file contents, the code
+of the modules it runs and the package version) matches the one recorded in ``<build>/manifest.json``
+and its output exists. Extraction also caches claims per article, keyed by the article's content
+hash and the reading knowledge, so one new article re-reads one article.
+
+>>> sorted(STAGES)
+['events', 'extract', 'ingest', 'layers', 'render']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import __version__
+from geo.articles import check_unique_ids, find_article_files, read_article_file
+from geo.claims import claims_from_mentions
+from geo.events import merge_claims
+from geo.factions import Factions, load_factions
+from geo.io import InputError, atomic_path, read_jsonl, write_csv, write_gpkg_layers, write_jsonl, write_text
+from geo.lexicon import load_lexicons
+from geo.model import CRS_STORAGE, EVENT_COLUMNS, Article, Claim, Event
+from geo.settings import DEFAULT_MAP_NAME, Settings
+
+Log = Callable[[str], None]
+_GEO = Path(__file__).resolve().parent
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+# ---------------------------------------------------------------- fingerprints
+
+def _hash_paths(paths: list[Path]) -> str:
+    h = hashlib.sha1(__version__.encode())
+    for p in sorted(paths, key=str):
+        h.update(str(p.name).encode())
+        if p.is_dir():
+            h.update(_hash_paths([q for q in p.rglob("*") if q.is_file()]).encode())
+        elif p.exists():
+            h.update(p.read_bytes())
+        else:
+            h.update(b"<missing>")
+    return h.hexdigest()
+
+
+def _code(*modules: str) -> list[Path]:
+    return [_GEO / f"{m}.py" for m in modules]
+
+
+def stage_inputs(stage: str, s: Settings) -> list[Path]:
+    """The files whose contents decide a stage's output."""
+    reading = [s.gazetteer_dir, s.lexicon_dir, s.factions_file,
+               *_code("claims", "toponyms", "gazetteer", "lexicon", "dates", "articles")]
+    return {
+        "ingest": [s.articles_dir, *_code("articles")],
+        "extract": [s.articles_jsonl, *reading],
+        "events": [s.claims_jsonl, *_code("events", "model")],
+        "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson", s.factions_file,
+                   *_code("control", "model")],
+        "render": [s.control_gpkg, s.gazetteer_dir / "places.csv", s.factions_file, *_code("render", "assets")],
+    }[stage]
+
+
+def stage_output(stage: str, s: Settings) -> Path:
+    return {"ingest": s.articles_jsonl, "extract": s.claims_jsonl, "events": s.events_gpkg,
+            "layers": s.control_gpkg, "render": s.map_file()}[stage]
+
+
+def _manifest_path(s: Settings) -> Path:
+    return s.build_dir / "manifest.json"
+
+
+def _read_manifest(s: Settings) -> dict[str, str]:
+    try:
+        return json.loads(_manifest_path(s).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _record(s: Settings, stage: str, fingerprint: str) -> None:
+    m = _read_manifest(s)
+    m[stage] = fingerprint
+    write_text(_manifest_path(s), json.dumps(m, indent=1, sort_keys=True) + "\n")
+
+
+# ---------------------------------------------------------------- stages
+
+def load_articles(paths: list[Path], log: Log = _quiet) -> list[Article]:
+    """Parse every article file under ``paths`` (directories expanded)."""
+    files = find_article_files(paths)
+    arts: list[Article] = []
+    for f in files:
+        arts += read_article_file(f)
+    check_unique_ids(arts)
+    log(f"read {len(arts)} article(s) from {len(files)} file(s)")
+    return arts
+
+
+def ingest(s: Settings, log: Log = _quiet) -> Path:
+    """data/articles -> <build>/articles.jsonl (text, metadata, language, hash)."""
+    if not s.articles_dir.is_dir():
+        raise InputError(f"{s.articles_dir}: no articles directory")
+    arts = load_articles([s.articles_dir], log)
+    write_jsonl(s.articles_jsonl, (a.to_dict() for a in sorted(arts, key=lambda a: (a.date, a.id))))
+    return s.articles_jsonl
+
+
+class Reader:
+    """Everything extraction needs, loaded once: gazetteer, factions, lexicons."""
+
+    def __init__(self, s: Settings) -> None:
+        from geo.gazetteer import load_gazetteer
+
+        self.gazetteer = load_gazetteer(s.gazetteer_dir)
+        self.factions = load_factions(s.factions_file)
+        self.lexicons = load_lexicons(s.lexicon_dir)
+        self.fingerprint = _hash_paths([s.gazetteer_dir, s.lexicon_dir, s.factions_file,
+                                        *_code("claims", "toponyms", "gazetteer", "lexicon", "dates")])
+
+    def read(self, article: Article) -> tuple[list[Claim], list[tuple[str, str]]]:
+        """Claims and unresolved names (name, sentence) of one article."""
+        from geo.toponyms import find_mentions, unresolved_candidates
+
+        lex = self.lexicons.get(article.lang) or self.lexicons.get("en") or next(iter(self.lexicons.values()))
+        mentions = find_mentions(article.text, self.gazetteer, article.lang)
+        claims = claims_from_mentions(article, mentions, self.gazetteer.places, self.factions, lex)
+        return claims, unresolved_candidates(article.text, mentions)
+
+
+def extract_articles(arts: list[Article], reader: Reader, cache_dir: Path | None = None,
+                     log: Log = _quiet) -> tuple[list[Claim], list[dict[str, Any]]]:
+    """Claims of many articles (cached per article content when ``cache_dir`` is given)."""
+    claims: list[Claim] = []
+    unresolved: dict[str, dict[str, Any]] = {}
+    hits = 0
+    for i, a in enumerate(arts, 1):
+        key = hashlib.sha1(f"{a.hash}:{a.id}:{reader.fingerprint}".encode()).hexdigest()[:20]
+        cached = cache_dir / f"{key}.json" if cache_dir else None
+        if cached and cached.exists():
+            doc = json.loads(cached.read_text(encoding="utf-8"))
+            cs = [Claim.from_dict(d) for d in doc["claims"]]
+            names = [tuple(x) for x in doc["unresolved"]]
+            hits += 1
+        else:
+            cs, names = reader.read(a)
+            if cached:
+                write_text(cached, json.dumps({"claims": [c.to_dict() for c in cs],
+                                               "unresolved": [list(n) for n in names]}, ensure_ascii=False))
+        claims += cs
+        for name, sentence in names:
+            row = unresolved.setdefault(name, {"name": name, "count": 0, "articles": [], "sentence": sentence})
+            row["count"] += 1
+            if a.id not in row["articles"]:
+                row["articles"].append(a.id)
+        if len(arts) > 20 and i % 50 == 0:
+            log(f"  read {i}/{len(arts)} articles")
+    log(f"extracted {len(claims)} claim(s) from {len(arts)} article(s) ({hits} from cache)")
+    rows = sorted(unresolved.values(), key=lambda r: (-r["count"], r["name"]))
+    for r in rows:
+        r["articles"] = " ".join(r["articles"])
+    return claims, rows
+
+
+def extract(s: Settings, log: Log = _quiet) -> Path:
+    """<build>/articles.jsonl -> <build>/claims.jsonl and <build>/unresolved.csv (the review queue)."""
+    if not s.articles_jsonl.exists():
+        ingest(s, log)
+    arts = [Article.from_dict(d) for d in read_jsonl(s.articles_jsonl)]
+    claims, unresolved = extract_articles(arts, Reader(s), s.build_dir / "cache" / "claims", log)
+    write_jsonl(s.claims_jsonl, (c.to_dict() for c in claims))
+    write_csv(s.unresolved_csv, unresolved, ["name", "count", "articles", "sentence"])
+    return s.claims_jsonl
+
+
+def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
+    """Events as a point GeoDataFrame (EPSG:4326) with the EVENT_COLUMNS."""
+    rows = [e.to_row() for e in events]
+    df = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy([e.lon for e in events], [e.lat for e in events]),
+                            crs=CRS_STORAGE)
+
+
+def read_events(path: Path) -> list[Event]:
+    """Events back from a GeoPackage layer written by :func:`events`."""
+    gdf = gpd.read_file(path, layer="events", engine="pyogrio")
+    return [Event.from_row(r, g.x, g.y) for r, g in zip(gdf.drop(columns="geometry").to_dict("records"),
+                                                        gdf.geometry, strict=True)]
+
+
+def events(s: Settings, log: Log = _quiet) -> Path:
+    """<build>/claims.jsonl -> <build>/events.gpkg (layer ``events``): claims merged, sources counted."""
+    if not s.claims_jsonl.exists():
+        extract(s, log)
+    claims = [Claim.from_dict(d) for d in read_jsonl(s.claims_jsonl)]
+    evs = merge_claims(claims)
+    write_gpkg_layers(s.events_gpkg, {"events": events_frame(evs)})
+    by = pd.Series([e.status for e in evs]).value_counts().to_dict() if evs else {}
+    log(f"merged {len(claims)} claim(s) into {len(evs)} event(s) {by}")
+    return s.events_gpkg
+
+
+def layers(s: Settings, log: Log = _quiet) -> Path:
+    """Snapshots in data/control + events -> <build>/control.gpkg (control, frontlines, changes, stats, events)."""
+    from geo.control import build_layers, load_snapshots
+
+    if not s.events_gpkg.exists():
+        events(s, log)
+    factions = load_factions(s.factions_file)
+    snaps, warnings = load_snapshots(s.control_dir, factions)
+    for w in warnings:
+        log(f"warning: {w}")
+    if not snaps:
+        raise InputError(f"{s.control_dir}: no control snapshots (YYYY-MM-DD.geojson)")
+    evs = [e for e in read_events(s.events_gpkg) if e.modality == "reported"]
+    fp_path = s.gazetteer_dir / "footprints.geojson"
+    footprints = gpd.read_file(fp_path, engine="pyogrio") if fp_path.exists() else \
+        gpd.GeoDataFrame({"id": []}, geometry=[], crs=CRS_STORAGE)
+    out = build_layers(snaps, evs, footprints)
+    write_gpkg_layers(s.control_gpkg, {k: _as_gdf(v) for k, v in out.items()})
+    log(f"built {', '.join(f'{k} ({len(v)})' for k, v in out.items())} from {len(snaps)} snapshot(s)")
+    return s.control_gpkg
+
+
+def _as_gdf(df: Any) -> gpd.GeoDataFrame:
+    if isinstance(df, gpd.GeoDataFrame):
+        return df
+    return gpd.GeoDataFrame(df, geometry=[None] * len(df), crs=CRS_STORAGE)
+
+
+def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame | None:
+    import pyogrio
+
+    names = [n for n, _ in pyogrio.list_layers(path)]
+    return gpd.read_file(path, layer=layer, engine="pyogrio") if layer in names else None
+
+
+def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn: bool = False,
+           png_dir: Path | None = None) -> Path:
+    """<build>/control.gpkg -> <build>/maps/<name>.html (offline unless ``cdn``)."""
+    from geo.assets import inline_assets
+    from geo.render import build_map
+
+    if not s.control_gpkg.exists():
+        layers(s, log)
+    factions = load_factions(s.factions_file)
+    control = _read_layer(s.control_gpkg, "control")
+    evs = _read_layer(s.control_gpkg, "events")
+    front = _read_layer(s.control_gpkg, "frontlines")
+    stats = _read_layer(s.control_gpkg, "stats")
+    places = None
+    pcsv = s.gazetteer_dir / "places.csv"
+    if pcsv.exists():
+        pdf = pd.read_csv(pcsv)
+        places = gpd.GeoDataFrame(pdf, geometry=gpd.points_from_xy(pdf.lon, pdf.lat), crs=CRS_STORAGE)
+    if stats is not None and "geometry" in stats:
+        stats = pd.DataFrame(stats.drop(columns="geometry"))
+    m = build_map(control, evs, factions, frontlines=front, places=places, stats=stats,
+                  title=_title(control))
+    html = m.get_root().render()
+    if not cdn:
+        html = inline_assets(html)
+    out = s.map_file(name)
+    write_text(out, html)
+    log(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB{', CDN links' if cdn else ', offline'})")
+    if png_dir is not None:
+        _pngs(control, factions, png_dir, log)
+    return out
+
+
+def _title(control: gpd.GeoDataFrame | None) -> str:
+    if control is None or control.empty:
+        return "Aleppo"
+    d0, d1 = min(control.valid_from), max(v for v in control.valid_from)
+    return f"Reported control, Aleppo {date.fromisoformat(d0):%d %b %Y} – {date.fromisoformat(d1):%d %b %Y}"
+
+
+def _pngs(control: gpd.GeoDataFrame, factions: Factions, png_dir: Path, log: Log) -> None:
+    """A static PNG per interval start (matplotlib), for reports."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    png_dir.mkdir(parents=True, exist_ok=True)
+    for d in sorted(set(control.valid_from)):
+        cur = control[(control.valid_from <= d) & ((control.valid_to == "") | (control.valid_to > d))]
+        fig, ax = plt.subplots(figsize=(7, 7))
+        for fac, part in cur.groupby("faction"):
+            part.plot(ax=ax, color=factions.colour(str(fac)), edgecolor="white", linewidth=0.3)
+        ax.set_title(f"Reported control, {d}")
+        ax.set_axis_off()
+        target = png_dir / f"control-{d}.png"
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, dpi=110, bbox_inches="tight", format="png")
+        plt.close(fig)
+    log(f"wrote PNGs to {png_dir}")
+
+
+STAGES: dict[str, Callable[..., Path]] = {"ingest": ingest, "extract": extract, "events": events,
+                                          "layers": layers, "render": render}
+ORDER = ["ingest", "extract", "events", "layers", "render"]
+
+
+def build(s: Settings, log: Log = _quiet, force: bool = False) -> Path:
+    """Run every stale stage in order; return the map path. A failing stage leaves earlier outputs."""
+    manifest = _read_manifest(s)
+    for stage in ORDER:
+        fp = _hash_paths(stage_inputs(stage, s))
+        out = stage_output(stage, s)
+        if not force and manifest.get(stage) == fp and out.exists():
+            log(f"{stage}: up to date")
+            continue
+        log(f"{stage}: running")
+        STAGES[stage](s, log)
+        # Inputs may include the outputs of the stage before: fingerprint after they are written.
+        _record(s, stage, _hash_paths(stage_inputs(stage, s)))
+    return s.map_file()
+
+
+def stderr_log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)

@@ -1,0 +1,80 @@
+"""Check every input of a data directory and collect problems as one-line messages.
+
+Errors are problems the pipeline cannot work around (a control file that is not a FeatureCollection,
+an unknown faction, an article without a date); warnings are things it repaired or that deserve a
+look (a self-intersecting polygon fixed with make_valid, overlapping factions).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo.articles import find_article_files, read_article_file
+from geo.factions import Factions, load_factions
+from geo.io import InputError
+from geo.lexicon import load_lexicons
+from geo.settings import Settings
+
+
+def validate_inputs(s: Settings) -> tuple[list[str], list[str]]:
+    """``(errors, warnings)`` for the data directory of ``s``."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    factions: Factions | None = None
+    try:
+        factions = load_factions(s.factions_file)
+    except InputError as exc:
+        errors.append(str(exc))
+    try:
+        load_lexicons(s.lexicon_dir)
+    except InputError as exc:
+        errors.append(str(exc))
+    if s.gazetteer_dir.is_dir():
+        from geo.gazetteer import validate_gazetteer
+
+        errors += validate_gazetteer(s.gazetteer_dir)
+    else:
+        errors.append(f"{s.gazetteer_dir}: no gazetteer directory")
+    if factions is not None:
+        errors_c, warnings_c = validate_control_dir(s.control_dir, factions)
+        errors += errors_c
+        warnings += warnings_c
+    if s.articles_dir.is_dir():
+        ids: dict[str, Path] = {}
+        for f in find_article_files([s.articles_dir]):
+            try:
+                for a in read_article_file(f):
+                    if a.id in ids:
+                        errors.append(f"{f}: article id {a.id!r} already used by {ids[a.id]}")
+                    ids[a.id] = f
+            except InputError as exc:
+                errors.append(str(exc))
+    return errors, warnings
+
+
+def validate_control_dir(control_dir: Path, factions: Factions) -> tuple[list[str], list[str]]:
+    """Every snapshot file checked on its own, so one broken file does not hide the others."""
+    from geo.control import load_snapshots, read_control_file
+
+    errors: list[str] = []
+    warnings: list[str] = []
+    if not control_dir.is_dir():
+        return [f"{control_dir}: no control directory"], []
+    files = sorted(control_dir.glob("*.geojson"))
+    if not files:
+        errors.append(f"{control_dir}: no control snapshots (YYYY-MM-DD.geojson)")
+    broken = False
+    for f in files:
+        try:
+            _, w = read_control_file(f, factions)
+            warnings += w
+        except InputError as exc:
+            errors.append(str(exc))
+            broken = True
+    if files and not broken:
+        try:
+            _, w = load_snapshots(control_dir, factions)
+            warnings += [x for x in w if x not in warnings]
+        except InputError as exc:
+            errors.append(str(exc))
+    return errors, warnings
