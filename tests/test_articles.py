@@ -1,0 +1,69 @@
+"""Parsing reports: front matter, ids, dates, language, formats, bad input."""
+
+import json
+
+import pytest
+
+from geo.articles import (check_unique_ids, detect_language, find_article_files, parse_article_text,
+                          read_article_file)
+from geo.io import InputError
+
+
+def test_front_matter_and_id_from_file_name(tmp_path):
+    p = tmp_path / "2016-11-08-mee-alep-1070.fr.md"
+    p.write_text("---\ntitle: \"Titre\"\ndate: 2016-11-08\nsource: MEE\nlang: fr\n---\nTexte de l'article.\n")
+    (a,) = read_article_file(p)
+    assert (a.id, a.title, a.date, a.source, a.lang) == ("2016-11-08-mee-alep-1070.fr", "Titre", "2016-11-08",
+                                                         "MEE", "fr")
+    assert a.text == "Texte de l'article.\n" and len(a.hash) == 40
+
+
+def test_front_matter_id_wins_and_date_from_name_when_absent(tmp_path):
+    a = parse_article_text("---\nid: custom\ndate: 2016-11-08\n---\nThe army took the town.", tmp_path / "x.md")
+    assert a.id == "custom"
+    with pytest.raises(InputError, match="no publication date"):
+        parse_article_text("The army took the town.", tmp_path / "x.md")
+    b = parse_article_text("The army took the town.", tmp_path / "2016-12-22-final.en.txt")
+    assert b.date == "2016-12-22" and b.lang == "en"
+
+
+def test_bad_front_matter_and_date_name_the_file(tmp_path):
+    with pytest.raises(InputError, match=r"x\.md: date 'yesterday'"):
+        parse_article_text("---\ndate: yesterday\n---\nText", tmp_path / "x.md")
+    with pytest.raises(InputError, match=r"x\.md: front matter is not valid YAML"):
+        parse_article_text("---\ntitle: [unclosed\n---\nText", tmp_path / "x.md")
+
+
+def test_html_is_stripped_and_scripts_dropped(tmp_path):
+    p = tmp_path / "2016-12-01-a.html"
+    p.write_text("<html><script>alert(1)</script><p>The army took <b>Sakhour</b>.</p></html>")
+    (a,) = read_article_file(p)
+    assert "alert" not in a.text and "The army took Sakhour" in " ".join(a.text.split())
+
+
+def test_jsonl_holds_many_articles_and_reports_bad_lines(tmp_path):
+    p = tmp_path / "feed.jsonl"
+    p.write_text(json.dumps({"id": "a", "date": "2016-11-08", "text": "Le régime a repris le quartier."}) + "\n"
+                 + json.dumps({"date": "2016-11-09", "text": "The army took it."}) + "\n")
+    arts = read_article_file(p)
+    assert [(a.id, a.lang) for a in arts] == [("a", "fr"), ("feed-2", "en")]
+    p.write_text('{"id": "a", "date": "2016-11-08"}\n')
+    with pytest.raises(InputError, match=r"feed\.jsonl: line 1: an article needs a 'text' field"):
+        read_article_file(p)
+
+
+def test_directory_expansion_skips_readme_and_duplicate_ids_are_refused(tmp_path):
+    (tmp_path / "README.md").write_text("# not an article")
+    (tmp_path / "a.md").write_text("---\nid: same\ndate: 2016-11-08\n---\nx")
+    (tmp_path / "b.md").write_text("---\nid: same\ndate: 2016-11-08\n---\ny")
+    files = find_article_files([tmp_path])
+    assert [f.name for f in files] == ["a.md", "b.md"]
+    with pytest.raises(InputError, match="already used"):
+        check_unique_ids([a for f in files for a in read_article_file(f)])
+    with pytest.raises(InputError, match="no such file"):
+        find_article_files([tmp_path / "missing.md"])
+
+
+def test_detect_language():
+    assert detect_language("Selon l'OSDH, les forces du régime ont pris le contrôle du quartier") == "fr"
+    assert detect_language("According to the monitor, the army has taken the district") == "en"

@@ -1,0 +1,157 @@
+"""Claim extraction mechanics on passages written for the test (places found by a tiny fixture finder)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from geo.claims import claims_from_mentions, split_sentences
+from geo.factions import load_factions
+from geo.lexicon import load_lexicons
+from geo.model import Article, Mention, Place
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+FACTIONS = load_factions(DATA / "factions.yaml")
+LEX = load_lexicons(DATA / "lexicon")
+
+PLACES = {p.id: p for p in [
+    Place("aleppo-sakhour", "Sakhour", "neighbourhood", 37.185, 36.212),
+    Place("aleppo-haydariyeh", "Haydariyeh", "neighbourhood", 37.193, 36.236),
+    Place("aleppo-sheikh-khodr", "Sheikh Khodr", "neighbourhood", 37.180, 36.225),
+    Place("aleppo-sheikh-fares", "Sheikh Fares", "neighbourhood", 37.177, 36.221),
+    Place("aleppo-masaken-hanano", "Masaken Hanano", "neighbourhood", 37.185, 36.224, 2),
+    Place("aleppo-sheikh-saeed", "Sheikh Saeed", "neighbourhood", 37.16, 36.17),
+    Place("aleppo", "Aleppo", "city", 37.16, 36.20, 3),
+    Place("aleppo-east", "eastern Aleppo", "area", 37.19, 36.20, 3),
+    Place("damascus", "Damascus", "town", 36.28, 33.51),
+]}
+NAMES = {
+    "aleppo-sakhour": r"Sakhour|Sakhur", "aleppo-haydariyeh": r"Haydariyé|Haydariyeh",
+    "aleppo-sheikh-khodr": r"Cheikh Khodr|Sheikh Khodr", "aleppo-sheikh-fares": r"Sheikh Fares|Cheikh Farès",
+    "aleppo-masaken-hanano": r"Masaken Hanano|Massaken Hanano", "aleppo-sheikh-saeed": r"Sheikh Saeed|Cheikh Saïd",
+    "aleppo-east": r"l'est d'Alep|eastern Aleppo|east Aleppo", "aleppo": r"Alep|Aleppo", "damascus": r"Damas|Damascus",
+}
+
+
+def mentions(text):
+    out = []
+    for pid, rx in NAMES.items():
+        for m in re.finditer(rf"(?<!\w)(?:{rx})(?!\w)", text):
+            if not any(o.start <= m.start() < o.end or m.start() <= o.start < m.end() for o in out):
+                out.append(Mention(pid, m.group(0), m.start(), m.end()))
+    return sorted(out, key=lambda m: m.start)
+
+
+def read(text, lang, published="2016-11-28"):
+    art = Article(id="t", title="T", date=published, text=text, lang=lang)
+    return claims_from_mentions(art, mentions(text), PLACES, FACTIONS, LEX[lang])
+
+
+def summary(claims):
+    return sorted((c.type, c.place.id, c.faction, c.status) for c in claims)
+
+
+def test_split_sentences_keeps_offsets_and_splits_glued_footer():
+    text = "L'armée a repris Sakhour. Les rebelles ont nié.\nFin du texte libre.Middle East Eye propose."
+    spans = split_sentences(text)
+    assert [text[a:b] for _, a, b in spans] == [
+        "L'armée a repris Sakhour.", "Les rebelles ont nié.", "Fin du texte libre.", "Middle East Eye propose."]
+
+
+def test_french_capture_with_list_of_places_each_a_claim():
+    cs = read("Lundi, l'armée syrienne a repris les quartiers de Sakhour, Haydariyé et Cheikh Khodr.", "fr")
+    assert summary(cs) == [("capture", p, "government", "reported") for p in
+                           ["aleppo-haydariyeh", "aleppo-sakhour", "aleppo-sheikh-khodr"]]
+    assert {c.event_date for c in cs} == {"2016-11-28"}
+    assert all(c.opponent == "opposition" for c in cs)
+
+
+def test_two_actors_in_one_sentence_each_to_its_place():
+    cs = read("The army retook Sakhour on Sunday while Kurdish forces seized Sheikh Fares.", "en")
+    assert summary(cs) == [("capture", "aleppo-sakhour", "government", "reported"),
+                           ("capture", "aleppo-sheikh-fares", "kurdish", "reported")]
+
+
+def test_passive_and_fell_to():
+    cs = read("Masaken Hanano fell to government forces on Saturday, state TV said.", "en")
+    assert summary(cs) == [("capture", "aleppo-masaken-hanano", "government", "reported")]
+    assert cs[0].event_date == "2016-11-26"
+    assert cs[0].attributed_to == ("state TV",)
+
+
+def test_french_passive_tombe_aux_mains():
+    cs = read("Le quartier de Sakhour est tombé aux mains des forces gouvernementales, selon l'OSDH.", "fr")
+    assert summary(cs) == [("capture", "aleppo-sakhour", "government", "reported")]
+    assert cs[0].attributed_to == ("SOHR",)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Rebels withdrew from Haydariyeh overnight.", "en"),
+    ("Les rebelles se sont retirés de Haydariyé dans la nuit.", "fr"),
+])
+def test_losers_framing_is_a_capture_by_the_other_side(text, lang):
+    cs = read(text, lang)
+    assert summary(cs) == [("capture", "aleppo-haydariyeh", "government", "reported")]
+    assert cs[0].opponent == "opposition"
+
+
+def test_partial_gain_is_an_advance():
+    cs = read("Government troops took much of Sheikh Saeed on Thursday.", "en", "2016-12-02")
+    assert summary(cs) == [("advance", "aleppo-sheikh-saeed", "government", "reported")]
+    cs = read("L'armée a pris une grande partie de Cheikh Saïd.", "fr", "2016-12-02")
+    assert summary(cs) == [("advance", "aleppo-sheikh-saeed", "government", "reported")]
+
+
+@pytest.mark.parametrize("text,lang,status", [
+    ("The army is preparing to retake Sheikh Saeed.", "en", "planned"),
+    ("L'armée se prépare à reprendre Cheikh Saïd.", "fr", "planned"),
+    ("Rebels tried to retake Sheikh Saeed but were repulsed.", "en", "attempted"),
+    ("Les rebelles ont tenté de reprendre Cheikh Saïd.", "fr", "attempted"),
+    ("Rebels denied that the army had captured Sheikh Saeed.", "en", "denied"),
+])
+def test_modality_is_never_a_reported_change(text, lang, status):
+    cs = [c for c in read(text, lang) if c.type in ("capture", "advance")]
+    assert cs and {c.status for c in cs} == {status}
+
+
+def test_control_statements():
+    cs = read("Aid cannot reach rebel-held eastern Aleppo.", "en")
+    assert ("control", "aleppo-east", "opposition", "reported") in summary(cs)
+    cs = read("Les frappes visent l'est d'Alep tenu par les rebelles.", "fr")
+    assert ("control", "aleppo-east", "opposition", "reported") in summary(cs)
+    assert all(c.event_date == "2016-11-28" for c in cs if c.type == "control")
+
+
+def test_coreference_to_last_named_district_and_loser_confirmation():
+    text = ("Government forces captured Masaken Hanano on Saturday.\n"
+            "A rebel commander told Reuters that fighting continued, confirming that the army had seized the district.")
+    cs = read(text, "en")
+    caps = [c for c in cs if c.type == "capture"]
+    assert {c.place.id for c in caps} == {"aleppo-masaken-hanano"}
+    second = [c for c in caps if "rebel commander" in c.sentence][0]
+    assert second.loser_confirms is True
+    assert "rebel commander" in second.attributed_to
+
+
+def test_place_named_as_actor_or_base_is_not_a_location():
+    cs = read("Damas et ses alliés ont repris Sakhour, selon l'OSDH, basé au Royaume-Uni.", "fr")
+    assert {c.place.id for c in cs} == {"aleppo-sakhour"}
+    assert cs[0].faction == "government"
+
+
+def test_strike_and_siege_have_attacker_as_faction():
+    cs = read("Russian warplanes carried out air strikes on Sakhour as the army besieged eastern Aleppo.", "en")
+    assert ("strike", "aleppo-sakhour", "government", "reported") in summary(cs)
+    assert ("siege", "aleppo-east", "government", "reported") in summary(cs)
+
+
+def test_date_carries_over_within_a_paragraph_not_for_control():
+    text = "On 27 November, government forces captured Sakhour. They also seized Haydariyeh."
+    cs = read(text, "en", "2016-11-29")
+    assert {c.place.id: c.event_date for c in cs} == {"aleppo-sakhour": "2016-11-27",
+                                                       "aleppo-haydariyeh": "2016-11-27"}
+
+
+def test_claim_ids_are_stable():
+    text = "The army retook Sakhour on Sunday."
+    assert [c.id for c in read(text, "en")] == [c.id for c in read(text, "en")]
