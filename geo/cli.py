@@ -15,6 +15,7 @@ import click
 
 from geo import __version__, pipeline
 from geo.cli_common import GeoCommand, dir_options
+from geo.cli_gazetteer import gazetteer
 from geo.io import InputError
 from geo.settings import DEFAULT_MAP_NAME, Settings
 
@@ -178,12 +179,4 @@ def validate(settings: Settings) -> None:
     click.echo(f"ok: {settings.data_dir} ({len(warnings)} warning(s))")
 
 
-def _register_optional() -> None:
-    try:
-        from geo.cli_gazetteer import gazetteer
-    except ImportError:  # pragma: no cover - the module ships with the package
-        return
-    main.add_command(gazetteer)
-
-
-_register_optional()
+main.add_command(gazetteer)

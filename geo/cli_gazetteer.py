@@ -1,0 +1,178 @@
+"""``geo gazetteer``: import a source, add a place, look names up, count what is there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import geopandas as gpd
+import pandas as pd
+
+from geo import gazetteer_sources as gs
+from geo.cli_common import GeoCommand, dir_options
+from geo.gazetteer import ALIAS_COLUMNS, PLACE_COLUMNS, load_gazetteer
+from geo.io import InputError, atomic_path, write_csv
+from geo.model import CRS_STORAGE
+from geo.settings import Settings
+
+
+@click.group()
+def gazetteer() -> None:
+    """Places and aliases in data/gazetteer/: import, add, lookup, stats."""
+
+
+def _read_tables(d: Path) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDataFrame]:
+    p = pd.read_csv(d / "places.csv", dtype=str, keep_default_na=False) if (d / "places.csv").exists() \
+        else pd.DataFrame(columns=PLACE_COLUMNS)
+    for c in ("lon", "lat"):
+        p[c] = p[c].astype(float)
+    p["precision"] = p["precision"].astype(int)
+    a = pd.read_csv(d / "aliases.csv", dtype=str, keep_default_na=False) if (d / "aliases.csv").exists() \
+        else pd.DataFrame(columns=[*ALIAS_COLUMNS, "source"])
+    f = gpd.read_file(d / "footprints.geojson", engine="pyogrio") if (d / "footprints.geojson").exists() \
+        else gpd.GeoDataFrame({"id": [], "kind": [], "csr_id": []}, geometry=[], crs=CRS_STORAGE)
+    return p, a, f
+
+
+def _write_tables(d: Path, p: pd.DataFrame, a: pd.DataFrame, f: gpd.GeoDataFrame) -> None:
+    write_csv(d / "places.csv", p.to_dict("records"), PLACE_COLUMNS)
+    write_csv(d / "aliases.csv", a.to_dict("records"), [*ALIAS_COLUMNS, "source"])
+    f = f.sort_values("id").reset_index(drop=True)
+    with atomic_path(d / "footprints.geojson") as tmp:
+        f[["id", "kind", "csr_id", "geometry"]].to_file(tmp, driver="GeoJSON", engine="pyogrio",
+                                                        layer_options={"COORDINATE_PRECISION": 6})
+
+
+@gazetteer.command("import", cls=GeoCommand)
+@dir_options
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(gs.FORMATS), default="auto", show_default=True,
+              help="Source layout; 'auto' is a generic GeoJSON/GeoPackage/CSV with --name-field.")
+@click.option("--name-field", default="name", show_default=True, help="Field holding the place name (auto).")
+@click.option("--name-ar-field", default=None, help="Field holding the Arabic name (auto).")
+@click.option("--id-field", default=None, help="Field to build ids from (auto; default: the name).")
+@click.option("--kind", default="place", show_default=True, help="Kind of the imported places (auto).")
+@click.option("--source", "source", default=None, help="Short credit key stored with every row.")
+@click.option("--licence", default="", help="Licence of the source (recorded in the README by you).")
+def import_(settings: Settings, file: Path, fmt: str, name_field: str, name_ar_field: str | None,
+            id_field: str | None, kind: str, source: str | None, licence: str) -> None:
+    """Merge one source file into data/gazetteer/ (re-importing a source replaces its rows).
+
+    \b
+    Examples:
+      geo gazetteer import ../shared/data/aleppo/csr_neighbourhoods.geojson --format csr --source csr
+      geo gazetteer import my_places.csv --name-field name --kind village --source mine --licence CC-BY-4.0
+    """
+    d = settings.gazetteer_dir
+    d.mkdir(parents=True, exist_ok=True)
+    p, a, f = _read_tables(d)
+    key = source or fmt
+    if fmt == "csr":
+        batch = gs.read_csr(file, key)
+    elif fmt == "sites":
+        batch = gs.read_sites(file, key)
+    elif fmt == "outskirts":
+        batch = gs.read_outskirts(file, key)
+    elif fmt == "geonames":
+        batch = gs.read_geonames(file, key)
+    elif fmt == "crosswalk":
+        batch = gs.read_crosswalk(file, f, key)
+    elif fmt == "unosat":
+        batch = gs.read_unosat(file, f, key)
+    else:
+        batch = gs.read_generic(file, name_field, source or file.stem, kind, id_field, name_ar_field)
+    p2, a2, f2 = gs.merge(p, a, f, batch)
+    _write_tables(d, p2, a2, f2)
+    click.echo(f"{file.name}: {len(p2) - len(p[p.source != key])} place(s), "
+               f"{len(a2) - len(a[a.source != key])} alias(es) from {key}"
+               f"{' (' + licence + ')' if licence else ''}; gazetteer now {len(p2)} places")
+
+
+@gazetteer.command(cls=GeoCommand)
+@dir_options
+@click.argument("place_id")
+@click.option("--name", required=True, help="English display name.")
+@click.option("--kind", default="place", show_default=True)
+@click.option("--lon", type=float, required=True)
+@click.option("--lat", type=float, required=True)
+@click.option("--precision", type=click.IntRange(1, 3), default=1, show_default=True,
+              help="1 trusted point, 2 estimate or part, 3 city/region.")
+@click.option("--alias", "aliases", multiple=True, help="LANG:ALIAS, repeatable (e.g. fr:l'est d'Alep).")
+@click.option("--source", default="geo", show_default=True)
+def add(settings: Settings, place_id: str, name: str, kind: str, lon: float, lat: float, precision: int,
+        aliases: tuple[str, ...], source: str) -> None:
+    """Add (or replace) one place with its aliases, e.g. a reviewed geocoder result.
+
+    \b
+    Example:
+      geo gazetteer add aleppo-east --name "eastern Aleppo" --kind area --lon 37.19 --lat 36.2 \\
+          --precision 3 --alias "en:east Aleppo" --alias "fr:l'est d'Alep"
+    """
+    if not (35.5 <= lon <= 42.5 and 32.2 <= lat <= 37.5):
+        raise InputError(f"{place_id}: ({lon}, {lat}) is outside Syria (lon, lat order?)")
+    d = settings.gazetteer_dir
+    p, a, f = _read_tables(d)
+    p = p[p["id"] != place_id]
+    a = a[~((a["place_id"] == place_id) & (a["source"] == source))]
+    row = {"id": place_id, "name": name, "kind": kind, "lon": lon, "lat": lat, "precision": precision,
+           "parent": "aleppo" if place_id.startswith("aleppo-") else "", "source": source}
+    p = pd.concat([p, pd.DataFrame([row])], ignore_index=True).sort_values("id")
+    arows = []
+    for item in aliases:
+        lang, _, text = item.partition(":")
+        if not text:
+            raise InputError(f"--alias {item!r}: expected LANG:ALIAS")
+        arows.append({"place_id": place_id, "alias": text, "lang": lang, "source": source})
+    a = pd.concat([a, pd.DataFrame(arows, columns=[*ALIAS_COLUMNS, "source"])], ignore_index=True)
+    a = a.drop_duplicates(subset=["place_id", "alias"]).sort_values(["place_id", "alias"])
+    _write_tables(d, p.reset_index(drop=True), a.reset_index(drop=True), f)
+    click.echo(f"added {place_id} with {len(arows)} alias(es)")
+
+
+@gazetteer.command(cls=GeoCommand)
+@dir_options
+@click.argument("names", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+def lookup(settings: Settings, names: tuple[str, ...], fmt: str) -> None:
+    """Look names up: id, name, kind, lon, lat, precision and score (id null when unresolved).
+
+    \b
+    Example:
+      geo gazetteer lookup "Cheikh Saïd" "1070 Appartements" "حلب"
+    """
+    g = load_gazetteer(settings.gazetteer_dir)
+    for q in names:
+        hits = g.lookup(q)
+        p, score = hits[0] if hits else (None, 0.0)
+        row = {"query": q, "id": p.id if p else None, "name": p.name if p else None,
+               "kind": p.kind if p else None, "lon": p.lon if p else None, "lat": p.lat if p else None,
+               "precision": p.precision if p else None, "score": score}
+        if fmt == "jsonl":
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            click.echo("\t".join("" if v is None else str(v) for v in row.values()))
+
+
+@gazetteer.command(cls=GeoCommand)
+@dir_options
+def stats(settings: Settings) -> None:
+    """Counts by kind and source, places lacking an alias per language, approximate places.
+
+    \b
+    Example:
+      geo gazetteer stats
+    """
+    g = load_gazetteer(settings.gazetteer_dir)
+    df = pd.DataFrame([p.__dict__ for p in g.places.values()])
+    click.echo(f"{len(df)} places, {len(g.aliases)} aliases, {len(g.footprints)} footprints, "
+               f"{len(g.by_key)} distinct keys")
+    click.echo("by kind: " + ", ".join(f"{k} {v}" for k, v in df.kind.value_counts().items()))
+    click.echo("by source: " + ", ".join(f"{k} {v}" for k, v in df.source.value_counts().items()))
+    for lang in ("en", "fr", "ar"):
+        have = {pid for pid, _, lg in g.aliases if lg == lang}
+        click.echo(f"without a {lang} alias: {len(set(df.id) - have)}")
+    click.echo(f"approximate (precision 2): {int((df.precision == 2).sum())}")
+    amb = {k: v for k, v in g.by_key.items() if len(v) > 1}
+    click.echo(f"ambiguous keys (resolved by context): {len(amb)}")
+

@@ -1,0 +1,267 @@
+"""Readers that turn a source file into gazetteer rows, and the merge into data/gazetteer/.
+
+Each reader returns a :class:`Batch` (places, aliases, footprints). :func:`merge` adds a batch to the
+existing tables: a place whose name is already known (same folded key, within 3 km) becomes aliases
+of the existing place, so a later, coarser source never overrides an earlier, more precise one.
+Re-importing a source first removes its previous rows (imports are idempotent).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import LineString
+
+from geo.gazetteer import ALIAS_COLUMNS, PLACE_COLUMNS, fold, slug
+from geo.io import InputError, read_csv
+from geo.model import CRS_METRIC, CRS_STORAGE
+
+#: Simplification tolerance for footprints (metres, in UTM 37N).
+SIMPLIFY_M = 5.0
+FORMATS = ("csr", "sites", "outskirts", "geonames", "crosswalk", "unosat", "auto")
+
+
+@dataclass
+class Batch:
+    source: str
+    places: list[dict] = field(default_factory=list)
+    aliases: list[dict] = field(default_factory=list)  # place_id may be a batch-local id
+    footprints: list[dict] = field(default_factory=list)  # {"id", "kind", "csr_id", "geometry"}
+
+
+def _clean_alias(text: str) -> tuple[str, str]:
+    """Strip citations "(FR: site; ...)" / "[en; AFP]"; the language tag if one is given."""
+    lang = "fr" if re.search(r"\((?:FR|fr)\b", text) else ""
+    m = re.search(r"\[(\w\w)\b", text)
+    if m:
+        lang = m.group(1).lower()
+    t = re.sub(r"\s*[(\[][^)\]]*[)\]]", "", text).strip(" ;,/")
+    if any("\u0600" <= c <= "\u06ff" for c in t):
+        lang = "ar"
+    return t, lang or "en"
+
+
+def _alias_rows(pid: str, names: list[str], source: str, lang: str | None = None) -> list[dict]:
+    out = []
+    for n in names:
+        for part in re.split(r"\s+/\s+", n):
+            a, lg = _clean_alias(part)
+            if a and len(fold(a)) >= 3:
+                out.append({"place_id": pid, "alias": a, "lang": lang or lg, "source": source})
+    return out
+
+
+def _city_id(name: str) -> str:
+    s = slug(name)
+    s = re.sub(r"^(?:aleppo-)+", "", s)
+    return f"aleppo-{s}"
+
+
+def read_csr(path: Path, source: str = "csr") -> Batch:
+    """CSR neighbourhood polygons: dissolved by ``Id`` and ``NAME`` (126 places), simplified ~5 m, valid; a point inside each."""
+    gdf = gpd.read_file(path, engine="pyogrio").to_crs(CRS_STORAGE)
+    for col in ("Id", "NAME"):
+        if col not in gdf:
+            raise InputError(f"{path}: no '{col}' property (is this the CSR neighbourhood layer?)")
+    # Some Ids hold two named neighbourhoods (as-Sakhour / as-Sakhour I): a place is an (Id, NAME) pair.
+    dis = gdf.dissolve(by=["Id", "NAME"], aggfunc="first").reset_index()
+    metric = dis.to_crs(CRS_METRIC)
+    geom = shapely.make_valid(metric.geometry.simplify(SIMPLIFY_M, preserve_topology=True).values)
+    dis = dis.set_geometry(gpd.GeoSeries(geom, crs=CRS_METRIC).to_crs(CRS_STORAGE).values)
+    b = Batch(source)
+    for _, r in dis.iterrows():
+        pid = _city_id(r["NAME"])
+        g = r.geometry
+        if g.geom_type == "GeometryCollection":
+            g = shapely.union_all([p for p in g.geoms if p.geom_type in ("Polygon", "MultiPolygon")])
+        pt = g.representative_point()
+        b.places.append({"id": pid, "name": r["NAME"].replace("’", "'").replace("‘", "'"),
+                         "kind": "neighbourhood", "lon": pt.x, "lat": pt.y, "precision": 1,
+                         "parent": "aleppo", "source": source})
+        b.aliases += _alias_rows(pid, [r["NAME"]], source, "en")
+        if isinstance(r.get("NAME_A"), str) and r["NAME_A"].strip():
+            b.aliases += _alias_rows(pid, [r["NAME_A"]], source, "ar")
+        b.footprints.append({"id": pid, "kind": "neighbourhood", "csr_id": int(r["Id"]), "geometry": g})
+    return b
+
+
+def read_sites(path: Path, source: str = "csr-sites") -> Batch:
+    """CSR cultural sites (points with FACILITY_N)."""
+    gdf = gpd.read_file(path, engine="pyogrio").to_crs(CRS_STORAGE)
+    b = Batch(source)
+    for _, r in gdf.iterrows():
+        name = str(r.get("FACILITY_N") or "").strip()
+        if not name or r.geometry is None:
+            continue
+        pid = _city_id(name)
+        b.places.append({"id": pid, "name": name, "kind": "landmark", "lon": r.geometry.x, "lat": r.geometry.y,
+                         "precision": 1, "parent": "aleppo", "source": source})
+        b.aliases += _alias_rows(pid, [name], source, "en")
+    return b
+
+
+def read_outskirts(path: Path, source: str = "outskirts") -> Batch:
+    """outskirts_places.csv: names, other names, kind, lat/lon, optional line points, confidence."""
+    b = Batch(source)
+    for n, r in enumerate(read_csv(path), 2):
+        try:
+            lat, lon = float(r["lat"]), float(r["lon"])
+        except (KeyError, ValueError):
+            raise InputError(f"{path}: row {n}: lat/lon are not numbers") from None
+        name = re.sub(r"\s*\(.*\)|\s+-\s+disambiguation only", "", r["name"]).strip()
+        far = math.hypot(lon - 37.16, lat - 36.20) > 0.25  # ~25 km from the Citadel: a town, not a district
+        if "disambiguation" in r["name"]:
+            pid = slug(r["name"].split("(")[1].split(",")[0]) + "-" + slug(name)
+        else:
+            pid = slug(name) if far or r.get("kind") == "town" else _city_id(name)
+        b.places.append({"id": pid, "name": name, "kind": r.get("kind") or "place", "lon": lon, "lat": lat,
+                         "precision": 2 if r.get("confidence") == "low" else 1,
+                         "parent": "" if far else "aleppo", "source": source})
+        b.aliases += _alias_rows(pid, [name] + [x for x in (r.get("other_names") or "").split(";") if x], source)
+        if r.get("line_points"):
+            pts = [tuple(map(float, p.split())) for p in r["line_points"].split(";") if p.strip()]
+            # the file gives "lat lon" pairs; geometries are (lon, lat)
+            b.footprints.append({"id": pid, "kind": r.get("kind"), "csr_id": None,
+                                 "geometry": LineString([(lo, la) for la, lo in pts])})
+    return b
+
+
+def read_geonames(path: Path, source: str = "geonames") -> Batch:
+    """GeoNames towns: Latin and Arabic alternate names; Aleppo itself is the city (precision 3)."""
+    b = Batch(source)
+    for r in read_csv(path):
+        name = r["name"]
+        ascii_name = unicode_ascii(name)
+        pid = "aleppo" if ascii_name.lower() == "aleppo" else slug(ascii_name)
+        alts = [a for a in r.get("alternatenames", "").split("|") if a and _latin_or_arabic(a)]
+        b.places.append({"id": pid, "name": ascii_name, "kind": "city" if pid == "aleppo" else "town",
+                         "lon": float(r["longitude"]), "lat": float(r["latitude"]),
+                         "precision": 3 if pid == "aleppo" else 1, "parent": "", "source": source})
+        b.aliases += _alias_rows(pid, [name, ascii_name, *alts], source)
+    return b
+
+
+def unicode_ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _latin_or_arabic(text: str) -> bool:
+    return all(c.isascii() or "\u00c0" <= c <= "\u024f" or "\u0600" <= c <= "\u06ff" or c in "ʿʾḨḩŞşḤḥ" for c in text)
+
+
+def read_crosswalk(path: Path, existing: pd.DataFrame, source: str = "crosswalk") -> Batch:
+    """OCHA names and spellings seen in news, as aliases of the matching CSR neighbourhood (IoU >= 0.3)."""
+    b = Batch(source)
+    by_csr = {}
+    fps = existing
+    if fps is not None and "csr_id" in fps:
+        by_csr = {int(c): pid for c, pid in zip(fps["csr_id"], fps["id"], strict=True) if pd.notna(c)}
+    for r in read_csv(path):
+        m = re.search(r"\(Id (\d+); IoU ([\d.]+)\)", r.get("csr_best_match", ""))
+        if not m or float(m.group(2)) < 0.3 or int(m.group(1)) not in by_csr:
+            continue
+        pid = by_csr[int(m.group(1))]
+        names = [r.get("ocha_name_en", "")] + [x for x in r.get("attested_variants", "").split("|") if x.strip()]
+        b.aliases += _alias_rows(pid, [x for x in names if x], source)
+        if r.get("ocha_name_ar"):
+            b.aliases += _alias_rows(pid, [r["ocha_name_ar"]], source, "ar")
+    return b
+
+
+def read_unosat(path: Path, footprints: gpd.GeoDataFrame, source: str = "unosat") -> Batch:
+    """UNOSAT neighbourhood names as aliases of the CSR polygon that contains their mean point."""
+    b = Batch(source)
+    polys = footprints[footprints.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    for r in read_csv(path):
+        pt = shapely.Point(float(r["mean_lon"]), float(r["mean_lat"]))
+        hit = polys[polys.contains(pt)]
+        if len(hit):
+            b.aliases += _alias_rows(str(hit.iloc[0]["id"]), [r["unosat_name"]], source, "en")
+    return b
+
+
+def read_generic(path: Path, name_field: str, source: str, kind: str = "place", id_field: str | None = None,
+                 name_ar_field: str | None = None) -> Batch:
+    """Any GeoJSON / GeoPackage / Shapefile, or a CSV with lon/lat columns."""
+    if str(path).lower().endswith(".csv"):
+        df = pd.read_csv(path)
+        lon = next((c for c in df.columns if c.lower() in ("lon", "longitude", "lng", "x")), None)
+        lat = next((c for c in df.columns if c.lower() in ("lat", "latitude", "y")), None)
+        if not lon or not lat:
+            raise InputError(f"{path}: a CSV needs lon and lat columns")
+        gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df[lon], df[lat]), crs=CRS_STORAGE)
+    else:
+        gdf = gpd.read_file(path, engine="pyogrio")
+        if gdf.crs is None:
+            raise InputError(f"{path}: no CRS; reproject to EPSG:4326 first")
+        gdf = gdf.to_crs(CRS_STORAGE)
+    if name_field not in gdf:
+        raise InputError(f"{path}: no field {name_field!r} (fields: {', '.join(map(str, gdf.columns))})")
+    b = Batch(source)
+    for i, r in gdf.iterrows():
+        name = str(r[name_field] or "").strip()
+        if not name or r.geometry is None:
+            continue
+        pid = slug(str(r[id_field])) if id_field else _city_id(name)
+        pt = r.geometry if r.geometry.geom_type == "Point" else r.geometry.representative_point()
+        b.places.append({"id": pid, "name": name, "kind": kind, "lon": pt.x, "lat": pt.y, "precision": 1,
+                         "parent": "", "source": source})
+        b.aliases += _alias_rows(pid, [name], source)
+        if name_ar_field and r.get(name_ar_field):
+            b.aliases += _alias_rows(pid, [str(r[name_ar_field])], source, "ar")
+        if r.geometry.geom_type != "Point":
+            b.footprints.append({"id": pid, "kind": kind, "csr_id": None, "geometry": r.geometry})
+    return b
+
+
+def merge(places: pd.DataFrame, aliases: pd.DataFrame, fps: gpd.GeoDataFrame, batch: Batch
+          ) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDataFrame]:
+    """Tables with ``batch`` merged in (after removing the batch source's previous rows)."""
+    src = batch.source
+    places = places[places["source"] != src]
+    aliases = aliases[aliases["source"] != src]
+    if len(fps):
+        fps = fps[fps["id"].isin(set(places["id"]))]
+    keys: dict[str, list[str]] = {}
+    for pid, a in zip(aliases["place_id"], aliases["alias"], strict=True):
+        keys.setdefault(fold(a), []).append(pid)
+    for pid, n in zip(places["id"], places["name"], strict=True):
+        keys.setdefault(fold(n), []).append(pid)
+    coords = {r.id: (r.lon, r.lat) for r in places.itertuples()}
+    remap: dict[str, str] = {}
+    new_rows = []
+    taken = set(places["id"])
+    for p in batch.places:
+        same = [q for q in keys.get(fold(p["name"]), []) if q in coords and
+                math.hypot(coords[q][0] - p["lon"], coords[q][1] - p["lat"]) < 0.03]  # ~3 km
+        if same:
+            remap[p["id"]] = same[0]
+            continue
+        pid = p["id"]
+        if pid in taken:
+            pid = f"{pid}-{slug(p['kind'])}"
+            n = 2
+            while pid in taken:
+                pid, n = f"{p['id']}-{n}", n + 1
+        remap[p["id"]] = pid
+        taken.add(pid)
+        new_rows.append({**p, "id": pid, "lon": round(p["lon"], 5), "lat": round(p["lat"], 5)})
+    places = pd.concat([places, pd.DataFrame(new_rows, columns=PLACE_COLUMNS)], ignore_index=True)
+    arows = [{**a, "place_id": remap.get(a["place_id"], a["place_id"])} for a in batch.aliases]
+    aliases = pd.concat([aliases, pd.DataFrame(arows, columns=[*ALIAS_COLUMNS, "source"])], ignore_index=True)
+    aliases = aliases.drop_duplicates(subset=["place_id", "alias"]).sort_values(["place_id", "alias"])
+    frows = [{**f, "id": remap.get(f["id"], f["id"])} for f in batch.footprints
+             if remap.get(f["id"], f["id"]) in {r["id"] for r in new_rows}]
+    if frows:
+        add = gpd.GeoDataFrame(frows, geometry="geometry", crs=CRS_STORAGE)
+        fps = pd.concat([fps[~fps["id"].isin(add["id"])], add], ignore_index=True) if len(fps) else add
+    places = places.sort_values("id").reset_index(drop=True)
+    return places, aliases.reset_index(drop=True), gpd.GeoDataFrame(fps, geometry="geometry", crs=CRS_STORAGE)

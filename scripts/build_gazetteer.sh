@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Rebuild data/gazetteer/ from the reference data in ../shared/data (run from the repository root).
+# Order matters: earlier sources are more precise; later ones only add aliases to a place they also name.
+set -euo pipefail
+S=${SHARED:-../shared/data}
+GEO=${GEO:-.venv/bin/geo}
+rm -f data/gazetteer/places.csv data/gazetteer/aliases.csv data/gazetteer/footprints.geojson
+$GEO gazetteer import "$S/aleppo/csr_neighbourhoods.geojson" --format csr --source csr --licence MIT
+$GEO gazetteer import "$S/aleppo/name_crosswalk.csv" --format crosswalk --source crosswalk
+$GEO gazetteer import "$S/aleppo/unosat2015_neighbourhood_centroids.csv" --format unosat --source unosat
+$GEO gazetteer import "$S/aleppo/csr_cultural_sites.geojson" --format sites --source csr-sites --licence MIT
+$GEO gazetteer import "$S/aleppo/outskirts_places.csv" --format outskirts --source outskirts --licence CC-BY-SA
+$GEO gazetteer import "$S/syria/geonames_cities500_near_aleppo.csv" --format geonames --source geonames --licence CC-BY-4.0
+# Descriptors reports use for the two halves of the divided city (the project's own, precision 3).
+$GEO gazetteer add aleppo-east --name "eastern Aleppo" --kind area --lon 37.185 --lat 36.205 --precision 3 \
+  --alias "en:eastern Aleppo" --alias "en:east Aleppo" --alias "en:rebel-held east" --alias "en:the eastern districts" \
+  --alias "en:eastern districts of Aleppo" --alias "en:eastern neighbourhoods" --alias "en:east of Aleppo city" \
+  --alias "fr:l'est d'Alep" --alias "fr:Alep-Est" --alias "fr:les quartiers-est" --alias "fr:quartiers est d'Alep" \
+  --alias "fr:quartiers orientaux" --alias "fr:secteur oriental" --alias "fr:partie orientale d'Alep" \
+  --alias "ar:شرق حلب" --alias "ar:الأحياء الشرقية"
+$GEO gazetteer add aleppo-west --name "western Aleppo" --kind area --lon 37.130 --lat 36.205 --precision 3 \
+  --alias "en:western Aleppo" --alias "en:west Aleppo" --alias "en:the western districts" \
+  --alias "en:western districts of Aleppo" --alias "en:western neighbourhoods" \
+  --alias "fr:l'ouest d'Alep" --alias "fr:Alep-Ouest" --alias "fr:les quartiers-ouest" --alias "fr:quartiers ouest d'Alep" \
+  --alias "fr:quartiers occidentaux" --alias "fr:secteur occidental" --alias "fr:partie occidentale d'Alep" \
+  --alias "ar:غرب حلب" --alias "ar:الأحياء الغربية"
+# Spellings seen in print that folding alone does not join (numerals with their nouns, fused words).
+$GEO gazetteer add aleppo-1070-apartments --name "1070 Apartments" --kind neighbourhood --lon 37.118 --lat 36.172 \
+  --precision 2 --source outskirts \
+  --alias "en:1070 Apartments" --alias "en:1070 Housing Project" --alias "en:Project 1070" --alias "en:1070 project" \
+  --alias "en:1070 Apartment Project" --alias "en:1070 Apartment Blocks" --alias "fr:1070 Appartements" \
+  --alias "fr:projet 1070" --alias "fr:projet des 1070 logements" --alias "fr:1070 logements" --alias "ar:مشروع 1070 شقة" \
+  --alias "ar:1070 شقة"
+$GEO gazetteer stats

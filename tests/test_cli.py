@@ -1,0 +1,147 @@
+"""The command line end to end: help, extract on the seed article, validate, build and its failure modes."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from geo.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "corpus" / "2016-11-08-mee-alep-1070.fr.md"
+GOLD = SHARED / "corpus" / "2016-11-08-mee-alep-1070.fr.gold.yaml"
+HAVE_ASSETS = (ROOT / "node_modules" / "leaflet").is_dir()
+
+COMMANDS = ["build", "ingest", "extract", "events", "layers", "render", "validate", "gazetteer"]
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+
+
+def copy_inputs(dst: Path) -> Path:
+    """A private copy of the hand-made inputs (never the build dir)."""
+    d = dst / "data"
+    shutil.copytree(DATA, d, ignore=shutil.ignore_patterns("build"))
+    return d
+
+
+def test_help_lists_every_command_and_each_has_an_example():
+    out = run("--help").output
+    for cmd in COMMANDS:
+        assert cmd in out
+    for cmd in COMMANDS[:-1]:
+        res = run(cmd, "--help")
+        assert res.exit_code == 0
+        assert "Example" in res.output and "--data-dir" in res.output and "--build-dir" in res.output
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="../shared/corpus is not beside the checkout")
+def test_seed_article_meets_its_expected_reading():
+    res = run("extract", SEED, "--data-dir", DATA)
+    assert res.exit_code == 0, res.output
+    claims = [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
+    gold = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
+    names = {"1070 Apartments": "aleppo-1070-apartments", "eastern Aleppo": "aleppo-east",
+             "western Aleppo": "aleppo-west", "Aleppo": "aleppo"}
+
+    def matches(c, want):
+        if c["place"]["id"] != names[want["place"]]:
+            return False
+        for key in ("type", "faction", "opponent", "status"):
+            if key in want and c[key] != want[key]:
+                return False
+        if "event_date" in want and c["event_date"] != str(want["event_date"]):
+            return False
+        if "attributed_to_any_of" in want:
+            wanted = {s.lower() for s in want["attributed_to_any_of"]}
+            if not wanted & {s.lower() for s in c["attributed_to"]}:
+                return False
+        return True
+
+    missing = [w for w in gold["must"] if not any(matches(c, w) for c in claims)]
+    assert not missing, f"missing: {missing}"
+    # must_not: no claim at Damascus / abroad, no opposition capture of the west, nothing from the footer
+    assert not [c for c in claims if c["place"]["id"] in {"damascus"} or c["place"]["lat"] < 32.3]
+    assert not [c for c in claims if c["type"] == "capture" and c["place"]["id"] == "aleppo-west"
+                and c["faction"] == "opposition"]
+    assert not [c for c in claims if "Middle East Eye propose" in c["sentence"]]
+    assert all(c["article"] == "2016-11-08-mee-alep-1070.fr" and c["published"] == "2016-11-08" for c in claims)
+    cap = [c for c in claims if c["type"] == "capture" and c["place"]["id"] == "aleppo-1070-apartments"]
+    assert cap[0]["place"]["name"] == "1070 Apartments"
+    assert any(c["loser_confirms"] for c in cap)
+
+
+def test_extract_csv_to_file(tmp_path):
+    art = tmp_path / "2016-11-28-a.en.md"
+    art.write_text("---\ndate: 2016-11-28\n---\nOn Sunday the Syrian army captured Jabal Badro, state TV said.\n")
+    out = tmp_path / "claims.csv"
+    res = run("extract", art, "--format", "csv", "-o", out, "--data-dir", DATA)
+    assert res.exit_code == 0, res.output
+    text = out.read_text()
+    assert text.splitlines()[0].startswith("id,article,published,type")
+    assert ",capture," in text and "2016-11-27" in text and "Jabal Badro" in text
+
+
+def test_validate_accepts_the_default_data():
+    res = run("validate", "--data-dir", DATA)
+    assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize("content,expected", [
+    ("{not json", "invalid JSON"),
+    ('{"type": "Feature", "properties": {}, "geometry": null}', "FeatureCollection"),
+    ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"faction": "rebelz"},'
+     ' "geometry": {"type": "Polygon", "coordinates": [[[37.1,36.2],[37.2,36.2],[37.2,36.3],[37.1,36.2]]]}}]}',
+     "rebelz"),
+])
+def test_validate_reports_a_broken_control_file(tmp_path, content, expected):
+    d = copy_inputs(tmp_path)
+    bad = d / "control" / "2016-10-01.geojson"
+    bad.write_text(content)
+    res = CliRunner().invoke(main, ["validate", "--data-dir", str(d)])
+    assert res.exit_code == 1
+    assert "2016-10-01.geojson" in res.stderr and expected in res.stderr
+
+
+def test_validate_repairs_a_bow_tie_with_a_warning(tmp_path):
+    d = copy_inputs(tmp_path)
+    (d / "control" / "2016-10-01.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"faction": "government"}, "geometry": {"type": "Polygon", "coordinates": [
+            [[37.10, 36.20], [37.12, 36.22], [37.12, 36.20], [37.10, 36.22], [37.10, 36.20]]]}}]}))
+    res = CliRunner().invoke(main, ["validate", "--data-dir", str(d)])
+    assert res.exit_code == 0, res.stderr
+    assert "2016-10-01.geojson" in res.stderr and "warning" in res.stderr
+
+
+@pytest.mark.skipif(not HAVE_ASSETS, reason="node_modules missing: run `make install` (npm ci)")
+def test_build_is_incremental_and_a_failed_build_keeps_the_previous_map(tmp_path):
+    d = copy_inputs(tmp_path)
+    b = tmp_path / "build"
+    res = CliRunner().invoke(main, ["build"], env={"GEO_DATA_DIR": str(d), "GEO_BUILD_DIR": str(b)})
+    assert res.exit_code == 0, res.stderr
+    html = b / "maps" / "aleppo-2016.html"
+    assert html.exists() and (b / "claims.jsonl").exists() and (b / "control.gpkg").exists()
+    assert (b / "events.gpkg").exists() and (b / "unresolved.csv").exists()
+    before = html.read_bytes()
+    res = run("build", "--data-dir", d, "--build-dir", b)
+    assert res.stderr.count("up to date") == 5
+    # a new article re-runs the reading stages, from the per-article cache for the others
+    (d / "articles" / "2016-12-23-extra.en.md").write_text(
+        "---\ndate: 2016-12-23\n---\nOn Thursday the army said it had taken Sheikh Saeed.\n")
+    res = run("build", "--data-dir", d, "--build-dir", b)
+    assert "from cache" in res.stderr and "ingest: running" in res.stderr
+    # break a control file: the build fails with one line, and the previous map stays
+    after_good = html.read_bytes()
+    assert after_good and before
+    (d / "control" / "2016-11-08.geojson").write_text("{broken")
+    res = CliRunner().invoke(main, ["build", "--data-dir", str(d), "--build-dir", str(b), "--force"])
+    assert res.exit_code == 1
+    assert len(res.stderr.strip().splitlines()[-1]) < 300 and "2016-11-08.geojson" in res.stderr
+    assert html.read_bytes() == after_good
+    assert not list((b / "maps").glob(".*"))  # no temporary file left behind
