@@ -1,0 +1,88 @@
+"""Make a folium page self-contained: every CDN script and stylesheet inlined from node_modules.
+
+The npm packages are pinned in package.json and installed by ``make install`` (``npm ci``); nothing is
+committed and nothing is fetched when the map opens. Each CDN URL folium writes is mapped to a file of
+those packages, or dropped when the map does not use it (folium's icon fonts and Bootstrap styling:
+events are canvas circles, popups are styled by the map's own CSS). An unknown URL is an error, so a
+new folium version cannot silently produce a map that needs the internet.
+
+>>> cdn_urls('<script src="https://cdn.example/x.js"></script><link href="https://a/b.css" rel="stylesheet"/>')
+['https://cdn.example/x.js', 'https://a/b.css']
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from geo.settings import assets_dir
+
+
+class AssetError(Exception):
+    """A map asset that cannot be inlined (unknown URL, or npm packages not installed)."""
+
+
+#: (pattern of the CDN URL, file under node_modules or None to drop the tag)
+ASSETS: list[tuple[str, str | None]] = [
+    (r"/leaflet@1\.9\.\d+/dist/leaflet\.js$", "leaflet/dist/leaflet.js"),
+    (r"/leaflet@1\.9\.\d+/dist/leaflet\.css$", "leaflet/dist/leaflet.css"),
+    (r"jquery-3\.7\.1\.min\.js$", "jquery/dist/jquery.min.js"),
+    (r"/leaflet\.timeline@1\.6\.0/dist/leaflet\.timeline(\.min)?\.js$", "leaflet.timeline/dist/leaflet.timeline.js"),
+    (r"/moment\.js/2\.18\.1/moment\.min\.js$", "moment/min/moment.min.js"),
+    # Unused by geo's maps (icons, Bootstrap look): dropped rather than fetched.
+    (r"/bootstrap@5\.\d+\.\d+/dist/(js|css)/bootstrap(\.bundle)?\.min\.(js|css)$", None),
+    (r"/bootstrap/3\.\d+\.\d+/css/bootstrap-glyphicons\.css$", None),
+    (r"/@fortawesome/fontawesome-free@6\.\d+\.\d+/css/all\.min\.css$", None),
+    (r"/Leaflet\.awesome-markers/2\.0\.2/leaflet\.awesome-markers\.(js|css)$", None),
+    (r"/leaflet\.awesome\.rotate\.min\.css$", None),
+]
+_TAG = re.compile(r'<script\s+src="(https?://[^"]+)"\s*>\s*</script>|<link\s+[^>]*href="(https?://[^"]+)"[^>]*/?>')
+
+
+def cdn_urls(html: str) -> list[str]:
+    """External script and stylesheet URLs still in the page (tile URLs are not tags: not listed)."""
+    return [a or b for a, b in _TAG.findall(html)]
+
+
+def _find(url: str) -> str | None:
+    for pattern, target in ASSETS:
+        if re.search(pattern, url):
+            return target if target is not None else ""
+    raise AssetError(f"no offline copy known for {url}: add it to geo/assets.py and package.json")
+
+
+def inline_assets(html: str, root: Path | None = None) -> str:
+    """``html`` with every CDN script/stylesheet replaced by its inlined copy (or dropped if unused)."""
+    root = Path(root) if root else assets_dir()
+    if not (root / "leaflet").is_dir():
+        raise AssetError(f"{root}: map assets are missing: run `make install` (npm ci) to fetch them")
+
+    def repl(m: re.Match[str]) -> str:
+        url = m.group(1) or m.group(2)
+        target = _find(url)
+        if not target:
+            return ""
+        path = root / target
+        if not path.exists():
+            raise AssetError(f"{path}: missing (for {url}): run `make install` (npm ci)")
+        body = path.read_text(encoding="utf-8")
+        if m.group(1):
+            # "</script" inside the library would end the tag early
+            return "<script>" + body.replace("</script", "<\\/script") + "</script>"
+        if target.endswith("leaflet.css"):
+            body = _inline_leaflet_images(body, path.parent)
+        return "<style>" + body + "</style>"
+
+    return _TAG.sub(repl, html)
+
+
+def _inline_leaflet_images(css: str, base: Path) -> str:
+    import base64
+
+    def url(m: re.Match[str]) -> str:
+        p = base / m.group(1)
+        if not p.exists():
+            return m.group(0)
+        return f"url(data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()})"
+
+    return re.sub(r"url\((images/[^)]+\.png)\)", url, css)
