@@ -114,8 +114,9 @@ def parse_article_text(raw: str, path: str | Path, meta: dict[str, Any] | None =
     )
 
 
-def read_article_file(path: Path) -> list[Article]:
-    """Every article in one file (JSON Lines files may hold many)."""
+def read_article_file(path: Path, published: str | None = None) -> list[Article]:
+    """Every article in one file (JSON Lines files may hold many); ``published`` overrides the date."""
+    over = {"date": published} if published else {}
     try:
         raw = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -131,11 +132,11 @@ def read_article_file(path: Path) -> list[Article]:
                 raise InputError(f"{path}: line {n}: invalid JSON ({exc.msg})") from None
             if not isinstance(obj, dict) or not obj.get("text"):
                 raise InputError(f"{path}: line {n}: an article needs a 'text' field")
-            meta = {k: v for k, v in obj.items() if k != "text"}
+            meta = {**{k: v for k, v in obj.items() if k != "text"}, **over}
             meta.setdefault("id", f"{article_id_from_path(path)}-{n}")
             out.append(parse_article_text(obj["text"], f"{path}:{n}", meta))
         return out
-    return [parse_article_text(raw, path)]
+    return [parse_article_text(raw, path, over)]
 
 
 def find_article_files(paths: list[Path]) -> list[Path]:

@@ -70,7 +70,10 @@ def ingest(settings: Settings) -> None:
               help="Output format when PATHS are given.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of stdout (PATHS mode).")
-def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+@click.option("--published", metavar="YYYY-MM-DD",
+              help="Publication date to read relative dates against, overriding the front matter (PATHS mode).")
+def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path | None,
+            published: str | None) -> None:
     """Find places and control claims in reports.
 
     With no PATHS, reads the data dir's articles and writes <build>/claims.jsonl and
@@ -85,7 +88,7 @@ def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path 
     if not paths:
         click.echo(pipeline.extract(settings, _log))
         return
-    arts = pipeline.load_articles(list(paths), _log)
+    arts = pipeline.load_articles(list(paths), _log, published)
     claims, _ = pipeline.extract_articles(arts, pipeline.Reader(settings), None, _log)
     rows = [c.to_dict() for c in claims]
     if fmt == "jsonl":

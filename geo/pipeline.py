@@ -98,12 +98,12 @@ def _record(s: Settings, stage: str, fingerprint: str) -> None:
 
 # ---------------------------------------------------------------- stages
 
-def load_articles(paths: list[Path], log: Log = _quiet) -> list[Article]:
-    """Parse every article file under ``paths`` (directories expanded)."""
+def load_articles(paths: list[Path], log: Log = _quiet, published: str | None = None) -> list[Article]:
+    """Parse every article file under ``paths`` (directories expanded); ``published`` overrides dates."""
     files = find_article_files(paths)
     arts: list[Article] = []
     for f in files:
-        arts += read_article_file(f)
+        arts += read_article_file(f, published)
     check_unique_ids(arts)
     log(f"read {len(arts)} article(s) from {len(files)} file(s)")
     return arts
