@@ -59,6 +59,8 @@ _CLAUSE_BREAK = re.compile(
 _LIST_GAP = re.compile(r"^[\s,;]*(?:(?:et|and|ainsi que|as well as|ou|or|puis|then|plus)\b)?[\s,]*"
                        r"(?:(?:the|le|la|les|l'|de|du|des|d'|of|in|a|au|aux)\s*)*"
                        r"(?:(?:districts?|quartiers?|neighbou?rhoods?|areas?|villages?|localites?|zones?)\s*(?:of|de|d')?\s*)?$")
+_MODIFIER = re.compile(r"(?:'s\b|\s+(?:province|governorate|countryside|district|offensive|battle|city council|"
+                       r"region|province's))")
 _SPEAKER = re.compile(r"\s*,?\s*(?:l[ea]s?\s+|the\s+)?((?:[A-Z][\w’'\-]+)(?:\s+(?:al-|el-|de\s|du\s|bin\s)?[A-Z][\w’'\-]+){0,3})")
 
 
@@ -225,7 +227,12 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             before = folded[max(0, m.start - 25):m.start]
             if any(x.end() >= len(before) - 1 for x in lex.not_location.finditer(before)):
                 return False
-        return m.place_id in places
+        if m.place_id not in places:
+            return False
+        # "Aleppo's", "the Aleppo district of X", "Aleppo province": the city names something else
+        if places[m.place_id].kind in COARSE_KINDS and _MODIFIER.match(folded, m.end):
+            return False
+        return True
 
     located = sorted((m for m in mentions if is_location(m)), key=lambda m: m.start)
     history: list[Mention] = []
@@ -284,11 +291,16 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     actors[i] = in_clause[-1].value
                 elif before:
                     actors[i] = before[0].value
+        prev_before: list[_Target] = []
         for i, (c0, c1, cue) in enumerate(cues):
             prev_end = cues[i - 1][1] if i > 0 else 0
             nxt = cues[i + 1][0] if i + 1 < len(cues) else len(sf)
             picked = (_places_after(c1, nxt, targets, sf) if cue.place == "after"
                       else _places_before(c0, prev_end, targets, sf))
+            if not picked and cue.place == "before" and i and cues[i - 1][2].place == "before":
+                picked = prev_before  # "X, which was taken by ... in 2012, fell to the army": one subject
+            if cue.place == "before":
+                prev_before = picked
             if not picked:
                 continue
             ctype = cue.type
@@ -322,7 +334,11 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             # Dates: the expression nearest the cue; else the paragraph's last date for events;
             # a control or siege statement with no date of its own is as of publication.
             if dates:
-                d = min(dates, key=lambda x: abs(x.start - c0))
+                cl0 = _clause_start(sf, c0, 0)
+                nb = _CLAUSE_BREAK.search(sf, c1)
+                cl1 = nb.start() if nb else len(sf)
+                near = [x for x in dates if cl0 <= x.start < cl1] or dates
+                d = min(near, key=lambda x: abs(x.start - c0))
                 event_date, dprec = d.day.isoformat(), d.precision
             elif para_date and ctype not in ("control", "siege"):
                 event_date, dprec = para_date.day.isoformat(), para_date.precision

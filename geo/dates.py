@@ -29,7 +29,7 @@ class DateMention:
     start: int
     end: int
     day: date
-    precision: str  # "day" | "month"
+    precision: str  # "day" | "year"
 
 
 def resolve_weekday(weekday: int, published: date) -> date:
@@ -68,6 +68,13 @@ def find_dates(folded: str, published: date, lex: Lexicon) -> list[DateMention]:
                                   int(g["year"]) if g.get("year") else None, published)
             if d:
                 found.append(DateMention(m.start(), m.end(), d, "day"))
+                taken.append((m.start(), m.end()))
+    if lex.year_date:
+        for m in lex.year_date.finditer(folded):
+            y = int(m.group("year"))
+            # only a year other than the publication's says something ("in 2012"); its own year is kept
+            if free(m.start(), m.end()) and y != published.year:
+                found.append(DateMention(m.start(), m.end(), date(y, 1, 1), "year"))
                 taken.append((m.start(), m.end()))
     if lex.relative_re:
         for m in lex.relative_re.finditer(folded):

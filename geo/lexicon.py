@@ -83,6 +83,7 @@ class Lexicon:
     relative_re: re.Pattern[str] | None
     weekday_re: re.Pattern[str] | None
     explicit_date: re.Pattern[str] | None
+    year_date: re.Pattern[str] | None
     sources: tuple[tuple[str, re.Pattern[str]], ...] = field(default_factory=tuple)
 
 
@@ -121,6 +122,7 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         relative_re=_compile(f"(?:{rel_alt})", source) if rel_alt else None,
         weekday_re=_compile("(?:" + "|".join(weekdays) + ")", source) if weekdays else None,
         explicit_date=_compile(dates.get("explicit"), source),
+        year_date=_compile(dates.get("year"), source),
         sources=tuple(sources),
     )
 

@@ -155,3 +155,16 @@ def test_date_carries_over_within_a_paragraph_not_for_control():
 def test_claim_ids_are_stable():
     text = "The army retook Sakhour on Sunday."
     assert [c.id for c in read(text, "en")] == [c.id for c in read(text, "en")]
+
+
+def test_city_used_as_a_modifier_is_not_a_location():
+    cs = read("The army advanced in the southwestern Aleppo district of Aqrab.", "en")
+    assert cs == []
+    cs = read("Rebels were evacuated to Aleppo's western countryside.", "en")
+    assert all(c.place.id != "aleppo" for c in cs)
+
+
+def test_event_recalled_from_another_year_keeps_that_year():
+    cs = read("Masaken Hanano, which was taken by the rebels in 2012, fell to the army on Saturday.", "en")
+    by = {(c.faction, c.event_date[:4]) for c in cs if c.type == "capture"}
+    assert ("government", "2016") in by and ("opposition", "2012") in by

@@ -50,3 +50,10 @@ def test_find_dates_gives_spans_into_the_sentence():
     text = "Le 29 octobre, mardi"
     found = find_dates(fold_keep_length(text), PUB, LEX["fr"])
     assert [text[d.start:d.end].strip() for d in found] == ["Le 29 octobre", "mardi"]
+
+
+def test_a_bare_other_year_keeps_its_year_with_year_precision():
+    found = find_dates(fold_keep_length("the first district taken by the rebels in 2012"), PUB, LEX["en"])
+    assert [(d.day.isoformat(), d.precision) for d in found] == [("2012-01-01", "year")]
+    assert find_dates(fold_keep_length("pris par les rebelles en 2012"), PUB, LEX["fr"])[0].day.year == 2012
+    assert find_dates(fold_keep_length("in 2016 the army"), PUB, LEX["en"]) == []
