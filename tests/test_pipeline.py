@@ -1,0 +1,69 @@
+"""The stage graph: events round-trip through GeoPackage, staleness fingerprints, atomic writes."""
+
+from pathlib import Path
+
+import pytest
+
+from geo import pipeline
+from geo.io import InputError, write_gpkg_layers, write_text
+from geo.model import Event
+from geo.settings import Settings
+
+
+def event(**kw):
+    base = dict(id="e1", type="capture", place_id="aleppo-sakhour", place_name="Sakhour", lon=37.19, lat=36.22,
+                precision=1, faction="government", opponent="opposition", date="2016-11-28",
+                date_first="2016-11-27", date_last="2016-11-28", status="corroborated", modality="reported",
+                claim_ids=("c1", "c2"), sources=("SOHR", "state media"), n_sources=2, loser_confirms=True,
+                claim_statuses=("reported",), articles=("a1", "a2"), sentences=("<b>x</b>", "y"),
+                urls=("https://example.org/a",), titles=("T",), confidence=0.8)
+    base.update(kw)
+    return Event(**base)
+
+
+def test_events_round_trip_through_geopackage(tmp_path):
+    evs = [event(), event(id="e2", lon=37.15, lat=36.2, modality="planned", sources=())]
+    path = tmp_path / "events.gpkg"
+    write_gpkg_layers(path, {"events": pipeline.events_frame(evs)})
+    back = pipeline.read_events(path)
+    assert [e.id for e in back] == ["e1", "e2"]
+    assert back[0].sources == ("SOHR", "state media") and back[0].claim_ids == ("c1", "c2")
+    assert back[0].sentences == ("<b>x</b>", "y") and back[0].loser_confirms is True
+    assert (back[1].lon, back[1].lat, back[1].modality) == (37.15, 36.2, "planned")
+
+
+def test_fingerprint_changes_with_content_not_with_time(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("one")
+    h1 = pipeline._hash_paths([tmp_path])
+    f.write_text("one")
+    assert pipeline._hash_paths([tmp_path]) == h1
+    f.write_text("two")
+    assert pipeline._hash_paths([tmp_path]) != h1
+
+
+def test_every_stage_declares_inputs_and_one_output(tmp_path):
+    s = Settings.resolve(tmp_path / "data", tmp_path / "build")
+    for stage in pipeline.ORDER:
+        assert pipeline.stage_inputs(stage, s)
+        assert str(pipeline.stage_output(stage, s)).startswith(str(s.build_dir))
+
+
+def test_ingest_without_articles_names_the_directory(tmp_path):
+    s = Settings.resolve(tmp_path / "data")
+    with pytest.raises(InputError, match="articles"):
+        pipeline.ingest(s)
+
+
+def test_atomic_write_keeps_previous_file_when_writing_fails(tmp_path):
+    target = tmp_path / "out.txt"
+    write_text(target, "good")
+
+    def rows():
+        yield {"x": 1}
+        raise RuntimeError("the stage failed half-way")
+
+    with pytest.raises(RuntimeError):
+        pipeline.write_jsonl(target, rows())
+    assert target.read_text() == "good"
+    assert [p.name for p in Path(tmp_path).iterdir()] == ["out.txt"]
