@@ -182,4 +182,22 @@ def validate(settings: Settings) -> None:
     click.echo(f"ok: {settings.data_dir} ({len(warnings)} warning(s))")
 
 
+@main.command(cls=GeoCommand)
+@dir_options
+@click.option("--format", "fmt", type=click.Choice(["acled", "geojson", "gpkg"]), default="acled",
+              show_default=True, help="acled: ACLED-compatible CSV (+ geo's provenance columns).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file [default: <build>/exports/events.<ext>].")
+def export(settings: Settings, fmt: str, output: Path | None) -> None:
+    """Export the events (with the control before and after each) for other tools.
+
+    \b
+    Examples:
+      geo export --format acled -o aleppo-acled.csv
+      geo export --format geojson
+    """
+    out = pipeline.export(settings, fmt, output, _log)
+    click.echo(out)
+
+
 main.add_command(gazetteer)

@@ -309,6 +309,30 @@ def _pngs(control: gpd.GeoDataFrame, factions: Factions, png_dir: Path, log: Log
     log(f"wrote PNGs to {png_dir}")
 
 
+def export(s: Settings, fmt: str, output: Path | None = None, log: Log = _quiet) -> Path:
+    """The joined events of <build>/control.gpkg as ACLED CSV, GeoJSON or GeoPackage."""
+    from geo.export import ACLED_COLUMNS, EXTENSION_COLUMNS, acled_row
+    from geo.io import write_geojson
+
+    if not s.control_gpkg.exists():
+        layers(s, log)
+    evs = _read_layer(s.control_gpkg, "events")
+    if evs is None:
+        raise InputError(f"{s.control_gpkg}: no events layer; run `geo layers`")
+    ext = {"acled": "csv", "geojson": "geojson", "gpkg": "gpkg"}[fmt]
+    out = output or s.build_dir / "exports" / f"events.{ext}"
+    if fmt == "acled":
+        rows = [r for r in (acled_row(e, g.x, g.y) for e, g in
+                            zip(evs.drop(columns="geometry").to_dict("records"), evs.geometry, strict=True)) if r]
+        write_csv(out, rows, ACLED_COLUMNS + EXTENSION_COLUMNS)
+        log(f"wrote {len(rows)} event(s) to {out} (control statements are not ACLED events)")
+    elif fmt == "geojson":
+        write_geojson(out, evs)
+    else:
+        write_gpkg_layers(out, {"events": evs})
+    return out
+
+
 STAGES: dict[str, Callable[..., Path]] = {"ingest": ingest, "extract": extract, "events": events,
                                           "layers": layers, "render": render}
 ORDER = ["ingest", "extract", "events", "layers", "render"]
