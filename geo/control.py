@@ -21,12 +21,13 @@ from shapely.geometry import shape
 from geo.factions import Factions
 from geo.io import InputError, read_json
 from geo.model import CONTESTED, CRS_METRIC, CRS_STORAGE, Event
+from geo.syria import inside_syria, looks_swapped
 
 #: Buffer radius (metres) for a place without a polygon, by precision; precision 3 never moves a line.
 BUFFER_M = {1: 250.0, 2: 600.0}
+#: Tolerance for front lines between polygons drawn separately (degrees; 0.0003 is about 30 m here).
+FRONT_TOL_DEG = 0.0003
 _DATE_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.geojson$")
-#: Syria's bounding box (lon, lat), for swapped or stray coordinates.
-SYRIA = (35.5, 32.2, 42.5, 37.5)
 
 
 def _polygonal(g: shapely.Geometry) -> shapely.Geometry:
@@ -64,11 +65,11 @@ def read_control_file(path: Path, factions: Factions) -> tuple[gpd.GeoDataFrame,
             raise InputError(f"{where}: missing or unreadable geometry") from None
         if g.geom_type not in ("Polygon", "MultiPolygon"):
             raise InputError(f"{where}: {g.geom_type} is not a polygon")
-        x0, y0, x1, y1 = g.bounds
-        if not (SYRIA[0] <= x0 and x1 <= SYRIA[2] and SYRIA[1] <= y0 and y1 <= SYRIA[3]):
-            if SYRIA[0] <= y0 and y1 <= SYRIA[2] and SYRIA[1] <= x0 and x1 <= SYRIA[3]:
+        pt = g.representative_point() if not g.is_empty else shapely.Point(0, 0)
+        if not inside_syria(pt.x, pt.y):
+            if looks_swapped(pt.x, pt.y):
                 raise InputError(f"{where}: coordinates look swapped (lat, lon); GeoJSON is (lon, lat)")
-            raise InputError(f"{where}: coordinates outside Syria ({x0:.3f}, {y0:.3f})")
+            raise InputError(f"{where}: coordinates outside Syria ({pt.x:.3f}, {pt.y:.3f}); EPSG:4326 expected")
         if not g.is_valid:
             reason = shapely.is_valid_reason(g)
             g = _polygonal(shapely.make_valid(g))
@@ -165,7 +166,9 @@ def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], fo
         facs = sorted(st)
         for i, a in enumerate(facs):
             for b in facs[i + 1:]:
-                line = shapely.intersection(st[a].boundary, st[b].boundary)
+                # Hand-drawn neighbours rarely share exact vertices: the front is the part of a's edge
+                # lying within FRONT_TOL of b (about 30 m), not the exact intersection of the two edges.
+                line = shapely.intersection(st[a].boundary, st[b].buffer(FRONT_TOL_DEG))
                 line = shapely.line_merge(shapely.union_all([p for p in getattr(line, "geoms", [line])
                                                              if p.geom_type in ("LineString", "MultiLineString")]))
                 if not line.is_empty:

@@ -1,0 +1,151 @@
+"""Control layers on small synthetic fixtures built in code (squares near Aleppo)."""
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+from geo.control import build_layers, control_at, load_snapshots, read_control_file
+from geo.factions import load_factions
+from geo.io import InputError
+from geo.model import CRS_STORAGE, Event
+
+ROOT = Path(__file__).resolve().parent.parent
+FACTIONS = load_factions(ROOT / "data" / "factions.yaml")
+# Three neighbouring ~0.9 x 1.1 km cells in a row, west to east.
+W, M, E = box(37.10, 36.20, 37.11, 36.21), box(37.11, 36.20, 37.12, 36.21), box(37.12, 36.20, 37.13, 36.21)
+FOOT = gpd.GeoDataFrame({"id": ["w", "m", "e"], "kind": ["neighbourhood"] * 3}, geometry=[W, M, E], crs=CRS_STORAGE)
+
+
+def snap(**parts):
+    return gpd.GeoDataFrame({"faction": list(parts)}, geometry=list(parts.values()), crs=CRS_STORAGE)
+
+
+def event(eid, place, day, faction, type="capture", status="claimed", lon=None, lat=None, precision=1):
+    g = {"w": W, "m": M, "e": E}.get(place)
+    c = g.centroid if g is not None else None
+    return Event(eid, type, place, place, lon if lon is not None else c.x, lat if lat is not None else c.y,
+                 precision, faction, "opposition", day, day, day, status)
+
+
+def area(g):
+    return gpd.GeoSeries([g], crs=CRS_STORAGE).to_crs("EPSG:32637").area.iloc[0]
+
+
+def test_a_capture_moves_exactly_its_footprint():
+    snaps = {"2016-11-01": snap(government=W, opposition=M.union(E))}
+    out = build_layers(snaps, [event("e1", "m", "2016-11-05", "government")], FOOT)
+    ctl = out["control"]
+    assert list(zip(ctl.faction, ctl.valid_from, ctl.valid_to)) == [
+        ("government", "2016-11-01", "2016-11-05"), ("opposition", "2016-11-01", "2016-11-05"),
+        ("government", "2016-11-05", ""), ("opposition", "2016-11-05", "")]
+    after = control_at(ctl, "2016-11-06").set_index("faction").geometry
+    assert after["government"].symmetric_difference(W.union(M)).area < 1e-12
+    assert after["opposition"].symmetric_difference(E).area < 1e-12
+    ch = out["changes"]
+    assert list(zip(ch.from_faction, ch.to_faction)) == [("opposition", "government")]
+    assert json.loads(ch.events.iloc[0]) == ["e1"]
+    assert ch.km2.iloc[0] == pytest.approx(area(M) / 1e6, rel=0.01)
+
+
+def test_a_snapshot_overrides_events_on_its_date_and_advance_is_contested():
+    snaps = {"2016-11-01": snap(government=W, opposition=M.union(E)),
+             "2016-11-10": snap(government=W, opposition=M.union(E))}
+    evs = [event("e1", "m", "2016-11-05", "government"), event("e2", "e", "2016-11-06", "government", "advance")]
+    ctl = build_layers(snaps, evs, FOOT)["control"]
+    mid = control_at(ctl, "2016-11-07").set_index("faction").geometry
+    assert mid["contested"].symmetric_difference(E).area < 1e-12
+    end = control_at(ctl, "2016-11-11").set_index("faction").geometry
+    assert set(end.index) == {"government", "opposition"}
+    assert end["opposition"].symmetric_difference(M.union(E)).area < 1e-12
+
+
+def test_a_point_without_polygon_moves_a_buffer_and_precision_3_moves_nothing():
+    snaps = {"2016-11-01": snap(opposition=W.union(M).union(E))}
+    c = M.centroid
+    evs = [event("p", "x", "2016-11-02", "government", lon=c.x, lat=c.y, precision=1),
+           event("q", "city", "2016-11-03", "government", lon=37.105, lat=36.205, precision=3)]
+    ctl = build_layers(snaps, evs, FOOT)["control"]
+    gov = control_at(ctl, "2016-11-04").set_index("faction").geometry["government"]
+    assert area(gov) == pytest.approx(3.14159 * 250**2, rel=0.02)  # a 250 m buffer, nothing for precision 3
+
+
+def test_events_are_joined_to_control_the_day_before_and_after():
+    snaps = {"2016-11-01": snap(government=W, opposition=M.union(E))}
+    evs = [event("e1", "m", "2016-11-05", "government"), event("e2", "w", "2016-11-06", "government"),
+           event("e3", "x", "2016-11-06", "government", lon=37.5, lat=36.5)]
+    ev = build_layers(snaps, evs, FOOT)["events"].set_index("id")
+    assert (ev.loc["e1", "held_before"], ev.loc["e1", "held_after"], ev.loc["e1", "check"]) == (
+        "opposition", "government", "consistent")
+    assert ev.loc["e2", "check"] == "already_held"
+    assert ev.loc["e3", "check"] == "outside" and ev.loc["e3", "held_before"] == ""
+
+
+def test_frontlines_between_factions_not_on_the_outer_edge_and_stats_in_km2():
+    out = build_layers({"2016-11-01": snap(government=W.union(M), opposition=E)}, [], FOOT)
+    fl = out["frontlines"]
+    assert len(fl) == 1 and set(fl[["faction_a", "faction_b"]].iloc[0]) == {"government", "opposition"}
+    # the shared edge is the meridian 37.12 from lat 36.20 to 36.21 (about 1.1 km)
+    assert fl.geometry.iloc[0].length == pytest.approx(0.01, abs=0.001)  # plus the ~30 m tolerance at the ends
+    st = out["stats"].set_index("faction").km2
+    assert st["opposition"] == pytest.approx(area(E) / 1e6, rel=0.01)
+    assert st["government"] == pytest.approx(2 * area(E) / 1e6, rel=0.02)
+
+
+def fc(*features):
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": p, "geometry": g} for p, g in features]}
+
+
+def square(x0, y0, d=0.01):
+    return {"type": "Polygon", "coordinates": [[[x0, y0], [x0 + d, y0], [x0 + d, y0 + d], [x0, y0 + d], [x0, y0]]]}
+
+
+def test_bad_snapshots_are_refused_with_file_and_feature(tmp_path):
+    p = tmp_path / "2016-11-01.geojson"
+    cases = [
+        ("{oops", "invalid JSON"),
+        (json.dumps({"type": "Feature"}), "not a GeoJSON FeatureCollection"),
+        (json.dumps(fc(({"faction": "rebelz"}, square(37.1, 36.2)))), "feature 0: unknown faction 'rebelz'"),
+        (json.dumps(fc(({"faction": "government"}, square(37.1, 36.2)), ({}, square(37.2, 36.2)))),
+         "feature 1: no 'faction'"),
+        (json.dumps(fc(({"faction": "government"}, square(36.2, 37.1)))), "feature 0: coordinates look swapped"),
+        (json.dumps(fc(({"faction": "government"}, {"type": "Point", "coordinates": [37.1, 36.2]}))),
+         "Point is not a polygon"),
+    ]
+    for content, message in cases:
+        p.write_text(content)
+        with pytest.raises(InputError, match=message) as info:
+            read_control_file(p, FACTIONS)
+        assert "2016-11-01.geojson" in str(info.value) and "\n" not in str(info.value)
+    with pytest.raises(InputError, match="YYYY-MM-DD"):
+        (tmp_path / "latest.geojson").write_text(json.dumps(fc()))
+        read_control_file(tmp_path / "latest.geojson", FACTIONS)
+
+
+def test_bow_tie_is_repaired_and_overlap_reported(tmp_path):
+    bow = {"type": "Polygon", "coordinates": [[[37.10, 36.20], [37.12, 36.22], [37.12, 36.20], [37.10, 36.22],
+                                               [37.10, 36.20]]]}
+    p = tmp_path / "2016-11-01.geojson"
+    p.write_text(json.dumps(fc(({"faction": "government"}, bow))))
+    gdf, warnings = read_control_file(p, FACTIONS)
+    assert gdf.geometry.iloc[0].is_valid and gdf.geometry.iloc[0].area > 0
+    assert len(warnings) == 1 and "feature 0" in warnings[0] and "make_valid" in warnings[0]
+    p.write_text(json.dumps(fc(({"faction": "government"}, square(37.10, 36.20)),
+                               ({"faction": "opposition"}, square(37.105, 36.20)))))
+    gdf, warnings = read_control_file(p, FACTIONS)
+    assert any("overlap" in w and "km2" in w for w in warnings)
+    assert gdf.geometry.iloc[0].intersection(gdf.geometry.iloc[1]).area < 1e-12  # the later feature wins
+
+
+def test_the_default_snapshots_load_cleanly():
+    snaps, warnings = load_snapshots(ROOT / "data" / "control", FACTIONS)
+    assert warnings == []
+    assert {"2016-09-01", "2016-11-08", "2016-11-28", "2016-12-13", "2016-12-22"} <= set(snaps)
+    first, last = snaps["2016-09-01"], snaps["2016-12-22"]
+    assert {"government", "opposition", "kurdish"} <= set(first.faction)
+    assert "opposition" not in set(last.faction) and "kurdish" in set(last.faction)
+    for g in snaps.values():
+        assert g.geometry.is_valid.all()
