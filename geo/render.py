@@ -67,7 +67,8 @@ CSS = """
 .geo-popup { max-width: 340px; font: 12px/1.35 sans-serif; }
 .geo-popup-title { font-weight: bold; font-size: 13px; margin-bottom: 4px; text-transform: capitalize; }
 .geo-popup blockquote { margin: 4px 0; padding-left: 6px; border-left: 3px solid #999; font-style: italic; }
-.geo-legend { position: fixed; bottom: 40px; left: 10px; z-index: 9999; background: rgba(255,255,255,.92);
+.leaflet-timeline-control output { font: bold 20px sans-serif; }
+.geo-legend { position: fixed; bottom: 140px; right: 10px; z-index: 9999; background: rgba(255,255,255,.92);
   padding: 6px 10px; border-radius: 4px; font: 12px sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
 .geo-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: middle; }
 .geo-title { position: fixed; top: 10px; left: 60px; z-index: 9999; background: rgba(255,255,255,.9);
@@ -88,8 +89,20 @@ class Legend(MacroElement):
                             f"{html.escape(factions.names.get(f, f))}</div>" for f in items)
 
 
-def _end(valid_to: str, last: str) -> str:
-    return valid_to or last
+def _ms(day: str) -> int:
+    """Milliseconds since the epoch at 00:00 UTC: leaflet.timeline compares numbers, not date strings."""
+    from datetime import datetime, timezone
+
+    return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000)
+
+
+def _end(valid_to: str, last: str) -> int:
+    return _ms(valid_to or last)
+
+
+def _named(layer: Timeline, name: str) -> Timeline:
+    layer.layer_name = name  # folium's Timeline does not pass ``name`` on to the layer control
+    return layer
 
 
 def _json_list(v: Any) -> list:
@@ -122,22 +135,23 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
     feats = []
     for r in control.itertuples():
         feats.append({"type": "Feature", "geometry": r.geometry.__geo_interface__,
-                      "properties": {"faction": str(r.faction), "start": r.valid_from,
+                      "properties": {"faction": str(r.faction), "start": _ms(r.valid_from),
                                      "end": _end(r.valid_to, end),
                                      "label": f"{factions.names.get(r.faction, r.faction)}: "
                                               f"{r.valid_from} to {r.valid_to or 'now'}"}})
     style = JsCode("function (f) { var c = " + json.dumps(colours) + "[f.properties.faction] || '#888';"
                    " return {color: c, weight: 1, fillColor: c, fillOpacity: 0.45}; }")
-    poly_tl = Timeline({"type": "FeatureCollection", "features": feats}, style=style, name="Control")
+    poly_tl = _named(Timeline({"type": "FeatureCollection", "features": feats}, style=style), "Control")
     poly_tl.add_to(m)
     timelines = [poly_tl]
     if frontlines is not None and not frontlines.empty:
         ff = [{"type": "Feature", "geometry": r.geometry.__geo_interface__,
-               "properties": {"start": r.valid_from, "end": _end(r.valid_to, end)}}
+               "properties": {"start": _ms(r.valid_from), "end": _end(r.valid_to, end)}}
               for r in frontlines.itertuples() if r.geometry is not None and not r.geometry.is_empty]
         if ff:
-            fl = Timeline({"type": "FeatureCollection", "features": ff}, name="Front lines",
-                          style=JsCode("function () { return {color: '#000', weight: 2.5, dashArray: '6 4'}; }"))
+            fl = _named(Timeline({"type": "FeatureCollection", "features": ff},
+                                 style=JsCode("function () { return {color: '#000', weight: 2.5, dashArray: '6 4'}; }")),
+                        "Front lines")
             fl.add_to(m)
             timelines.append(fl)
     if events is not None and not events.empty:
@@ -148,8 +162,8 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
                      if k not in ("claim_ids",)}
             for k in ("sources", "sentences", "urls", "titles", "articles", "claim_statuses"):
                 props[k] = _json_list(props.get(k))
-            props["start"] = r["date"]
-            props["end"] = end
+            props["start"] = _ms(str(r["date"]))
+            props["end"] = _ms(end)
             props["colour"] = colours.get(str(r.get("faction")), "#555")
             props["radius"] = TYPE_RADIUS.get(str(r.get("type")), 5)
             ev.append({"type": "Feature", "geometry": g.__geo_interface__, "properties": props})
@@ -157,11 +171,11 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
                        " color: '#222', weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9}); }")
         each = JsCode("function (f, layer) { layer.bindPopup(function () { return geoPopup(f.properties); },"
                       " {maxWidth: 360}); }")
-        etl = Timeline({"type": "FeatureCollection", "features": ev}, pointToLayer=point, onEachFeature=each,
-                       name="Events")
+        etl = _named(Timeline({"type": "FeatureCollection", "features": ev}, pointToLayer=point,
+                              onEachFeature=each), "Events")
         etl.add_to(m)
         timelines.append(etl)
-    TimelineSlider(auto_play=False, start=min(control.valid_from), end=end, show_ticks=True,
+    TimelineSlider(auto_play=False, start=_ms(min(control.valid_from)), end=_ms(end), show_ticks=True,
                    enable_keyboard_controls=True, date_options="YYYY-MM-DD").add_timelines(*timelines).add_to(m)
     m.get_root().header.add_child(Element(CSS))
     m.get_root().script.add_child(Element(POPUP_JS))
