@@ -1,0 +1,155 @@
+"""The map as a person sees it: headless Chromium (Debian's /usr/bin/chromium) driven by Playwright.
+
+Network off (every non-file request aborted). Builds its own maps in a temporary directory: the default
+dataset, plus one article full of hostile HTML/JS that must never run.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geo import pipeline
+from geo.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (apt-get install chromium)"),
+    pytest.mark.skipif(not (ROOT / "node_modules" / "leaflet").is_dir(), reason="run `make install` (npm ci)"),
+]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-quic", "--disable-sync"]
+HOSTILE_ARTICLE = """---
+id: 2016-11-28-hostile.en
+title: "<script>window.__xss=1</script>Army takes Sakhour"
+date: 2016-11-28
+source: "<img src=x onerror=window.__xss=1>"
+url: "javascript:window.__xss=1"
+lang: en
+---
+The Syrian army captured Sakhour on Sunday <img src=x onerror="window.__xss=1"> "'><svg onload=window.__xss=1>, state TV said.
+"""
+
+# Finds the folium map object and the events layer, whatever their generated names.
+FIND = """() => {
+  const map = window[Object.keys(window).find(k => k.startsWith('map_') && window[k] && window[k].getCenter)];
+  return map;
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def build(tmp_path: Path, extra: str | None = None) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("build"))
+    if extra:
+        (data / "articles" / "2016-11-28-hostile.en.md").write_text(extra, encoding="utf-8")
+    return pipeline.build(Settings.resolve(data, tmp_path / "build"))
+
+
+def open_page(browser, html: Path):
+    page = browser.new_page(viewport={"width": 1200, "height": 850})
+    errors: list[str] = []
+    blocked: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith("file:"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    # Offline: a refused tile is expected (tiles are simply absent); anything else is an error.
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
+            and "Failed to load resource" not in m.text else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("**/*", route)
+    page.blocked = blocked
+    page.goto(html.as_uri())
+    page.wait_for_timeout(800)
+    return page, errors
+
+
+def set_slider(page, where: str) -> str:
+    page.locator(".leaflet-timeline-control input[type=range]").evaluate(
+        f"e => {{ e.value = e.{where}; e.dispatchEvent(new Event('input')); e.dispatchEvent(new Event('change')); }}")
+    page.wait_for_timeout(250)
+    return page.locator(".leaflet-timeline-control output").inner_text()
+
+
+def drawn(page) -> dict:
+    """Polygons and markers on the map, by the layers' own state (canvas or SVG alike)."""
+    return page.evaluate("""() => {
+      const map = (""" + FIND + """)();
+      let polys = 0, marks = 0, colours = new Set();
+      map.eachLayer(l => {
+        if (l instanceof L.CircleMarker) marks++;
+        else if (l instanceof L.Polygon) { polys++; colours.add(l.options.fillColor); }
+      });
+      return {polys, marks, colours: [...colours].sort()};
+    }""")
+
+
+def open_popup(page, place_name: str, type_: str = "") -> str:
+    """Click the first event marker of a place (and type) where a person would; return the popup's text."""
+    pt = page.evaluate("""([name, type]) => {
+      const map = (""" + FIND + """)();
+      let found = null;
+      map.eachLayer(l => { if (!found && l instanceof L.CircleMarker && l.feature
+                              && (!name || l.feature.properties.place_name === name)
+                              && (!type || l.feature.properties.type === type)) found = l; });
+      const p = map.latLngToContainerPoint(found.getLatLng());
+      const r = map.getContainer().getBoundingClientRect();
+      return [p.x + r.left, p.y + r.top];
+    }""", [place_name, type_])
+    page.mouse.click(pt[0], pt[1])
+    page.wait_for_selector(".leaflet-popup-content", timeout=3000)
+    return page.locator(".leaflet-popup-content").inner_text()
+
+
+def test_default_map_draws_moves_and_shows_escaped_popups(browser, tmp_path):
+    page, errors = open_page(browser, build(tmp_path))
+    assert errors == []
+    assert set_slider(page, "min") == "2016-09-01"
+    first = drawn(page)
+    assert first["polys"] >= 3 and "#31a354" in first["colours"]  # opposition green in September
+    last_date = set_slider(page, "max")
+    last = drawn(page)
+    assert last_date > "2016-12-22" and last["marks"] > first["marks"] >= 0
+    assert "#31a354" not in last["colours"]  # no opposition area after 22 December
+    text = open_popup(page, "", "capture")
+    assert "capture" in text.lower() and "Sources" in text
+    assert page.locator("svg, canvas").count() > 0
+    assert errors == []
+    assert page.blocked and all("{z}" not in u and ("tile" in u or "basemaps" in u) for u in page.blocked)
+    page.close()
+
+
+def test_hostile_article_text_never_runs(browser, tmp_path):
+    page, errors = open_page(browser, build(tmp_path, HOSTILE_ARTICLE))
+    set_slider(page, "max")
+    sakhour = page.evaluate("""() => { const map = (""" + FIND + """)(); const names = [];
+      map.eachLayer(l => { if (l instanceof L.CircleMarker && l.feature) names.push(l.feature.properties.place_name); });
+      return names.filter(n => /sakhour/i.test(n)); }""")
+    assert sakhour, "the hostile article should still give an event at Sakhour"
+    text = open_popup(page, sakhour[0])
+    assert "<img src=x" in text  # shown literally, as text
+    assert "<script>" in text or "Army takes Sakhour" in text
+    for a in page.locator(".leaflet-popup-content a").all():
+        assert a.get_attribute("href").startswith(("http://", "https://"))
+        a.click()
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator(".leaflet-popup-content img, .leaflet-popup-content svg, "
+                        ".leaflet-popup-content script").count() == 0
+    assert errors == []
+    page.close()
