@@ -65,10 +65,10 @@ function geoPopup(p) {
 CSS = """
 <style>
 .geo-popup { max-width: 340px; font: 12px/1.35 sans-serif; }
-.geo-popup-title { font-weight: bold; font-size: 13px; margin-bottom: 4px; text-transform: capitalize; }
+.geo-popup-title { font-weight: bold; font-size: 13px; margin-bottom: 4px; }
 .geo-popup blockquote { margin: 4px 0; padding-left: 6px; border-left: 3px solid #999; font-style: italic; }
 .leaflet-timeline-control output { font: bold 20px sans-serif; }
-.geo-legend { position: fixed; bottom: 140px; right: 10px; z-index: 9999; background: rgba(255,255,255,.92);
+.geo-legend { position: fixed; top: 175px; right: 10px; z-index: 9999; background: rgba(255,255,255,.92);
   padding: 6px 10px; border-radius: 4px; font: 12px sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
 .geo-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: middle; }
 .geo-title { position: fixed; top: 10px; left: 60px; z-index: 9999; background: rgba(255,255,255,.9);
