@@ -30,8 +30,8 @@ ARTICLE_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".jsonl")
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?", re.S)
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 # Function words that tell French from English (cheap and robust on news prose).
-_FR = set("le la les des du de et est une un dans pour sur que qui selon ont a été au aux par".split())
-_EN = set("the of and is was were in on to that which according has have had by at from".split())
+_FR = set(["le", "la", "les", "des", "du", "de", "et", "est", "une", "un", "dans", "pour", "sur", "que", "qui", "selon", "ont", "a", "été", "au", "aux", "par"])
+_EN = set(["the", "of", "and", "is", "was", "were", "in", "on", "to", "that", "which", "according", "has", "have", "had", "by", "at", "from"])
 
 
 def detect_language(text: str) -> str:

@@ -230,9 +230,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
         if m.place_id not in places:
             return False
         # "Aleppo's", "the Aleppo district of X", "Aleppo province": the city names something else
-        if places[m.place_id].kind in COARSE_KINDS and _MODIFIER.match(folded, m.end):
-            return False
-        return True
+        return not (places[m.place_id].kind in COARSE_KINDS and _MODIFIER.match(folded, m.end))
 
     located = sorted((m for m in mentions if is_location(m)), key=lambda m: m.start)
     history: list[Mention] = []
@@ -271,7 +269,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
         consumed: set[int] = set()
         actors: dict[int, str] = {}
         # Agents after the cue first ("tenus par le gouvernement"), so a subject search skips them.
-        for i, (c0, c1, cue) in enumerate(cues):
+        for i, (_c0, c1, cue) in enumerate(cues):
             if cue.actor == "after":
                 nxt = cues[i + 1][0] if i + 1 < len(cues) else len(sf)
                 for f in sfacs:
@@ -279,7 +277,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                         actors[i] = f.value
                         consumed.add(f.start)
                         break
-        for i, (c0, c1, cue) in enumerate(cues):
+        for i, (c0, _c1, cue) in enumerate(cues):
             if cue.actor not in ("after", "subject"):
                 actors[i] = cue.actor
             elif cue.actor == "subject":

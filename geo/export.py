@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 ACLED_COLUMNS = [
@@ -91,7 +91,7 @@ def acled_row(e: dict[str, Any], lon: float, lat: float) -> dict[str, Any] | Non
         "location": e.get("place_name", ""), "latitude": round(lat, 5), "longitude": round(lon, 5),
         "geo_precision": int(e.get("precision") or 1), "source": "; ".join(sources), "source_scale": "Other",
         "notes": notes, "fatalities": 0, "tags": "",
-        "timestamp": int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp()),
+        "timestamp": int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp()),
         "claim_status": e.get("status", ""), "modality": e.get("modality", "reported"),
         "n_sources": e.get("n_sources", len(sources)), "actor_gaining": gaining,
         "actor_losing": opp if gaining else "", "control_before": e.get("held_before", ""),

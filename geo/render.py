@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from datetime import UTC
 from typing import Any
 
 import folium
@@ -91,9 +92,9 @@ class Legend(MacroElement):
 
 def _ms(day: str) -> int:
     """Milliseconds since the epoch at 00:00 UTC: leaflet.timeline compares numbers, not date strings."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000)
+    return int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp() * 1000)
 
 
 def _end(valid_to: str, last: str) -> int:
@@ -126,7 +127,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
     m = folium.Map(location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], zoom_start=12, tiles=None,
                    max_zoom=18, prefer_canvas=prefer_canvas, control_scale=True)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap", show=True).add_to(m)
-    folium.TileLayer("CartoDB positron", name="CartoDB Positron", show=False).add_to(m)
+    folium.TileLayer("Esri.WorldImagery", name="Esri World Imagery", show=False).add_to(m)
     from datetime import date, timedelta
 
     last = max(control.valid_from)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -16,7 +16,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 
 def main(html: str, day: str, out: str = "docs/screenshot.png") -> None:
-    ms = int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000) + 3_600_000
+    ms = int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp() * 1000) + 3_600_000
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = b.new_page(viewport={"width": 1280, "height": 860})

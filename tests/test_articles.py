@@ -4,8 +4,13 @@ import json
 
 import pytest
 
-from geo.articles import (check_unique_ids, detect_language, find_article_files, parse_article_text,
-                          read_article_file)
+from geo.articles import (
+    check_unique_ids,
+    detect_language,
+    find_article_files,
+    parse_article_text,
+    read_article_file,
+)
 from geo.io import InputError
 
 

@@ -38,14 +38,14 @@ def test_a_capture_moves_exactly_its_footprint():
     snaps = {"2016-11-01": snap(government=W, opposition=M.union(E))}
     out = build_layers(snaps, [event("e1", "m", "2016-11-05", "government")], FOOT)
     ctl = out["control"]
-    assert list(zip(ctl.faction, ctl.valid_from, ctl.valid_to)) == [
+    assert list(zip(ctl.faction, ctl.valid_from, ctl.valid_to, strict=False)) == [
         ("government", "2016-11-01", "2016-11-05"), ("opposition", "2016-11-01", "2016-11-05"),
         ("government", "2016-11-05", ""), ("opposition", "2016-11-05", "")]
     after = control_at(ctl, "2016-11-06").set_index("faction").geometry
     assert after["government"].symmetric_difference(W.union(M)).area < 1e-12
     assert after["opposition"].symmetric_difference(E).area < 1e-12
     ch = out["changes"]
-    assert list(zip(ch.from_faction, ch.to_faction)) == [("opposition", "government")]
+    assert list(zip(ch.from_faction, ch.to_faction, strict=False)) == [("opposition", "government")]
     assert json.loads(ch.events.iloc[0]) == ["e1"]
     assert ch.km2.iloc[0] == pytest.approx(area(M) / 1e6, rel=0.01)
 
