@@ -235,11 +235,11 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
     located = sorted((m for m in mentions if is_location(m)), key=lambda m: m.start)
     history: list[Mention] = []
     claims: dict[str, Claim] = {}
-    last_para, para_date = -1, None
+    last_para, para_date, para_actor = -1, None, ""
 
     for para, s0, s1 in split_sentences(text):
         if para != last_para:
-            last_para, para_date = para, None
+            last_para, para_date, para_actor = para, None, ""
         sentence, sf = text[s0:s1], folded[s0:s1]
         sent_mentions = [m for m in located if s0 <= m.start < s1]
         targets = [_Target(m, m.start - s0, m.end - s0, m.surface) for m in sent_mentions]
@@ -289,6 +289,11 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     actors[i] = in_clause[-1].value
                 elif before:
                     actors[i] = before[0].value
+                elif not sfacs and para_actor:
+                    # "They captured X": a sentence naming no side continues the paragraph's last subject
+                    actors[i] = para_actor
+                if actors.get(i):
+                    para_actor = actors[i]
         prev_before: list[_Target] = []
         for i, (c0, c1, cue) in enumerate(cues):
             prev_end = cues[i - 1][1] if i > 0 else 0

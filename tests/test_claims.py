@@ -168,3 +168,10 @@ def test_event_recalled_from_another_year_keeps_that_year():
     cs = read("Masaken Hanano, which was taken by the rebels in 2012, fell to the army on Saturday.", "en")
     by = {(c.faction, c.event_date[:4]) for c in cs if c.type == "capture"}
     assert ("government", "2016") in by and ("opposition", "2012") in by
+
+
+def test_pronoun_subject_continues_the_paragraphs_last_side():
+    text = "Government forces advanced on Friday. They captured Sakhour on Sunday.\nThey also took Haydariyeh."
+    cs = {c.place.id: c.faction for c in read(text, "en")}
+    assert cs["aleppo-sakhour"] == "government"
+    assert cs["aleppo-haydariyeh"] == ""  # a new paragraph: no side to inherit
