@@ -40,7 +40,7 @@ def _write_tables(d: Path, p: pd.DataFrame, a: pd.DataFrame, f: gpd.GeoDataFrame
     write_csv(d / "aliases.csv", a.to_dict("records"), [*ALIAS_COLUMNS, "source"])
     f = f.sort_values("id").reset_index(drop=True)
     with atomic_path(d / "footprints.geojson") as tmp:
-        f[["id", "kind", "csr_id", "geometry"]].to_file(tmp, driver="GeoJSON", engine="pyogrio",
+        f[["id", "kind", "csr_id", "geometry"]].to_file(tmp, driver="GeoJSON", engine="pyogrio", layer="footprints",
                                                         layer_options={"COORDINATE_PRECISION": 6})
 
 
@@ -176,3 +176,31 @@ def stats(settings: Settings) -> None:
     amb = {k: v for k, v in g.by_key.items() if len(v) > 1}
     click.echo(f"ambiguous keys (resolved by context): {len(amb)}")
 
+
+
+@gazetteer.command("alias", cls=GeoCommand)
+@dir_options
+@click.argument("place_id")
+@click.argument("aliases", nargs=-1, required=True)
+@click.option("--source", default="geo", show_default=True, help="Credit key of these aliases.")
+def alias_(settings: Settings, place_id: str, aliases: tuple[str, ...], source: str) -> None:
+    """Add spellings (LANG:ALIAS) to an existing place, keeping its coordinates.
+
+    \b
+    Example:
+      geo gazetteer alias aleppo-handarat-camp en:Handarat "fr:camp de Handarat"
+    """
+    d = settings.gazetteer_dir
+    p, a, f = _read_tables(d)
+    if place_id not in set(p["id"]):
+        raise InputError(f"{d / 'places.csv'}: no place {place_id!r}")
+    arows = []
+    for item in aliases:
+        lang, _, text = item.partition(":")
+        if not text or lang not in ("en", "fr", "ar", "und"):
+            raise InputError(f"{item!r}: expected LANG:ALIAS with LANG en, fr, ar or und")
+        arows.append({"place_id": place_id, "alias": text, "lang": lang, "source": source})
+    a = pd.concat([a, pd.DataFrame(arows, columns=[*ALIAS_COLUMNS, "source"])], ignore_index=True)
+    a = a.drop_duplicates(subset=["place_id", "alias"]).sort_values(["place_id", "alias"])
+    _write_tables(d, p, a.reset_index(drop=True), f)
+    click.echo(f"{place_id}: {len(arows)} alias(es) added")

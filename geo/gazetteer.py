@@ -9,7 +9,9 @@ Folding turns every spelling seen in print into one key, token by token, with an
 3. Titles: Cheikh/Sheikh/Shaykh/Shekh/Sheik/Chaikh -> ``shk``.
 4. Transliteration (Latin tokens of 3+ letters; endings only on 6+): ch->sh, ou->u, ee->i, y->i, q->k, doubled letters once,
    a plural ``s`` dropped, the endings -iyeh/-iye/-iya/-iyah/-ieh/-eh/-ah/-a/-e dropped, then vowels
-   after the first letter dropped: a consonant skeleton ("Haydariyé", "Haidariya", "al-Haydariyeh" -> ``hdr``).
+   after the first letter dropped: a consonant skeleton ("Haydariyé", "Haidariya", "al-Haydariyeh" -> ``hdr``)
+   unless that leaves fewer than 3 letters ("Bab" stays ``bab``). A token with no vowel after its first
+   letter is taken as a key already and kept as is, which makes folding idempotent.
 
 >>> fold("al-Haydariyeh") == fold("Haydariyé") == fold("Haidariya")
 True
@@ -22,6 +24,7 @@ True
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -29,16 +32,24 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import geopandas as gpd
+import shapely
+import shapely.prepared
 
 from geo.model import CRS_STORAGE, Place
 
 _ARTICLES = {"al", "el", "ad", "ash", "as", "ar", "at", "az", "an", "aj", "ag", "ak", "ach", "ech", "es", "et"}
-_SHEIKH = {"cheikh", "sheikh", "shaykh", "shekh", "sheik", "cheik", "chaikh", "shaikh", "cheykh", "shaikh",
+#: Articles that are also English/French words ("at", "as", "an", "et"): only when hyphenated.
+_SPACED_ARTICLES = {"al", "el"}
+_SHEIKH = {"cheikh", "sheikh", "shaykh", "shekh", "sheik", "cheik", "chaikh", "shaikh", "cheykh",
            "sheykh", "shiekh", "sh"}
 _AR_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
-_TOKEN = re.compile(r"[0-9]+|[^\W\d_]+(?:['’ʼʿʾ`][^\W\d_]+)*", re.UNICODE)
+# A word: letters plus combining marks (Arabic tashkeel and decomposed Latin accents are not \w).
+_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+_WORD = rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}])*"
+_TOKEN = re.compile(rf"[0-9]+|{_WORD}(?:['’ʼʿʾ`]{_WORD})*", re.UNICODE)
+_JOIN = re.compile(r"[\s\-‐-―'’‘`ʿʾ]{1,3}")  # between an article and its name: "al-‘Amiriyeh", "Dar el `Izze"
 _ENDING = re.compile(r"(?:i{1,2}(?:eh|ah|e|a)|eh|ah|a|e)$")
-_VOWELS = re.compile(r"(?<=.)[aeiou]")
+_VOWELS = re.compile(r"[aeiou]")
 
 
 def _is_arabic(tok: str) -> bool:
@@ -50,36 +61,58 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c) and not ("\u064b" <= c <= "\u065f"))
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def fold_token(tok: str) -> str:
     """The key of one token ("" when it carries no name: an article)."""
     t = _strip_marks(tok).translate(_AR_MAP).lower()
     if _is_arabic(t):
-        return t[2:] if t.startswith("ال") and len(t) > 3 else t
+        while t.startswith("ال") and len(t) > 3:  # "الألمجي": the article, then a name starting with alef-lam
+            t = t[2:]
+        return t
     t = re.sub(r"^(?:l|d|qu)['’ʼ`]", "", t)
     t = re.sub(r"['’ʼʿʾ`]", "", t)
     if t in _SHEIKH:
         return "shk"
-    if t.isdigit() or len(t) < 3:
-        return t
+    if t.isdigit() or len(t) < 3 or not _VOWELS.search(t[1:].replace("y", "a")):
+        return t  # numbers, short words, and keys already reduced to a skeleton (idempotence)
     t = t.replace("ch", "sh").replace("ou", "u").replace("ee", "i").replace("y", "i").replace("q", "k")
     t = re.sub(r"(.)\1+", r"\1", t)
     if len(t) > 5 and t.endswith("s"):
         t = t[:-1]
     t = _ENDING.sub("", t) if len(t) > 5 else t
-    return t[0] + _VOWELS.sub("", t[1:])
+    skeleton = t[0] + _VOWELS.sub("", t[1:])
+    return skeleton if len(skeleton) >= 3 else t  # "Bab", "Tal", "Mari" keep their vowels
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _article_form(tok: str) -> str:
+    """The article a token is ("al", "ash", "d'Al" -> "al"), or ""."""
+    if len(tok) > 5:
+        return ""
+    low = re.sub(r"^(?:l|d|qu)['’ʼ`]", "", _strip_marks(tok).lower())  # "d'Al-Assad"
+    return low if low in _ARTICLES else ""
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
-    """``(start, end, key)`` per token of ``text``, articles dropped when a name follows."""
+    """``(start, end, key)`` per token of ``text``; an article is folded into the name after it.
+
+    >>> tokens("à al-Bab, d'Alep")
+    [(0, 1, 'a'), (2, 8, 'bab'), (10, 16, 'alp')]
+    """
     raw = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
     out = []
+    article_start = None
     for i, (s, e, tok) in enumerate(raw):
-        low = _strip_marks(tok).lower()
-        if low in _ARTICLES and i + 1 < len(raw) and raw[i + 1][0] - e <= 1:
-            continue  # "al-Bab", "ash Sheikh": the article is not part of the key
+        low = _article_form(tok)
+        gap = text[e:raw[i + 1][0]] if low and i + 1 < len(raw) else ""
+        if low and _JOIN.fullmatch(gap) and (low in _SPACED_ARTICLES or not gap.isspace()):
+            # "al-Bab", "ash Sheikh": not part of the key, but part of the span
+            article_start = s if article_start is None else article_start
+            continue
         key = fold_token(tok)
         if key:
-            out.append((s, e, key))
+            out.append((s if article_start is None else article_start, e, key))
+        article_start = None
     return out
 
 
@@ -108,6 +141,9 @@ class Gazetteer:
     footprints: gpd.GeoDataFrame
     by_key: dict[str, list[str]] = field(default_factory=dict)
     _automaton: object = None
+    _spellings: dict[str, list[str]] | None = None
+    _with_footprint: set[str] | None = None
+    _close_cache: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.by_key:
@@ -117,22 +153,133 @@ class Gazetteer:
                     self.by_key[key].append(pid)
 
     def place(self, pid: str) -> Place:
+        """The place with id ``pid`` (KeyError when unknown)."""
         return self.places[pid]
 
+    def closeness(self, name: str, pid: str) -> float:
+        """How close ``name`` is to the nearest spelling of ``pid`` before folding (0..1): a tie-break.
+
+        >>> g = Gazetteer({}, [("a", "as-Sakhour", "en"), ("b", "as-Sakhour I", "en")], None)
+        >>> g.closeness("Sakhour", "a") > g.closeness("Sakhour", "b")
+        True
+        """
+        if self._spellings is None:
+            self._spellings = {}
+            for p, alias, _lang in self.aliases:
+                self._spellings.setdefault(p, []).append(_light(alias))
+            self._close_cache = {}
+        hit = self._close_cache.get((name, pid))
+        if hit is None:
+            q = _light(name)
+            hit = max((SequenceMatcher(None, q, a).ratio() for a in self._spellings.get(pid, [])), default=0.0)
+            self._close_cache[(name, pid)] = hit
+        return hit
+
+    def confirms(self, surface: str, key: str, pid: str) -> bool:
+        """Whether a match of ``key`` really names ``pid``: short one-word skeletons collide with common
+        words ("SOHR" ~ Sha'ar, "Syrian" ~ as-Siryan, "Madina" ~ Midan), so those need a close spelling.
+
+        >>> g = Gazetteer({}, [("a", "ash-Sha'ar", "en")], None)
+        >>> g.confirms("Chaar", fold("Chaar"), "a"), g.confirms("SOHR", fold("SOHR"), "a")
+        (True, False)
+        """
+        if " " in key or key.isdigit() or _is_arabic(key):
+            return True
+        if _light(surface) in COMMON_WORDS:
+            return False
+        return len(key) > SHORT_KEY or self.closeness(surface, pid) >= SHORT_CLOSENESS
+
+    def rank(self, name: str, pids: list[str] | tuple[str, ...], centre: tuple[float, float] = (0.0, 0.0)
+             ) -> list[str]:
+        """Homonyms ``pids`` of ``name``, best first.
+
+        Rules, in order: spellings more than :data:`SPELLING_GAP` below the closest one go last ("Haydariyé"
+        is not "al-Hadir"); then candidates within :data:`NEAR_DEG` of the one nearest to ``centre`` (lon,
+        lat; default the Citadel) come first; among those, the closest spelling, the closest display name
+        ("Sakhour": as-Sakhour before as-Sakhour I), a place with a footprint, the better precision.
+        """
+        cx, cy = centre if centre != (0.0, 0.0) else ALEPPO_CENTRE
+        if self._with_footprint is None:
+            fp = self.footprints
+            self._with_footprint = set(fp["id"]) if fp is not None and "id" in fp else set()
+        close = {p: round(self.closeness(name, p), 2) for p in pids}
+        top = max(close.values())
+        dist = {p: ((self.places[p].lon - cx) ** 2 + (self.places[p].lat - cy) ** 2) ** 0.5 for p in pids}
+        d0 = min(dist[p] for p in pids if close[p] >= top - SPELLING_GAP)
+        q = _light(name)
+
+        def key(p: str) -> tuple:
+            return (close[p] < top - SPELLING_GAP, dist[p] - d0 > NEAR_DEG, -close[p],
+                    -round(SequenceMatcher(None, q, _light(self.places[p].name)).ratio(), 2),
+                    p not in self._with_footprint, self.places[p].precision, dist[p])
+
+        return sorted(pids, key=key)
+
     def lookup(self, name: str, min_score: float = 0.85) -> list[tuple[Place, float]]:
-        """Best candidates for a name: exact folded key 1.0, else a fuzzy ratio of keys (>= min_score)."""
+        """Best candidates for a name: exact folded key 1.0, else a fuzzy ratio of keys (>= min_score).
+
+        Equal scores are ordered by :meth:`rank` around Aleppo.
+        """
         key = fold(name)
         if key in self.by_key:
-            return [(self.places[p], 1.0) for p in self.by_key[key]]
-        scored: dict[str, float] = {}
-        for k, pids in self.by_key.items():
-            if abs(len(k) - len(key)) > 4:
-                continue
-            r = SequenceMatcher(None, key, k).ratio()
-            if r >= min_score:
-                for p in pids:
-                    scored[p] = max(scored.get(p, 0), r)
-        return [(self.places[p], round(s, 3)) for p, s in sorted(scored.items(), key=lambda x: -x[1])]
+            scored = {p: 1.0 for p in self.by_key[key] if self.confirms(name, key, p)}
+        else:
+            scored = {}
+            for k, pids in self.by_key.items():
+                if abs(len(k) - len(key)) > 4:
+                    continue
+                r = SequenceMatcher(None, key, k).ratio()
+                if r >= min_score:
+                    for p in pids:
+                        scored[p] = max(scored.get(p, 0), r)
+        if not scored:
+            return []
+        ranked = self.rank(name, list(scored))
+        order = sorted(scored, key=lambda p: (-round(scored[p], 3), ranked.index(p)))
+        return [(self.places[p], round(scored[p], 3)) for p in order]
+
+
+#: One-word keys this short (skeleton letters) must also look like a known spelling (difflib ratio).
+SHORT_KEY = 4
+SHORT_CLOSENESS = 0.7
+#: Everyday words of war reports whose skeleton equals a place's ("Syrian" ~ as-Siryan, "Square" ~ Sukkari).
+COMMON_WORDS = frozenset("""syria syrian syrians syrie syrien syrienne syriens syriennes syriac square ansar sharia
+charia nusra nosra jamil suleiman anadolu madina medina halabi sohr osdh marea sunni sunnite shia chiite shiite
+kurd kurde kurds kurdes arab arabe arabs arabes army armee rebel rebels rebelle rebelles""".split())  # noqa: SIM905
+#: A spelling this much further (difflib ratio) from the name than the closest one loses to it.
+SPELLING_GAP = 0.15
+#: Candidates this close (degrees, ~3 km) to the nearest one are neighbours: the spelling decides.
+NEAR_DEG = 0.03
+_ARTICLE_PREFIX = re.compile(r"(?<![^\W_])(?:al|el|an|as|ash|az|ad|at|ar|aj)[-\s‐-―]+(?=\w)")
+
+
+def _light(text: str) -> str:
+    """Lower case, no accents or articles, letters and digits only: the spelling for tie-breaks.
+
+    >>> _light("az-Zahra'"), _light("Cheikh Saïd")
+    ('zahra', 'sheikhsaid')
+    """
+    t = _ARTICLE_PREFIX.sub("", _strip_marks(text).lower())
+    t = " ".join("sheikh" if w in _SHEIKH else w for w in t.split())  # the title's spelling tells nothing
+    return re.sub(r"[\W_]+", "", t)
+
+
+#: Syria, coarse: Natural Earth 10m admin-0 (public domain) buffered 6 km and simplified; (lon, lat) pairs.
+_SYRIA_WKT = ("POLYGON(("
+               "35.86 35.39, 35.67 35.61, 35.78 35.76, 35.76 35.89, 35.98 35.99, 36.11 35.91, 36.16 36.0, "
+               "36.3 36.06, 36.32 36.26, 36.55 36.28, 36.47 36.49, 36.63 36.89, 36.97 36.82, 37.08 36.71, "
+               "37.43 36.69, 38.22 36.97, 38.5 36.91, 38.74 36.75, 39.23 36.72, 39.96 36.86, 40.7 37.16, "
+               "41.47 37.13, 41.99 37.23, 42.21 37.38, 42.41 37.24, 42.42 37.02, 41.88 36.57, 41.42 36.47, "
+               "41.33 36.33, 41.3 36.07, 41.41 35.84, 41.42 35.62, 41.26 35.23, 41.25 34.75, 41.0 34.36, "
+               "40.71 34.27, 38.8 33.32, 36.83 32.26, 36.36 32.32, 36.17 32.46, 36.04 32.47, 35.87 32.66, "
+               "35.7 32.72, 35.81 32.95, 35.71 33.35, 35.91 33.58, 35.9 33.74, 36.02 33.87, 36.21 33.91, "
+               "36.52 34.2, 36.46 34.39, 36.27 34.48, 36.32 34.59, 36.03 34.57, 35.92 34.62, 35.81 34.92, "
+               "35.89 35.21, 35.86 35.39"
+               "))")
+
+
+#: The Citadel (lon, lat): where a name with no context most likely is.
+ALEPPO_CENTRE = (37.1629, 36.1996)
 
 
 PLACE_COLUMNS = ["id", "name", "kind", "lon", "lat", "precision", "parent", "source"]
@@ -173,6 +320,21 @@ def load_gazetteer(directory: Path) -> Gazetteer:
     return g
 
 
+def _in_syria(lon: float, lat: float) -> bool:
+    """Whether (lon, lat) falls in Syria's coarse outline.
+
+    >>> _in_syria(37.16, 36.20), _in_syria(36.20, 37.16)
+    (True, False)
+    """
+    global _SYRIA
+    if _SYRIA is None:
+        _SYRIA = shapely.prepared.prep(shapely.from_wkt(_SYRIA_WKT))
+    return bool(_SYRIA.contains(shapely.Point(lon, lat)))
+
+
+_SYRIA = None
+
+
 def validate_gazetteer(directory: Path) -> list[str]:
     """Problems as one-line messages naming the file and row."""
     d = Path(directory)
@@ -192,12 +354,11 @@ def validate_gazetteer(directory: Path) -> list[str]:
             except (TypeError, ValueError):
                 probs.append(f"{pfile}: row {n}: {pid}: lon/lat are not numbers")
                 continue
-            # Syria spans lon 35.7-42.4, lat 32.3-37.4; the two ranges overlap only in 35.7-37.4,
-            # so a point whose lat looks like a lon and lon like a lat is flagged as swapped.
-            if not (35.5 <= lon <= 42.5 and 32.2 <= lat <= 37.5):
-                if 35.5 <= lat <= 42.5 and 32.2 <= lon <= 37.5:
+            # In Syria, lon 35.7-42.4 and lat 32.3-37.4 overlap, so a swap is told by the outline, not the ranges.
+            if not _in_syria(lon, lat):
+                if _in_syria(lat, lon):
                     probs.append(f"{pfile}: row {n}: {pid}: lat/lon look swapped ({lon}, {lat})")
-                elif pid != "damascus" and r.get("kind") not in ("country",):
+                else:
                     probs.append(f"{pfile}: row {n}: {pid}: outside Syria ({lon}, {lat})")
     afile = d / "aliases.csv"
     if afile.exists():

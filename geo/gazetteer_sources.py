@@ -44,6 +44,7 @@ def _clean_alias(text: str) -> tuple[str, str]:
     t = re.sub(r"\s*[(\[][^)\]]*[)\]]", "", text).strip(" ;,/")
     if any("\u0600" <= c <= "\u06ff" for c in t):
         lang = "ar"
+    lang = lang if lang in ("en", "fr", "ar", "") else "und"  # "[de; ...]" and the like
     return t, lang or "en"
 
 
@@ -75,6 +76,7 @@ def read_csr(path: Path, source: str = "csr") -> Batch:
     geom = shapely.make_valid(metric.geometry.simplify(SIMPLIFY_M, preserve_topology=True).values)
     dis = dis.set_geometry(gpd.GeoSeries(geom, crs=CRS_METRIC).to_crs(CRS_STORAGE).values)
     b = Batch(source)
+    names = set(dis["NAME"])
     for _, r in dis.iterrows():
         pid = _city_id(r["NAME"])
         g = r.geometry
@@ -88,21 +90,44 @@ def read_csr(path: Path, source: str = "csr") -> Batch:
         if isinstance(r.get("NAME_A"), str) and r["NAME_A"].strip():
             b.aliases += _alias_rows(pid, [r["NAME_A"]], source, "ar")
         b.footprints.append({"id": pid, "kind": "neighbourhood", "csr_id": int(r["Id"]), "geometry": g})
+        # "al-Hamdaniyeh I".."V": the bare name is what reports write (ambiguous on purpose: context decides)
+        base = re.sub(r"\s+[IV]+$", "", r["NAME"])
+        if base != r["NAME"] and base not in names:
+            b.aliases += _alias_rows(pid, [base], source, "en")
     return b
 
 
+#: CSR cultural sites that reports name: gates, mosques, the citadel, souqs, khans, a few public buildings.
+SITE_KEEP = re.compile(r"city gate|^mosque|mosque$|^citadel|^suq|^khan |^qaysariya|hospital|hotel baron|"
+                       r"national museum|city wall|jdeide|industrial city|mallah|barracks", re.I)
+
+
 def read_sites(path: Path, source: str = "csr-sites") -> Batch:
-    """CSR cultural sites (points with FACILITY_N)."""
+    """CSR cultural sites (points with FACILITY_N "Name, Descriptor"), those matching :data:`SITE_KEEP`.
+
+    "Mosque X" also gets "X Mosque" and "mosquée X"; "Mosque, Umayyad Mosque" becomes "Umayyad Mosque".
+    """
     gdf = gpd.read_file(path, engine="pyogrio").to_crs(CRS_STORAGE)
+    if "FACILITY_N" not in gdf:
+        raise InputError(f"{path}: no 'FACILITY_N' property (is this the CSR cultural sites layer?)")
     b = Batch(source)
     for _, r in gdf.iterrows():
-        name = str(r.get("FACILITY_N") or "").strip()
-        if not name or r.geometry is None:
+        full = str(r.get("FACILITY_N") or "").strip()
+        if not full or r.geometry is None or not SITE_KEEP.search(full):
             continue
+        head, _, desc = (x.strip() for x in full.partition(","))
+        name = desc if head.lower() == "mosque" else head  # "Mosque, Umayyad Mosque"
+        name = re.sub(r"\s*\(.*\)", "", name).strip()
+        names = [name, full]
+        m = re.match(r"Mosque (.+)$", name)
+        if m:
+            names += [f"{m.group(1)} Mosque", f"mosquée {m.group(1)}"]
+        if desc.lower() == "mosque":
+            names.append(f"{head} Mosque")
         pid = _city_id(name)
         b.places.append({"id": pid, "name": name, "kind": "landmark", "lon": r.geometry.x, "lat": r.geometry.y,
                          "precision": 1, "parent": "aleppo", "source": source})
-        b.aliases += _alias_rows(pid, [name], source, "en")
+        b.aliases += _alias_rows(pid, names, source, "en")
     return b
 
 
@@ -206,7 +231,7 @@ def read_generic(path: Path, name_field: str, source: str, kind: str = "place", 
     if name_field not in gdf:
         raise InputError(f"{path}: no field {name_field!r} (fields: {', '.join(map(str, gdf.columns))})")
     b = Batch(source)
-    for i, r in gdf.iterrows():
+    for _, r in gdf.iterrows():
         name = str(r[name_field] or "").strip()
         if not name or r.geometry is None:
             continue

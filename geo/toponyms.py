@@ -18,21 +18,26 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 
 import ahocorasick
 
-from geo.gazetteer import Gazetteer, tokens
+from geo.gazetteer import ALEPPO_CENTRE, NEAR_DEG, Gazetteer, tokens
 from geo.model import Mention
 
 #: Kinds whose aliases are descriptors written in lower case ("les quartiers-ouest").
 LOWERCASE_OK = {"area"}
-_STOP_CAPS = set("""Le La Les Un Une Des Du De Selon Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Il Elle
+_STOP_CAPS = frozenset("""Le La Les Un Une Des Du De Selon Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Il Elle
 Ils Elles Ce Cette Ces Dans Pour Sur Mais Et The A An In On At Of According Monday Tuesday Wednesday Thursday
 Friday Saturday Sunday He She They It This That These Those But And After Before While When Since Syrian Syria
 Syrie Russian Russia Russie Kurdish Turkish Turkey Iran Iranian US United States Nations UN Reuters AFP AP
 Observatory Observatoire OSDH SOHR Army Armée État Islamic Islamique Free Libre Front Hezbollah Damascus
 Damas Moscow Moscou Ankara Washington Geneva Genève Kremlin Times Middle East Eye November December October
-September Novembre Décembre Octobre Septembre Janvier January Le Mr M Al El""".split())
+September Novembre Décembre Octobre Septembre Janvier January Le Mr M Al El Défense Defence Defense Nord Sud
+Est Ouest North South East West Royaume-Uni États-Unis Etats-Unis Moyen-Orient Unis Uni Europe Union Ministry
+Ministère Council Conseil Security Sécurité Human Rights Droits Homme Monsieur President Président Pour Avec
+Selon Ainsi Alors Après Avant Depuis Lors Mais Or Donc Car Ni Si Quand Tandis Une Des Aux Au En Par Sans
+Voici I We You Their Our His Her Its There Here However Meanwhile Also Yet So Then Russes Syriens Kurdes""".split())  # noqa: SIM905
 
 
 def _automaton(g: Gazetteer) -> ahocorasick.Automaton:
@@ -48,6 +53,15 @@ def _automaton(g: Gazetteer) -> ahocorasick.Automaton:
 def _capitalised(surface: str) -> bool:
     return any(w[:1].isupper() or w[:1].isdigit() or "\u0600" <= w[:1] <= "\u06ff"
                for w in re.findall(r"[^\W_]+", surface))
+
+
+def _choose(gaz: Gazetteer, pids: tuple[str, ...], surface: str, cx: float, cy: float) -> tuple[str, str]:
+    """The homonym :meth:`Gazetteer.rank` puts first around the text's centre, and why."""
+    best = gaz.rank(surface, pids, (cx, cy))[0]
+    others = [p for p in pids if p != best]
+    near = all(math.hypot(gaz.places[p].lon - gaz.places[best].lon, gaz.places[p].lat - gaz.places[best].lat)
+               <= NEAR_DEG for p in others)
+    return best, "neighbours; closest spelling" if near else "closest spelling, then nearest to the text's places"
 
 
 def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Mention]:
@@ -66,60 +80,78 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
     index = {s: i for i, s in enumerate(starts)}
     found = []
     for end, (key, pids) in _automaton(gaz).iter(stream):
-        s = end - len(key)  # iter() gives the last char of " key "; this is the key's first char
-        i = index.get(s)
+        i = index.get(end - len(key))  # iter() gives the last char of " key ": this is the key's first char
         if i is None:
             continue
         j = i + key.count(" ")
         o0, o1 = toks[i][0], toks[j][1]
-        # "d'Alep": include the elided article in the surface only when it is part of the token
-        found.append((o0, o1, j - i + 1, pids))
-    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-    chosen: list[tuple[int, int, int, tuple[str, ...]]] = []
-    for f in found:
-        if all(f[1] <= c[0] or f[0] >= c[1] for c in chosen):
-            chosen.append(f)
-    chosen.sort()
-    # Drop lower-case matches of proper names ("bab" in running text) unless descriptors.
-    kept = []
-    for o0, o1, _n, pids in chosen:
         surface = text[o0:o1]
-        kinds = {gaz.places[p].kind for p in pids}
-        if not _capitalised(surface) and not kinds & LOWERCASE_OK:
+        # lower-case matches of proper names ("bab" in running text) are words, unless descriptors
+        if not _capitalised(surface) and not any(gaz.places[p].kind in LOWERCASE_OK for p in pids):
             continue
-        kept.append((o0, o1, pids))
-    # Context: the mean point of unambiguous mentions decides between homonyms (else Aleppo's centre).
+        pids = tuple(p for p in pids if gaz.confirms(surface, key, p))
+        if pids:
+            found.append((o0, o1, i, j, pids))
+    # Longest first (then leftmost); a token belongs to one mention at most.
+    found.sort(key=lambda f: (f[0] - f[1], f[0]))
+    taken = bytearray(len(toks))
+    kept = []
+    for o0, o1, i, j, pids in found:
+        if not any(taken[i:j + 1]):
+            taken[i:j + 1] = b"\x01" * (j - i + 1)
+            kept.append((o0, o1, pids))
+    kept.sort()
+    # Context: the median point of unambiguous mentions decides between homonyms (else Aleppo's centre);
+    # a median, not a mean, so that one "Damascus" in an Aleppo story does not drag the centre south.
     sure = [gaz.places[p[0]] for _, _, p in kept if len(p) == 1]
-    cx = sum(p.lon for p in sure) / len(sure) if sure else 37.16
-    cy = sum(p.lat for p in sure) / len(sure) if sure else 36.20
+    cx = statistics.median(p.lon for p in sure) if sure else ALEPPO_CENTRE[0]
+    cy = statistics.median(p.lat for p in sure) if sure else ALEPPO_CENTRE[1]
     out = []
     for o0, o1, pids in kept:
         reason = ""
         if len(pids) > 1:
-            best = min(pids, key=lambda p: (math.hypot(gaz.places[p].lon - cx, gaz.places[p].lat - cy),
-                                            gaz.places[p].precision))
-            reason = f"{len(pids)} candidates; nearest to the article's other places ({best})"
+            best, why = _choose(gaz, pids, text[o0:o1], cx, cy)
+            reason = f"{len(pids)} candidates ({', '.join(pids)}): {why}"
             pids = (best,)
         p = gaz.places[pids[0]]
         out.append(Mention(p.id, text[o0:o1], o0, o1, p.precision, reason))
     return out
 
 
+_CAP_WORD = r"[^\W\d_a-z\u00df-\u00ff][\w'’-]*"
+_NAME_RUN = re.compile(rf"(?<![\w'’-]){_CAP_WORD}(?:\s+(?:(?:al|el|ad|ash|as|ar|at|az|an|de|du|des)[-\s]|d['’])?{_CAP_WORD}){{0,4}}")
+
+
 def unresolved_candidates(text: str, mentions: list[Mention]) -> list[tuple[str, str]]:
-    """Capitalised names not covered by a mention, with their sentence: the review queue."""
+    """Capitalised names not covered by a mention, with their sentence: the review queue.
+
+    Leading stop words ("La Russie" -> "Russie") are dropped; names made only of stop words, and lone
+    words opening a sentence, are skipped.
+
+    >>> unresolved_candidates("Les rebelles ont repris Bustan Qasr. La Russie dément.", [])
+    [('Bustan Qasr', 'Les rebelles ont repris Bustan Qasr.')]
+    """
     covered = [(m.start, m.end) for m in mentions]
     out = []
-    for m in re.finditer(r"(?<![\w'’])((?:[A-Z][\w'’-]+)(?:\s+(?:al-|el-|de\s|d'|du\s)?[A-Z][\w'’-]+){0,3})", text):
-        name = m.group(1)
-        if name in _STOP_CAPS or any(a < m.end() and m.start() < b for a, b in covered):
+    for m in _NAME_RUN.finditer(text):
+        words = re.split(r"\s+", m.group(0))
+        start = m.start()
+        while words and (words[0] in _STOP_CAPS or words[0].upper() == words[0]):
+            start = text.index(words[0], start) + len(words[0])
+            words = words[1:]
+        if not words or all(w in _STOP_CAPS for w in words):
             continue
-        if name.split()[0] in _STOP_CAPS and len(name.split()) == 1:
+        name = " ".join(words)
+        start = text.index(words[0], start)
+        end = start + len(name) if text.startswith(name, start) else m.end()
+        if any(a < end and start < b for a, b in covered):
             continue
-        # sentence-initial single words are usually not names
-        before = text[max(0, m.start() - 2):m.start()]
-        if len(name.split()) == 1 and (m.start() == 0 or before.strip() in (".", "\n", "") and "." in before):
-            continue
-        s0 = max(text.rfind(". ", 0, m.start()) + 2, text.rfind("\n", 0, m.start()) + 1, 0)
-        s1 = min([x for x in (text.find(". ", m.end()), text.find("\n", m.end())) if x >= 0] or [len(text)])
+        before = text[:start].rstrip()
+        if len(words) == 1 and (not before or before[-1] in ".!?:\n»«\"" or text[start - 1:start] == "\n"):
+            continue  # a lone capitalised word opening a sentence is usually not a name
+        dot = text.rfind(". ", 0, start)
+        s0 = max(dot + 2 if dot >= 0 else 0, text.rfind("\n", 0, start) + 1)
+        ends = [x for x in (text.find(". ", end), text.find("\n", end)) if x >= 0]
+        s1 = min(ends) if ends else len(text)
         out.append((name, text[s0:s1 + 1].strip()))
     return out

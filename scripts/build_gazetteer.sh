@@ -25,10 +25,15 @@ $GEO gazetteer add aleppo-west --name "western Aleppo" --kind area --lon 37.130 
   --alias "fr:quartiers occidentaux" --alias "fr:secteur occidental" --alias "fr:partie occidentale d'Alep" \
   --alias "ar:غرب حلب" --alias "ar:الأحياء الغربية"
 # Spellings seen in print that folding alone does not join (numerals with their nouns, fused words).
-$GEO gazetteer add aleppo-1070-apartments --name "1070 Apartments" --kind neighbourhood --lon 37.118 --lat 36.172 \
-  --precision 2 --source outskirts \
-  --alias "en:1070 Apartments" --alias "en:1070 Housing Project" --alias "en:Project 1070" --alias "en:1070 project" \
-  --alias "en:1070 Apartment Project" --alias "en:1070 Apartment Blocks" --alias "fr:1070 Appartements" \
-  --alias "fr:projet 1070" --alias "fr:projet des 1070 logements" --alias "fr:1070 logements" --alias "ar:مشروع 1070 شقة" \
-  --alias "ar:1070 شقة"
+$GEO gazetteer alias aleppo-1070-apartments "en:1070 Apartments" "en:1070 project" "fr:1070 Appartements" \
+  "fr:projet 1070" "fr:projet des 1070 logements" "fr:1070 logements" "ar:1070 شقة"
+$GEO gazetteer alias aleppo-3000-apartments "en:3000 project" "fr:3000 Appartements" "fr:projet 3000" \
+  "fr:3000 logements" "ar:3000 شقة"
+$GEO gazetteer alias aleppo-umayyad-mosque "en:Great Mosque of Aleppo" "en:Great Mosque" "fr:Grande Mosquée" \
+  "fr:Grande Mosquée d'Alep" "fr:mosquée des Omeyyades" "fr:mosquée omeyyade" "ar:الجامع الأموي"
+$GEO gazetteer alias aleppo-citadel "fr:Citadelle d'Alep" "fr:la citadelle" "en:Aleppo Citadel" "ar:قلعة حلب"
+$GEO gazetteer alias aleppo-handarat-camp en:Handarat "fr:camp de Handarat" "fr:camp de Handrat" "ar:مخيم حندرات"
+$GEO gazetteer alias aleppo-castello-road "fr:route du Castello" "fr:route de Castello" "ar:طريق الكاستيلو"
+$GEO gazetteer alias aleppo-layramoun-roundabout en:Leramoun "fr:rond-point de Layramoun" "fr:Layramoun"
+$GEO gazetteer alias aleppo-bustan-al-basha "fr:Boustan al-Pacha" "fr:Boustane al-Bacha"
 $GEO gazetteer stats

@@ -1,0 +1,229 @@
+"""Gazetteer: folding, look-up, loading, validation, the import command, and the committed data."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+from click.testing import CliRunner
+
+from geo.cli_gazetteer import gazetteer
+from geo.gazetteer import fold, load_gazetteer, slug, validate_gazetteer
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "gazetteer"
+SHARED = Path("/work/shared/data")
+
+
+def write_tiny(d: Path) -> Path:
+    """A three-place gazetteer with one footprint and a homonym pair."""
+    d.mkdir(parents=True, exist_ok=True)
+    rows = [
+        ["id", "name", "kind", "lon", "lat", "precision", "parent", "source"],
+        ["aleppo", "Aleppo", "city", "37.16117", "36.20124", "3", "", "geonames"],
+        ["aleppo-al-haydariyeh", "al-Haydariyeh", "neighbourhood", "37.19366", "36.23533", "1", "aleppo", "csr"],
+        ["aleppo-dahiyat-al-assad", "Dahiyat al-Assad", "neighbourhood", "37.095", "36.19", "2", "aleppo", "outskirts"],
+        ["harasta-dahiyat-al-assad", "Dahiyat al-Assad", "neighbourhood", "36.36", "33.58111", "1", "", "outskirts"],
+    ]
+    with (d / "places.csv").open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    with (d / "aliases.csv").open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["place_id", "alias", "lang", "source"], ["aleppo", "Alep", "fr", "geonames"],
+                                  ["aleppo", "حلب", "ar", "geonames"],
+                                  ["aleppo-al-haydariyeh", "الحيدرية", "ar", "csr"]])
+    poly = shapely.box(37.19, 36.23, 37.20, 36.24)
+    gpd.GeoDataFrame({"id": ["aleppo-al-haydariyeh"], "kind": ["neighbourhood"], "csr_id": [7]},
+                     geometry=[poly], crs="EPSG:4326").to_file(d / "footprints.geojson", driver="GeoJSON")
+    return d
+
+
+# --- folding -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("a,b", [
+    ("al-Haydariyeh", "Haydariyé"), ("Haidariya", "el-Haydariyah"), ("Cheikh Saïd", "Sheikh Saeed"),
+    ("Massaken Hanano", "Masakin Hananou"), ("Sheikh Maqsoud", "Cheikh Maksoud"), ("Shaykh Najjar", "Cheikh Najjar"),
+    ("Bab al-Hadid", "Bab el-Hadid"), ("Boustan al-Qasr", "Bustan al-Qasr"), ("Salah ad-Din", "Salah al-Din"),
+    ("1070 Appartement", "1070 Apartments"), ("d'Alep", "Alep"), ("l’est d’Alep", "l'est d'Alep"),
+    ("الحَيْدَرِيَّة", "الحيدريه"), ("أحياء", "احياء"), ("مستشفى", "مستشفي"), ("حلـب", "حلب"),
+])
+def test_fold_joins_spellings(a: str, b: str) -> None:
+    assert fold(a) == fold(b)
+
+
+@pytest.mark.parametrize("a,b", [("Aleppo", "Damascus"), ("Bab al-Hadid", "Bab Antakya"), ("Hanano", "Hamdaniyeh"),
+                                 ("1070 Apartments", "3000 Apartments")])
+def test_fold_keeps_different_names_apart(a: str, b: str) -> None:
+    assert fold(a) != fold(b)
+
+
+@pytest.mark.parametrize("text", ["al-Haydariyeh", "Cheikh Saïd", "1070 Appartements", "الشيخ مقصود", "Bab Hadid",
+                                  "Ard al-Hamra", "Masaken Hanano", "Tariq al-Bab", "quartiers-ouest"])
+def test_fold_is_idempotent(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+
+
+def test_slug() -> None:
+    assert slug("Sheikh Sa'eed") == "sheikh-saeed"
+    assert slug("al-Ḥaydarīyah (east)") == "al-haydariyah-east"
+
+
+# --- loading, look-up, validation ----------------------------------------------------------------------
+
+def test_load_and_lookup(tmp_path: Path) -> None:
+    g = load_gazetteer(write_tiny(tmp_path / "gaz"))
+    assert set(g.places) == {"aleppo", "aleppo-al-haydariyeh", "aleppo-dahiyat-al-assad", "harasta-dahiyat-al-assad"}
+    assert g.lookup("Alep")[0] == (g.place("aleppo"), 1.0)
+    assert g.lookup("حلب")[0][0].id == "aleppo"
+    assert g.lookup("Haydariyé")[0][0].id == "aleppo-al-haydariyeh"
+    # homonyms: both returned, the Aleppo one first when there is no context
+    assert [p.id for p, _ in g.lookup("Dahiyat al-Assad")] == ["aleppo-dahiyat-al-assad", "harasta-dahiyat-al-assad"]
+    fuzzy = g.lookup("Haydarieyyeh")
+    assert fuzzy and fuzzy[0][0].id == "aleppo-al-haydariyeh" and 0.85 <= fuzzy[0][1] <= 1.0
+    assert g.lookup("Manchester") == []
+    assert len(g.footprints) == 1 and g.footprints.crs.to_epsg() == 4326
+
+
+def test_load_is_cached_until_a_file_changes(tmp_path: Path) -> None:
+    d = write_tiny(tmp_path / "gaz")
+    assert load_gazetteer(d) is load_gazetteer(d)
+    with (d / "aliases.csv").open("a", encoding="utf-8") as fh:
+        fh.write("aleppo,Halab,en,geo\n")
+    g = load_gazetteer(d)
+    assert g.lookup("Halab")[0][0].id == "aleppo"
+
+
+def test_validate_clean_and_broken(tmp_path: Path) -> None:
+    d = write_tiny(tmp_path / "gaz")
+    assert validate_gazetteer(d) == []
+    with (d / "places.csv").open("a", encoding="utf-8") as fh:
+        fh.write("aleppo,Aleppo again,city,37.1,36.2,3,,geo\n")
+        fh.write("swapped,Swapped,town,36.2,37.1,1,,geo\n")
+        fh.write("paris,Paris,town,2.35,48.85,1,,geo\n")
+    with (d / "aliases.csv").open("a", encoding="utf-8") as fh:
+        fh.write("nowhere,Nowhere,en,geo\n")
+    bowtie = shapely.Polygon([(37.0, 36.0), (37.1, 36.1), (37.1, 36.0), (37.0, 36.1)])
+    gpd.GeoDataFrame({"id": ["aleppo-al-haydariyeh", "ghost"], "kind": ["n", "n"], "csr_id": [7, None]},
+                     geometry=[bowtie, shapely.box(37, 36, 37.1, 36.1)], crs="EPSG:4326"
+                     ).to_file(d / "footprints.geojson", driver="GeoJSON")
+    probs = "\n".join(validate_gazetteer(d))
+    assert "duplicate id 'aleppo'" in probs and "places.csv: row 6" in probs
+    assert "swapped: lat/lon look swapped" in probs
+    assert "paris: outside Syria" in probs
+    assert "points to no place 'nowhere'" in probs
+    assert "invalid geometry" in probs and "'ghost' has no place" in probs
+
+
+def test_load_missing_directory_is_an_input_error(tmp_path: Path) -> None:
+    from geo.io import InputError
+
+    with pytest.raises(InputError, match="places.csv"):
+        load_gazetteer(tmp_path / "none")
+
+
+# --- the command ---------------------------------------------------------------------------------------
+
+def _run(*args: str) -> str:
+    res = CliRunner().invoke(gazetteer, list(args), catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def test_import_generic_csv_is_idempotent_and_does_not_override(tmp_path: Path) -> None:
+    d = write_tiny(tmp_path / "data" / "gazetteer")
+    src = tmp_path / "mine.csv"
+    src.write_text("name,lon,lat\nHaydariyeh,37.2,36.24\nTal Jabin,37.21,36.33\n", encoding="utf-8")
+    args = ["import", str(src), "--name-field", "name", "--kind", "village", "--source", "mine",
+            "--data-dir", str(tmp_path / "data")]
+    _run(*args)
+    first = (d / "places.csv").read_text(encoding="utf-8"), (d / "aliases.csv").read_text(encoding="utf-8")
+    _run(*args)
+    assert ((d / "places.csv").read_text(encoding="utf-8"), (d / "aliases.csv").read_text(encoding="utf-8")) == first
+    g = load_gazetteer(d)
+    # Haydariyeh is already known (same key, < 3 km): it stays the CSR point, the new row becomes an alias
+    assert g.place("aleppo-al-haydariyeh").lon == pytest.approx(37.19366)
+    assert g.lookup("Tal Jabin")[0][0].id == "aleppo-tal-jabin"
+    assert validate_gazetteer(d) == []
+
+
+def test_import_generic_geojson_polygon_gets_a_footprint(tmp_path: Path) -> None:
+    d = write_tiny(tmp_path / "data" / "gazetteer")
+    src = tmp_path / "zones.geojson"
+    gpd.GeoDataFrame({"nom": ["Zone Test"]}, geometry=[shapely.box(37.0, 36.0, 37.01, 36.01)],
+                     crs="EPSG:4326").to_file(src, driver="GeoJSON")
+    out = _run("import", str(src), "--name-field", "nom", "--kind", "area", "--data-dir", str(tmp_path / "data"))
+    assert "1 place(s)" in out
+    fps = json.loads((d / "footprints.geojson").read_text(encoding="utf-8"))
+    assert {f["properties"]["id"] for f in fps["features"]} == {"aleppo-al-haydariyeh", "aleppo-zone-test"}
+
+
+def test_import_bad_field_is_one_line_error(tmp_path: Path) -> None:
+    write_tiny(tmp_path / "data" / "gazetteer")
+    src = tmp_path / "mine.csv"
+    src.write_text("title,lon,lat\nX,37,36\n", encoding="utf-8")
+    res = CliRunner().invoke(gazetteer, ["import", str(src), "--data-dir", str(tmp_path / "data")])
+    assert res.exit_code == 1 and "no field 'name'" in res.output
+
+
+def test_lookup_and_stats_commands(tmp_path: Path) -> None:
+    write_tiny(tmp_path / "data" / "gazetteer")
+    out = _run("lookup", "Alep", "Nowhere", "--format", "jsonl", "--data-dir", str(tmp_path / "data"))
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert rows[0]["id"] == "aleppo" and rows[0]["score"] == 1.0 and rows[0]["precision"] == 3
+    assert rows[1]["id"] is None
+    stats = _run("stats", "--data-dir", str(tmp_path / "data"))
+    assert "4 places" in stats and "approximate (precision 2): 1" in stats
+
+
+def test_alias_command_adds_spellings(tmp_path: Path) -> None:
+    d = write_tiny(tmp_path / "data" / "gazetteer")
+    _run("alias", "aleppo-al-haydariyeh", "fr:Haïdariyé-Nord", "--data-dir", str(tmp_path / "data"))
+    assert load_gazetteer(d).lookup("Haidariye Nord")[0][0].id == "aleppo-al-haydariyeh"
+    res = CliRunner().invoke(gazetteer, ["alias", "nope", "en:X", "--data-dir", str(tmp_path / "data")])
+    assert res.exit_code == 1 and "no place 'nope'" in res.output
+
+
+# --- the committed data --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def committed():
+    if not (DATA / "places.csv").exists():
+        pytest.skip("data/gazetteer not built")
+    return load_gazetteer(DATA)
+
+
+def test_committed_data_is_valid(committed) -> None:
+    assert validate_gazetteer(DATA) == []
+    ids = [r["id"] for r in csv.DictReader((DATA / "places.csv").open(encoding="utf-8"))]
+    assert len(ids) == len(set(ids))
+    assert {a[0] for a in committed.aliases} <= set(committed.places)
+    assert all(any(a[0] == p for a in committed.aliases) for p in list(committed.places)[:50])
+
+
+def test_committed_neighbourhoods_and_footprints(committed) -> None:
+    fps = committed.footprints
+    polys = fps[fps["csr_id"].notna()]
+    assert len(polys) == 126 and polys["id"].is_unique
+    assert polys.geometry.is_valid.all()
+    assert set(polys.geom_type) <= {"Polygon", "MultiPolygon"}
+    for _, row in polys.iterrows():
+        p = committed.place(row["id"])
+        assert p.kind == "neighbourhood" and row.geometry.contains(shapely.Point(p.lon, p.lat)), p.id
+    castello = fps[fps["id"] == "aleppo-castello-road"]
+    assert list(castello.geom_type) == ["LineString"]
+
+
+def test_committed_derived_areas_and_city(committed) -> None:
+    east, west, city = committed.place("aleppo-east"), committed.place("aleppo-west"), committed.place("aleppo")
+    assert (east.kind, east.precision, west.precision, city.kind, city.precision) == ("area", 3, 3, "city", 3)
+    assert east.lon > city.lon > west.lon
+
+
+@pytest.mark.skipif(not (SHARED / "syria").is_dir(), reason="/work/shared absent")
+def test_committed_points_inside_syria(committed) -> None:
+    shp = SHARED / "syria" / "syria_admin0_naturalearth_10m.geojson"
+    syria = gpd.read_file(shp).to_crs("EPSG:4326").union_all().buffer(0.01)
+    outside = [p.id for p in committed.places.values() if not syria.contains(shapely.Point(p.lon, p.lat))]
+    assert outside == []

@@ -1,0 +1,189 @@
+"""Place mentions: spans into the original text, longest match, word boundaries, homonyms, spellings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.model import Place
+from geo.toponyms import find_mentions, unresolved_candidates
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "gazetteer"
+SEED = Path("/work/shared/corpus/2016-11-08-mee-alep-1070.fr.md")
+
+
+@pytest.fixture()
+def tiny() -> Gazetteer:
+    places = [
+        Place("aleppo", "Aleppo", "city", 37.16, 36.20, 3),
+        Place("aleppo-east", "eastern Aleppo", "area", 37.185, 36.205, 3),
+        Place("aleppo-1070-apartments", "1070 Apartments", "neighbourhood", 37.118, 36.172, 2),
+        Place("aleppo-bab-hadid", "Bab Hadid", "landmark", 37.166, 36.207),
+        Place("al-bab", "al-Bab", "town", 37.518, 36.372),
+        Place("aleppo-hamdaniyeh", "Hamdaniyeh", "neighbourhood", 37.115, 36.18),
+        Place("aleppo-dahiyat-al-assad", "Dahiyat al-Assad", "neighbourhood", 37.095, 36.19, 2),
+        Place("harasta-dahiyat-al-assad", "Dahiyat al-Assad", "neighbourhood", 36.36, 33.581),
+        Place("harasta", "Harasta", "town", 36.37, 33.56),
+        Place("damascus", "Damascus", "town", 36.277, 33.514),
+    ]
+    aliases = [("aleppo", "Alep", "fr"), ("aleppo", "حلب", "ar"), ("aleppo-east", "l'est d'Alep", "fr"),
+               ("aleppo-east", "east Aleppo", "en"), ("aleppo-1070-apartments", "1070 Appartements", "fr"),
+               ("aleppo-1070-apartments", "projet 1070", "fr"), ("damascus", "Damas", "fr")]
+    aliases += [(p.id, p.name, "en") for p in places]
+    return Gazetteer({p.id: p for p in places}, aliases, gpd.GeoDataFrame({"id": []}, geometry=[]))
+
+
+def ids(text: str, g: Gazetteer) -> list[str]:
+    return [m.place_id for m in find_mentions(text, g)]
+
+
+def test_spans_point_into_the_original_text(tiny: Gazetteer) -> None:
+    text = "Les forces pro-gouvernementales ont repris les 1070 Appartements, au sud-ouest d’Alep, mardi."
+    ms = find_mentions(text, tiny)
+    assert [(m.place_id, m.surface) for m in ms] == [("aleppo-1070-apartments", "1070 Appartements"),
+                                                    ("aleppo", "d’Alep")]
+    assert all(text[m.start:m.end] == m.surface for m in ms)
+    assert ms[0].precision == 2 and ms[0].reason == ""
+
+
+def test_folding_does_not_shift_spans(tiny: Gazetteer) -> None:
+    text = "Près de ḥalab, à l’est d’Alep — et à حلب, puis Dahiyat al‑Assad."
+    ms = find_mentions(text, tiny)
+    assert all(text[m.start:m.end] == m.surface for m in ms)
+    assert [m.place_id for m in ms] == ["aleppo-east", "aleppo", "aleppo-dahiyat-al-assad"]
+
+
+def test_longest_match_wins_and_no_overlap(tiny: Gazetteer) -> None:
+    ms = find_mentions("Shelling hit east Aleppo and Bab Hadid.", tiny)
+    assert [m.place_id for m in ms] == ["aleppo-east", "aleppo-bab-hadid"]
+    assert all(a.end <= b.start for a, b in zip(ms, ms[1:], strict=False))
+
+
+def test_word_boundaries(tiny: Gazetteer) -> None:
+    assert ids("Alepine, Aleppostyle, Damascene and Babylon are not places here.", tiny) == []
+    assert ids("Les 10700 Appartements n'existent pas.", tiny) == []
+
+
+def test_english_and_french_small_words_are_not_articles(tiny: Gazetteer) -> None:
+    ms = find_mentions("Fighting at Aleppo as Damascus watched; Alep et Damas.", tiny)
+    assert [m.surface for m in ms] == ["Aleppo", "Damascus", "Alep", "Damas"]
+    assert [m.surface for m in find_mentions("Near al-Bab and Al Bab.", tiny)] == ["al-Bab", "Al Bab"]
+
+
+def test_lower_case_proper_names_are_not_mentions_but_descriptors_are(tiny: Gazetteer) -> None:
+    assert ids("the bab of the house; damas fabric", tiny) == []
+    assert ids("des frappes sur l'est d'Alep", tiny) == ["aleppo-east"]
+
+
+def test_numerals_with_their_nouns(tiny: Gazetteer) -> None:
+    for text in ("1070 Apartments", "1070 Appartement", "les 1070 Appartements", "Projet 1070", "projet 1070"):
+        assert ids(text, tiny) == ["aleppo-1070-apartments"], text
+
+
+def test_homonyms_follow_context(tiny: Gazetteer) -> None:
+    ms = find_mentions("Clashes in Dahiyat al-Assad, west of Aleppo, near Hamdaniyeh.", tiny)
+    assert ms[0].place_id == "aleppo-dahiyat-al-assad" and "2 candidates" in ms[0].reason
+    ms = find_mentions("In Harasta, near Damascus, Dahiyat al-Assad was shelled.", tiny)
+    assert [m.place_id for m in ms] == ["harasta", "damascus", "harasta-dahiyat-al-assad"]
+    # no context: the Aleppo one
+    assert ids("Dahiyat al-Assad fell.", tiny) == ["aleppo-dahiyat-al-assad"]
+
+
+def test_automaton_is_built_once(tiny: Gazetteer) -> None:
+    find_mentions("Alep", tiny)
+    first = tiny._automaton
+    find_mentions("Damas", tiny)
+    assert tiny._automaton is first
+
+
+def test_unresolved_candidates(tiny: Gazetteer) -> None:
+    text = "Les rebelles tiennent Tal Jabin. La Russie dément. Zakaria Malahifji parle depuis Alep."
+    got = unresolved_candidates(text, find_mentions(text, tiny))
+    names = [n for n, _ in got]
+    assert "Tal Jabin" in names and "Zakaria Malahifji" in names
+    assert "Russie" not in names and "La Russie" not in names and "Alep" not in names
+    assert dict(got)["Tal Jabin"] == "Les rebelles tiennent Tal Jabin."
+
+
+# --- against the committed gazetteer ------------------------------------------------------------------
+
+SPELLINGS = {
+    "1070 Appartement": "aleppo-1070-apartments", "1070 Appartements": "aleppo-1070-apartments",
+    "1070 Apartments": "aleppo-1070-apartments", "Project 1070": "aleppo-1070-apartments",
+    "projet 1070": "aleppo-1070-apartments", "مشروع 1070 شقة": "aleppo-1070-apartments",
+    "3000 Apartments": "aleppo-3000-apartments", "3000 Appartements": "aleppo-3000-apartments",
+    "projet 3000": "aleppo-3000-apartments", "Cheikh Saïd": "aleppo-sheikh-saeed", "Sheikh Saeed": "aleppo-sheikh-saeed",
+    "Sheikh Said": "aleppo-sheikh-saeed", "Massaken Hanano": "aleppo-hanano", "Masakin Hanano": "aleppo-hanano",
+    "Masaken Hanano": "aleppo-hanano", "مساكن هنانو": "aleppo-hanano", "Hananou": "aleppo-hanano",
+    "Haydariyé": "aleppo-al-haydariyeh", "Haydariyeh": "aleppo-al-haydariyeh", "al-Haidariya": "aleppo-al-haydariyeh",
+    "الحيدرية": "aleppo-al-haydariyeh", "Sheikh Maqsoud": "aleppo-ash-sheikh-maqsoud",
+    "Cheikh Maksoud": "aleppo-ash-sheikh-maqsoud", "Sheikh Maksoud": "aleppo-ash-sheikh-maqsoud",
+    "الشيخ مقصود": "aleppo-ash-sheikh-maqsoud", "Bab al-Hadid": "aleppo-bab-hadid", "Bab el-Hadid": "aleppo-bab-hadid",
+    "Boustan al-Qasr": "aleppo-bustan-al-qaser", "Bustan al-Qasr": "aleppo-bustan-al-qaser",
+    "بستان القصر": "aleppo-bustan-al-qaser", "Salaheddine": "aleppo-salah-ad-deen", "Salah al-Din": "aleppo-salah-ad-deen",
+    "Salah ad-Din": "aleppo-salah-ad-deen", "صلاح الدين": "aleppo-salah-ad-deen", "Alep": "aleppo", "Aleppo": "aleppo",
+    "حلب": "aleppo", "Tariq al-Bab": "aleppo-al-helwaniyeh", "Jabal Badro": "aleppo-jabal-badro",
+    "Jabal Badrou": "aleppo-jabal-badro", "Karm al-Jabal": "aleppo-karm-aj-jabal",
+    "Boustan al-Pacha": "aleppo-bustan-al-basha", "Bustan al-Basha": "aleppo-bustan-al-basha",
+    "Soukkari": "aleppo-as-sukkari", "Sukkari": "aleppo-as-sukkari", "Kalasa": "aleppo-al-kallaseh",
+    "al-Firdous": "aleppo-al-fardos", "Saif al-Dawla": "aleppo-sayf-ad-dauleh", "Chaar": "aleppo-ash-shaar",
+    "Shaar": "aleppo-ash-shaar", "Kadi Askar": "aleppo-qadi-askar", "Bab al-Neirab": "aleppo-bab-al-nairab",
+    "Dahiyat al-Assad": "aleppo-dahiyat-al-assad", "Minyan": "aleppo-minyan", "Khan Touman": "aleppo-khan-tuman",
+    "Castello road": "aleppo-castello-road", "route du Castello": "aleppo-castello-road",
+    "Handarat": "aleppo-handarat-camp", "Anadan": "anadan", "al-Bab": "al-bab", "Damas": "damascus",
+    "Citadelle d'Alep": "aleppo-citadel", "Mosquée des Omeyyades": "aleppo-umayyad-mosque",
+    "Great Mosque": "aleppo-umayyad-mosque", "Umayyad Mosque": "aleppo-umayyad-mosque",
+    "Bab Antakya": "aleppo-bab-antaki", "Khan al-Wazir": "aleppo-khan-wazir", "Sheikh Najjar": "aleppo-sheikh-najjar",
+    "Cheikh Najjar": "aleppo-sheikh-najjar", "Sheikh Khodr": "aleppo-sheikh-kheder", "Achrafiyé": "aleppo-al-ashrafiyeh",
+    "Ashrafieh": "aleppo-al-ashrafiyeh", "Tal Rifaat": "tal-rifaat", "Nubl": "nubl", "Zahra": "aleppo-az-zahra",
+    "Leramoun": "aleppo-layramoun-roundabout", "Awija": "aleppo-owaija", "eastern Aleppo": "aleppo-east",
+    "l'est d'Alep": "aleppo-east", "Alep-Est": "aleppo-east", "les quartiers-ouest": "aleppo-west",
+    "western Aleppo": "aleppo-west", "Sakhour": "aleppo-as-sakhour",
+}
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    if not (DATA / "places.csv").exists():
+        pytest.skip("data/gazetteer not built")
+    return load_gazetteer(DATA)
+
+
+@pytest.mark.parametrize("name,pid", sorted(SPELLINGS.items()))
+def test_committed_spellings_in_running_text(gaz: Gazetteer, name: str, pid: str) -> None:
+    text = f"Selon l'OSDH, les combats se poursuivent à {name}, mardi."
+    ms = find_mentions(text, gaz)
+    assert [m.place_id for m in ms] == [pid], [(m.place_id, m.surface, m.reason) for m in ms]
+    assert ms[0].surface.endswith(name.split()[-1])
+
+
+def test_committed_lookup_top_hit(gaz: Gazetteer) -> None:
+    assert len(SPELLINGS) >= 60
+    misses = {n: [(p.id, s) for p, s in gaz.lookup(n)[:2]] for n, pid in SPELLINGS.items()
+              if not gaz.lookup(n) or gaz.lookup(n)[0][0].id != pid}
+    # "Sakhour" is shared by two adjacent CSR polygons; look-up keeps both, either is fine
+    assert set(misses) <= {"Sakhour"}, misses
+
+
+def test_committed_common_words_are_not_places(gaz: Gazetteer) -> None:
+    text = "Syrian troops and SOHR said the Square near Medina; Nusra and Ansar fighters; the Kurds."
+    assert find_mentions(text, gaz) == []
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="/work/shared corpus absent")
+def test_seed_article(gaz: Gazetteer) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    ms = find_mentions(text, gaz)
+    got = [(m.place_id, m.surface) for m in ms]
+    assert all(text[m.start:m.end] == m.surface for m in ms)
+    apartments = [s for p, s in got if p == "aleppo-1070-apartments"]
+    assert "1070 Appartement" in apartments and "1070 Appartements" in apartments and len(apartments) >= 3
+    assert text.count("des 1070 Appartements") <= sum(
+        1 for m in ms if m.place_id == "aleppo-1070-apartments" and text[m.start - 4:m.start] == "des ")
+    assert ("aleppo-east", "l’est d’Alep") in got or ("aleppo-east", "l'est d'Alep") in got
+    assert ("aleppo-west", "les quartiers-ouest") in got
+    assert sum(p == "aleppo" for p, _ in got) >= 3
+    assert {p for p, _ in got} <= {"aleppo", "aleppo-east", "aleppo-west", "aleppo-1070-apartments", "damascus"}
