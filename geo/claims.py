@@ -193,8 +193,7 @@ def _sources(sentence: str, folded: str, lex: Lexicon) -> list[str]:
     return out
 
 
-def _source_faction(sources: Iterable[str], fac_re: re.Pattern[str] | None, names: dict[str, str],
-                    lex: Lexicon, sentence_folded: str) -> set[str]:
+def _source_faction(sources: Iterable[str], fac_re: re.Pattern[str] | None, names: dict[str, str]) -> set[str]:
     """Factions the sources belong to (a rebel spokesman speaks for the opposition)."""
     out = set()
     for s in sources:
@@ -263,7 +262,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
         if dates:
             para_date = dates[-1]
         sources = _sources(sentence, sf, lex)
-        src_factions = _source_faction(sources, fac_re, fac_names, lex, sf)
+        src_factions = _source_faction(sources, fac_re, fac_names)
         sfacs = [f for f in fac_spans if s0 <= f.start < s1]
         sfacs = [_Span(f.start - s0, f.end - s0, f.value) for f in sfacs]
         consumed: set[int] = set()

@@ -189,7 +189,7 @@ def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], fo
                     if km2 < 1e-3:
                         continue
                     changes.append({"valid_from": d, "from_faction": fa, "to_faction": fb, "km2": round(km2, 3),
-                                    "events": json.dumps([i for i in ids]), "geometry": _polygonal(inter)})
+                                    "events": json.dumps(ids), "geometry": _polygonal(inter)})
     control = gpd.GeoDataFrame(rows, columns=["faction", "valid_from", "valid_to", "geometry"],
                                geometry="geometry", crs=CRS_STORAGE)
     return {

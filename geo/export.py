@@ -15,10 +15,11 @@ Control *statements* are not events and are left out.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any
+
+from geo.model import json_list as _list
 
 ACLED_COLUMNS = [
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
@@ -35,16 +36,6 @@ ACTORS = {"government": ("Military Forces of Syria (2000-)", 1),
           "kurdish": ("YPG: People's Protection Units", 2),
           "isis": ("Islamic State (Syria)", 2)}
 _AIR = re.compile(r"(?i)\b(air|aérien|aerien|warplane|jets?|raids?|aviation|helicopter|hélicoptère|barrel)")
-
-
-def _list(v: Any) -> list[str]:
-    if isinstance(v, str):
-        try:
-            out = json.loads(v)
-            return [str(x) for x in out] if isinstance(out, list) else [v]
-        except ValueError:
-            return [v] if v else []
-    return [str(x) for x in (v or [])]
 
 
 def _types(e: dict[str, Any]) -> tuple[str, str, str] | None:

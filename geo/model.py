@@ -37,6 +37,21 @@ EVENT_COLUMNS = (
 )
 
 
+def json_list(value: Any) -> list[str]:
+    """A list column read back from a GeoPackage (JSON text), a list, or a bare string.
+
+    >>> json_list('["a", "b"]'), json_list("plain"), json_list(None)
+    (['a', 'b'], ['plain'], [])
+    """
+    if isinstance(value, str):
+        try:
+            out = json.loads(value)
+        except ValueError:
+            return [value] if value else []
+        return [str(x) for x in out] if isinstance(out, list) else [str(out)]
+    return [str(x) for x in value] if isinstance(value, list | tuple) else []
+
+
 def stable_id(*parts: Any, n: int = 16) -> str:
     """A short, stable hash of the parts (same inputs, same id).
 
@@ -209,8 +224,7 @@ class Event:
         """The inverse of :meth:`to_row` (a GeoPackage row plus its point)."""
 
         def lst(key: str) -> tuple[str, ...]:
-            v = row.get(key)
-            return tuple(json.loads(v)) if isinstance(v, str) and v else tuple(v or ())
+            return tuple(json_list(row.get(key)))
 
         return cls(
             id=str(row["id"]), type=str(row["type"]), place_id=str(row["place_id"]),

@@ -283,7 +283,7 @@ def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn:
 def _title(control: gpd.GeoDataFrame | None) -> str:
     if control is None or control.empty:
         return "Aleppo"
-    d0, d1 = min(control.valid_from), max(v for v in control.valid_from)
+    d0, d1 = min(control.valid_from), max(control.valid_from)
     return f"Reported control, Aleppo {date.fromisoformat(d0):%d %b %Y} – {date.fromisoformat(d1):%d %b %Y}"
 
 
@@ -349,8 +349,7 @@ def build(s: Settings, log: Log = _quiet, force: bool = False) -> Path:
             continue
         log(f"{stage}: running")
         STAGES[stage](s, log)
-        # Inputs may include the outputs of the stage before: fingerprint after they are written.
-        _record(s, stage, _hash_paths(stage_inputs(stage, s)))
+        _record(s, stage, fp)  # a stage never writes its own inputs, so fp still describes them
     return s.map_file()
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import json
 from datetime import UTC
-from typing import Any
 
 import folium
 import geopandas as gpd
@@ -22,6 +21,7 @@ from folium.utilities import JsCode
 from jinja2 import Template
 
 from geo.factions import Factions
+from geo.model import json_list
 
 #: End of the last interval on the slider (valid_to is empty for the last one).
 OPEN_END_DAYS = 10
@@ -106,16 +106,6 @@ def _named(layer: Timeline, name: str) -> Timeline:
     return layer
 
 
-def _json_list(v: Any) -> list:
-    if isinstance(v, str):
-        try:
-            out = json.loads(v)
-            return out if isinstance(out, list) else [str(out)]
-        except ValueError:
-            return [v]
-    return list(v) if isinstance(v, list | tuple) else []
-
-
 def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factions: Factions, *,
               frontlines: gpd.GeoDataFrame | None = None, places: gpd.GeoDataFrame | None = None,
               stats: pd.DataFrame | None = None, title: str = "Aleppo 2016", prefer_canvas: bool = True
@@ -162,7 +152,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
             props = {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()
                      if k not in ("claim_ids",)}
             for k in ("sources", "sentences", "urls", "titles", "articles", "claim_statuses"):
-                props[k] = _json_list(props.get(k))
+                props[k] = json_list(props.get(k))
             props["start"] = _ms(str(r["date"]))
             props["end"] = _ms(end)
             props["colour"] = colours.get(str(r.get("faction")), "#555")
