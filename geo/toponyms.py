@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
+import unicodedata
 
 import ahocorasick
 
@@ -38,6 +39,32 @@ Est Ouest North South East West Royaume-Uni États-Unis Etats-Unis Moyen-Orient 
 Ministère Council Conseil Security Sécurité Human Rights Droits Homme Monsieur President Président Pour Avec
 Selon Ainsi Alors Après Avant Depuis Lors Mais Or Donc Car Ni Si Quand Tandis Une Des Aux Au En Par Sans
 Voici I We You Their Our His Her Its There Here However Meanwhile Also Yet So Then Russes Syriens Kurdes""".split())  # noqa: SIM905
+
+
+def _spelled(text: str) -> str:
+    """Lower case, no accents, one kind of apostrophe, single spaces; hyphens kept."""
+    t = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
+    return " ".join("".join(c for c in t if not unicodedata.combining(c)).lower().split())
+
+
+def _descriptor_ok(gaz: Gazetteer, surface: str, pid: str) -> bool:
+    """A descriptor ("Alep-Est", "les quartiers-ouest") must be written as one of its aliases, or end
+    with a capital ("Alep Est"): "d'Alep est tombée" is Aleppo followed by a verb, not eastern Aleppo.
+
+    >>> import geopandas as gpd
+    >>> from geo.model import Place
+    >>> g = Gazetteer({"e": Place("e", "eastern Aleppo", "area", 37.2, 36.2, 3)}, [("e", "Alep-Est", "fr")],
+    ...               gpd.GeoDataFrame({"id": []}, geometry=[]))
+    >>> _descriptor_ok(g, "Alep-est", "e"), _descriptor_ok(g, "Alep Est", "e"), _descriptor_ok(g, "Alep est", "e")
+    (True, True, False)
+    """
+    if gaz.places[pid].kind not in LOWERCASE_OK:
+        return True
+    cache = gaz.__dict__.setdefault("_descriptor_spellings", {})
+    if pid not in cache:
+        cache[pid] = {_spelled(a) for p, a, _ in gaz.aliases if p == pid}
+    last = surface.split()[-1].split("-")[-1] if surface.split() else ""
+    return _spelled(surface) in cache[pid] or last[:1].isupper()
 
 
 def _automaton(g: Gazetteer) -> ahocorasick.Automaton:
@@ -89,7 +116,7 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
         # lower-case matches of proper names ("bab" in running text) are words, unless descriptors
         if not _capitalised(surface) and not any(gaz.places[p].kind in LOWERCASE_OK for p in pids):
             continue
-        pids = tuple(p for p in pids if gaz.confirms(surface, key, p))
+        pids = tuple(p for p in pids if gaz.confirms(surface, key, p) and _descriptor_ok(gaz, surface, p))
         if pids:
             found.append((o0, o1, i, j, pids))
     # Longest first (then leftmost); a token belongs to one mention at most.
