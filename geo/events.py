@@ -107,6 +107,10 @@ def merge_claims(claims: list[Claim]) -> list[Event]:
         conf -= 0.3 if status == "disputed" else 0
         precision = min(c.place.precision for c in cl)
 
+        by_article: dict[str, Claim] = {}
+        for c in cl:
+            by_article.setdefault(c.article, c)  # the first claim of each article, in order
+
         def uniq(values: list[str]) -> tuple[str, ...]:
             return tuple(dict.fromkeys(v for v in values if v))
 
@@ -118,8 +122,11 @@ def merge_claims(claims: list[Claim]) -> list[Event]:
             date=day, date_first=dates[0], date_last=dates[-1], status=status,
             modality=_modality(first), claim_ids=tuple(c.id for c in cl), sources=tuple(sources),
             n_sources=len(sources), loser_confirms=any(c.loser_confirms for c in cl),
-            claim_statuses=uniq([c.status for c in cl]), articles=uniq([c.article for c in cl]),
-            sentences=uniq([c.sentence for c in cl]), urls=uniq([c.url for c in cl]),
-            titles=uniq([c.title for c in cl]), confidence=round(max(0.05, conf), 2),
+            claim_statuses=uniq([c.status for c in cl]), articles=tuple(by_article),
+            sentences=uniq([c.sentence for c in cl]),
+            # one title and one URL per article, index-aligned with ``articles`` ("" when absent)
+            urls=tuple(c.url for c in by_article.values()),
+            titles=tuple(c.title or c.article for c in by_article.values()),
+            confidence=round(max(0.05, conf), 2),
         ))
     return sorted(events, key=lambda e: (e.date, e.place_id, e.type, e.id))

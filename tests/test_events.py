@@ -60,3 +60,14 @@ def test_event_ids_are_stable():
 def test_canonical_source():
     assert canonical_source("Syrian Observatory for Human Rights") == "SOHR"
     assert canonical_source("state TV") == "state media"
+
+
+def test_titles_and_urls_stay_aligned_with_their_articles():
+    a = claim("a", "2016-11-28", article="a1")
+    b = Claim("b", "a2", "2016-11-28", "capture", P, faction="government", event_date="2016-11-28",
+              title="No link here", url="")
+    c = claim("c", "2016-11-28", article="a3")
+    e = merge_claims([a, b, c])[0]
+    assert e.articles == ("a1", "a2", "a3")
+    assert e.urls == ("https://example.org/a1", "", "https://example.org/a3")
+    assert e.titles[1] == "No link here" and len(e.titles) == 3
