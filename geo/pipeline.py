@@ -214,24 +214,30 @@ def events(s: Settings, log: Log = _quiet) -> Path:
 
 def layers(s: Settings, log: Log = _quiet) -> Path:
     """Snapshots in data/control + events -> <build>/control.gpkg (control, frontlines, changes, stats, events)."""
-    from geo.control import build_layers, load_snapshots
+    from geo.control import build_layers, city_outline, load_snapshots
 
     if not s.events_gpkg.exists():
         events(s, log)
     factions = load_factions(s.factions_file)
-    snaps, warnings = load_snapshots(s.control_dir, factions)
+    footprints = read_footprints(s)
+    snaps, warnings = load_snapshots(s.control_dir, factions, city_outline(footprints))
     for w in warnings:
         log(f"warning: {w}")
     if not snaps:
         raise InputError(f"{s.control_dir}: no control snapshots (YYYY-MM-DD.geojson)")
     evs = [e for e in read_events(s.events_gpkg) if e.modality == "reported"]
-    fp_path = s.gazetteer_dir / "footprints.geojson"
-    footprints = gpd.read_file(fp_path, engine="pyogrio") if fp_path.exists() else \
-        gpd.GeoDataFrame({"id": []}, geometry=[], crs=CRS_STORAGE)
     out = build_layers(snaps, evs, footprints)
     write_gpkg_layers(s.control_gpkg, {k: _as_gdf(v) for k, v in out.items()})
     log(f"built {', '.join(f'{k} ({len(v)})' for k, v in out.items())} from {len(snaps)} snapshot(s)")
     return s.control_gpkg
+
+
+def read_footprints(s: Settings) -> gpd.GeoDataFrame:
+    """The gazetteer's place polygons (id, kind, geometry); empty when the gazetteer has none."""
+    fp_path = s.gazetteer_dir / "footprints.geojson"
+    if fp_path.exists():
+        return gpd.read_file(fp_path, engine="pyogrio")
+    return gpd.GeoDataFrame({"id": [], "kind": []}, geometry=[], crs=CRS_STORAGE)
 
 
 def _as_gdf(df: Any) -> gpd.GeoDataFrame:

@@ -8,6 +8,7 @@ look (a self-intersecting polygon fixed with make_valid, overlapping factions).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from geo.articles import find_article_files, read_article_file
 from geo.factions import Factions, load_factions
@@ -36,7 +37,15 @@ def validate_inputs(s: Settings) -> tuple[list[str], list[str]]:
     else:
         errors.append(f"{s.gazetteer_dir}: no gazetteer directory")
     if factions is not None:
-        errors_c, warnings_c = validate_control_dir(s.control_dir, factions)
+        from geo.control import city_outline
+        from geo.pipeline import read_footprints
+
+        try:
+            outline = city_outline(read_footprints(s))
+        except Exception as exc:  # a broken footprints file is reported by the gazetteer checks
+            outline = None
+            warnings.append(f"{s.gazetteer_dir}: footprints unreadable, no gap check ({exc})")
+        errors_c, warnings_c = validate_control_dir(s.control_dir, factions, outline)
         errors += errors_c
         warnings += warnings_c
     if s.articles_dir.is_dir():
@@ -52,7 +61,8 @@ def validate_inputs(s: Settings) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
-def validate_control_dir(control_dir: Path, factions: Factions) -> tuple[list[str], list[str]]:
+def validate_control_dir(control_dir: Path, factions: Factions, outline: Any = None
+                         ) -> tuple[list[str], list[str]]:
     """Every snapshot file checked on its own, so one broken file does not hide the others."""
     from geo.control import load_snapshots, read_control_file
 
@@ -66,14 +76,14 @@ def validate_control_dir(control_dir: Path, factions: Factions) -> tuple[list[st
     broken = False
     for f in files:
         try:
-            _, w = read_control_file(f, factions)
+            _, w = read_control_file(f, factions, outline)
             warnings += w
         except InputError as exc:
             errors.append(str(exc))
             broken = True
     if files and not broken:
         try:
-            _, w = load_snapshots(control_dir, factions)
+            _, w = load_snapshots(control_dir, factions, outline)
             warnings += [x for x in w if x not in warnings]
         except InputError as exc:
             errors.append(str(exc))

@@ -110,7 +110,7 @@ def test_bad_snapshots_are_refused_with_file_and_feature(tmp_path):
         (json.dumps({"type": "Feature"}), "not a GeoJSON FeatureCollection"),
         (json.dumps(fc(({"faction": "rebelz"}, square(37.1, 36.2)))), "feature 0: unknown faction 'rebelz'"),
         (json.dumps(fc(({"faction": "government"}, square(37.1, 36.2)), ({}, square(37.2, 36.2)))),
-         "feature 1: no 'faction'"),
+         "feature 1: no faction"),
         (json.dumps(fc(({"faction": "government"}, square(36.2, 37.1)))), "feature 0: coordinates look swapped"),
         (json.dumps(fc(({"faction": "government"}, {"type": "Point", "coordinates": [37.1, 36.2]}))),
          "Point is not a polygon"),
