@@ -15,6 +15,7 @@ import click
 
 from geo import __version__, pipeline
 from geo.cli_common import GeoCommand, dir_options
+from geo.cli_control import control, diff_cmd, stats_cmd
 from geo.cli_gazetteer import gazetteer
 from geo.io import InputError
 from geo.settings import DEFAULT_MAP_NAME, Settings
@@ -201,3 +202,6 @@ def export(settings: Settings, fmt: str, output: Path | None) -> None:
 
 
 main.add_command(gazetteer)
+main.add_command(control)
+main.add_command(diff_cmd)
+main.add_command(stats_cmd)

@@ -69,7 +69,7 @@ def stage_inputs(stage: str, s: Settings) -> list[Path]:
         "extract": [s.articles_jsonl, *reading],
         "events": [s.claims_jsonl, *_code("events", "model")],
         "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson", s.factions_file,
-                   *_code("control", "model")],
+                   *_code("control", "snapshot", "model")],
         "render": [s.control_gpkg, s.gazetteer_dir / "places.csv", s.factions_file, *_code("render", "assets")],
     }[stage]
 
@@ -346,8 +346,14 @@ ORDER = ["ingest", "extract", "events", "layers", "render"]
 
 def build(s: Settings, log: Log = _quiet, force: bool = False) -> Path:
     """Run every stale stage in order; return the map path. A failing stage leaves earlier outputs."""
+    build_until(s, ORDER[-1], log, force)
+    return s.map_file()
+
+
+def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False) -> Path:
+    """Run the stale stages up to and including ``last``; return its output."""
     manifest = _read_manifest(s)
-    for stage in ORDER:
+    for stage in ORDER[:ORDER.index(last) + 1]:
         fp = _hash_paths(stage_inputs(stage, s))
         out = stage_output(stage, s)
         if not force and manifest.get(stage) == fp and out.exists():
@@ -356,7 +362,7 @@ def build(s: Settings, log: Log = _quiet, force: bool = False) -> Path:
         log(f"{stage}: running")
         STAGES[stage](s, log)
         _record(s, stage, fp)  # a stage never writes its own inputs, so fp still describes them
-    return s.map_file()
+    return stage_output(last, s)
 
 
 def stderr_log(msg: str) -> None:
