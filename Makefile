@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 ASSETS := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install map build test lint validate clean
+.PHONY: help install map build test lint validate bench clean
 
 help: ## List the targets
 	@echo "geo: reports of a war in, a dated and sourced control map out"
@@ -43,8 +43,11 @@ validate: install ## Check the inputs in data/
 test: install ## Run the tests (the browser test needs /usr/bin/chromium)
 	$(PY) -m pytest
 
+bench: install ## Benchmarks (minutes; figures in data/build/bench/*.json): control rebuild and join
+	$(PY) bench/bench_control.py -o $(BUILD)/bench/control.json
+
 lint: install ## Ruff over the code and tests
-	$(VENV)/bin/ruff check geo tests scripts
+	$(VENV)/bin/ruff check geo tests scripts bench
 
 clean: ## Remove generated files (data/build, caches); never touches hand-made data
 	rm -rf $(BUILD) .pytest_cache .ruff_cache

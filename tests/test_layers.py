@@ -149,3 +149,28 @@ def test_the_default_snapshots_load_cleanly():
     assert "opposition" not in set(last.faction) and "kurdish" in set(last.faction)
     for g in snaps.values():
         assert g.geometry.is_valid.all()
+
+
+def test_the_rebuild_join_agrees_with_the_polygon_join_and_later_paints_win():
+    import numpy as np
+
+    from geo.control import _intervals, holders, interval_holders
+
+    snaps = {"2016-11-01": snap(government=W, opposition=M.union(E)),
+             "2016-11-10": snap(government=W.union(M), opposition=E)}
+    # Two captures of m on one day: the later id wins; a point event (no footprint) paints a 250 m buffer.
+    evs = [event("e1", "m", "2016-11-05", "government"), event("e2", "m", "2016-11-05", "kurdish"),
+           event("e3", "x", "2016-11-07", "government", lon=37.125, lat=36.205),
+           event("e4", "e", "2016-11-12", "government", "advance")]
+    out = build_layers(snaps, evs, FOOT)
+    ctl = out["control"]
+    assert control_at(ctl, "2016-11-06").set_index("faction").geometry["kurdish"].symmetric_difference(M).area < 1e-12
+    rng = np.random.default_rng(0)
+    n = 5000
+    xs, ys = rng.uniform(37.095, 37.135, n), rng.uniform(36.195, 36.215, n)
+    days = np.datetime64("2016-10-30") + rng.integers(0, 20, n)
+    a = interval_holders(_intervals(snaps, evs, FOOT), days, xs, ys)
+    b = holders(ctl, days, xs, ys)
+    assert (a == b).mean() > 0.999  # only points on an edge may differ
+    assert {"", "government", "opposition", "kurdish", "contested"} == set(a)
+    assert list(out["events"].set_index("id").loc[["e1", "e4"], "held_before"]) == ["opposition", "opposition"]

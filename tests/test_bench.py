@@ -1,0 +1,20 @@
+"""The benchmarks run (as a smoke test, tiny sizes); their figures come from `make bench`, never from tests."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_control_runs_and_its_join_agrees_with_the_floor(tmp_path, capsys):
+    spec = importlib.util.spec_from_file_location("bench_control", ROOT / "bench" / "bench_control.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path / "control.json"
+    assert mod.main(["--sizes", "50", "--join", "5000", "--repeat", "1", "-o", str(out)]) == 0
+    res = json.loads(out.read_text())
+    assert res["rebuild"][0]["events"] == 50 and res["rebuild"][0]["seconds"] > 0
+    assert res["join"]["same_answer_as_floor"] is True
+    assert res["join"]["join_agreement"] > 0.999
+    assert "interval_holders" in capsys.readouterr().out
