@@ -37,6 +37,9 @@ import shapely.prepared
 
 from geo.model import CRS_STORAGE, Place
 
+#: An alias that is a web address or a citation fragment, never a place name ("lci.fr", "bfmtv.com 2016-07-07").
+JUNK_ALIAS = re.compile(r"(?:^|\s)[\w-]+(?:\.[\w-]+)*\.(?:com|fr|org|net|ir|cn|info|africa|press|uk|lb)\b|https?:|[()\[\]]")
+
 _ARTICLES = {"al", "el", "ad", "ash", "as", "ar", "at", "az", "an", "aj", "ag", "ak", "ach", "ech", "es", "et"}
 #: Articles that are also English/French words ("at", "as", "an", "et"): only when hyphenated.
 _SPACED_ARTICLES = {"al", "el"}
@@ -366,6 +369,9 @@ def validate_gazetteer(directory: Path) -> list[str]:
             for n, r in enumerate(csv.DictReader(fh), 2):
                 if r.get("place_id") not in seen:
                     probs.append(f"{afile}: row {n}: alias {r.get('alias')!r} points to no place {r.get('place_id')!r}")
+                elif JUNK_ALIAS.search(r.get("alias") or ""):
+                    probs.append(f"{afile}: row {n}: alias {r.get('alias')!r} looks like a web address or a citation "
+                                 "fragment, not a name")
     ffile = d / "footprints.geojson"
     if ffile.exists():
         fps = gpd.read_file(ffile, engine="pyogrio")

@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString
 
-from geo.gazetteer import ALIAS_COLUMNS, PLACE_COLUMNS, fold, slug
+from geo.gazetteer import ALIAS_COLUMNS, JUNK_ALIAS, PLACE_COLUMNS, fold, slug
 from geo.io import InputError, read_csv
 from geo.model import CRS_METRIC, CRS_STORAGE
 
@@ -37,7 +37,7 @@ class Batch:
 
 def _clean_alias(text: str) -> tuple[str, str]:
     """Strip citations "(FR: site; ...)" / "[en; AFP]"; the language tag if one is given."""
-    lang = "fr" if re.search(r"\((?:FR|fr)\b", text) else ""
+    lang = "fr" if re.search(r"\((?:FR|fr)\b", text) else "und" if re.search(r"\((?:DE|de|ES|es|IT|it)\b", text) else ""
     m = re.search(r"\[(\w\w)\b", text)
     if m:
         lang = m.group(1).lower()
@@ -48,12 +48,35 @@ def _clean_alias(text: str) -> tuple[str, str]:
     return t, lang or "en"
 
 
+def split_outside_brackets(text: str, sep: str = ";") -> list[str]:
+    """Split at ``sep`` except inside (...) or [...]: citations list their sources with the same separator.
+
+    >>> split_outside_brackets("Castello Road;route du Castello (FR: lefigaro.fr; bfmtv.com);طريق الكاستيلو")
+    ['Castello Road', 'route du Castello (FR: lefigaro.fr; bfmtv.com)', 'طريق الكاستيلو']
+    """
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        if ch == sep and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return [p.strip() for p in parts if p.strip()]
+
+
+
+
 def _alias_rows(pid: str, names: list[str], source: str, lang: str | None = None) -> list[dict]:
     out = []
     for n in names:
         for part in re.split(r"\s+/\s+", n):
             a, lg = _clean_alias(part)
-            if a and len(fold(a)) >= 3:
+            if a and len(fold(a)) >= 3 and not JUNK_ALIAS.search(a):
                 out.append({"place_id": pid, "alias": a, "lang": lang or lg, "source": source})
     return out
 
@@ -148,7 +171,7 @@ def read_outskirts(path: Path, source: str = "outskirts") -> Batch:
         b.places.append({"id": pid, "name": name, "kind": r.get("kind") or "place", "lon": lon, "lat": lat,
                          "precision": 2 if r.get("confidence") == "low" else 1,
                          "parent": "" if far else "aleppo", "source": source})
-        b.aliases += _alias_rows(pid, [name] + [x for x in (r.get("other_names") or "").split(";") if x], source)
+        b.aliases += _alias_rows(pid, [name] + split_outside_brackets(r.get("other_names") or ""), source)
         if r.get("line_points"):
             pts = [tuple(map(float, p.split())) for p in r["line_points"].split(";") if p.strip()]
             # the file gives "lat lon" pairs; geometries are (lon, lat)

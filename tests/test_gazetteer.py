@@ -104,6 +104,7 @@ def test_validate_clean_and_broken(tmp_path: Path) -> None:
         fh.write("paris,Paris,town,2.35,48.85,1,,geo\n")
     with (d / "aliases.csv").open("a", encoding="utf-8") as fh:
         fh.write("nowhere,Nowhere,en,geo\n")
+        fh.write("aleppo,lci.fr 2016-11-28),en,outskirts\n")
     bowtie = shapely.Polygon([(37.0, 36.0), (37.1, 36.1), (37.1, 36.0), (37.0, 36.1)])
     gpd.GeoDataFrame({"id": ["aleppo-al-haydariyeh", "ghost"], "kind": ["n", "n"], "csr_id": [7, None]},
                      geometry=[bowtie, shapely.box(37, 36, 37.1, 36.1)], crs="EPSG:4326"
@@ -113,7 +114,17 @@ def test_validate_clean_and_broken(tmp_path: Path) -> None:
     assert "swapped: lat/lon look swapped" in probs
     assert "paris: outside Syria" in probs
     assert "points to no place 'nowhere'" in probs
+    assert "alias 'lci.fr 2016-11-28)' looks like a web address" in probs
     assert "invalid geometry" in probs and "'ghost' has no place" in probs
+
+
+def test_source_citations_are_not_split_into_aliases() -> None:
+    from geo.gazetteer_sources import _alias_rows, split_outside_brackets
+
+    names = split_outside_brackets("Masakin Hananou;Massaken Hanano (FR: europe1.fr; lci.fr);مساكن هنانو")
+    rows = _alias_rows("aleppo-hanano", names, "outskirts")
+    assert [(r["alias"], r["lang"]) for r in rows] == [
+        ("Masakin Hananou", "en"), ("Massaken Hanano", "fr"), ("مساكن هنانو", "ar")]
 
 
 def test_load_missing_directory_is_an_input_error(tmp_path: Path) -> None:
