@@ -36,4 +36,11 @@ $GEO gazetteer alias aleppo-handarat-camp en:Handarat "fr:camp de Handarat" "fr:
 $GEO gazetteer alias aleppo-castello-road "fr:route du Castello" "fr:route de Castello" "ar:طريق الكاستيلو"
 $GEO gazetteer alias aleppo-layramoun-roundabout en:Leramoun "fr:rond-point de Layramoun" "fr:Layramoun"
 $GEO gazetteer alias aleppo-bustan-al-basha "fr:Boustan al-Pacha" "fr:Boustane al-Bacha"
+# The walled Old City: a part of the city reports name as one place (precision 2: a point near the Citadel,
+# moved as a 600 m buffer by the layers).
+$GEO gazetteer add aleppo-old-city --name "Old City of Aleppo" --kind area --lon 37.158 --lat 36.199 --precision 2 \
+  --alias "en:Old City" --alias "en:Old Aleppo" --alias "en:old city of Aleppo" --alias "fr:vieille ville" \
+  --alias "fr:vieille ville d'Alep" --alias "fr:Alep historique" --alias "ar:المدينة القديمة" --alias "ar:حلب القديمة"
+$GEO gazetteer alias aleppo-az-zahra "en:Jamiyat al-Zahra" "en:Jamiat al-Zahraa" "en:Zahraa Association" \
+  "en:Zahra association" "fr:Jamiyat al-Zahra" "fr:quartier de l'Association al-Zahra" "ar:جمعية الزهراء"
 $GEO gazetteer stats
