@@ -61,6 +61,14 @@ _LIST_GAP = re.compile(r"^[\s,;]*(?:(?:et|and|ainsi que|as well as|ou|or|puis|th
                        r"(?:(?:districts?|quartiers?|neighbou?rhoods?|areas?|villages?|localites?|zones?)\s*(?:of|de|d')?\s*)?$")
 _MODIFIER = re.compile(r"(?:'s\b|\s+(?:province|governorate|countryside|district|offensive|battle|city council|"
                        r"region|province's))")
+#: Between a district noun and the place it introduces: "quartier (voisin|rebelle) de X", "district of X".
+_NOUN_OF = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:de|du|des|d'|of|called|named)\s*(?:l'|la\s|le\s|the\s)?\s*$")
+#: Between a place and a district noun after it: "Hanano district", "Hanano's housing district".
+_NOUN_AFTER = re.compile(r"(?:'s)?\s*(?:[\w-]+\s+)?$")
+#: A possessive after a passive's "par" / "by": the agent is the sentence's subject ("par ses troupes").
+_POSSESSIVE = re.compile(r"\s*(?:ses|leurs|sa|son|its|their)\b")
+#: A relative pronoun opening a clause whose subject is the noun just before it.
+_RELATIVE = re.compile(r",?\s*\b(?:qui|which|who)\s*$")
 _SPEAKER = re.compile(r"\s*,?\s*(?:l[ea]s?\s+|the\s+)?((?:[A-Z][\w’'\-]+)(?:\s+(?:al-|el-|de\s|du\s|bin\s)?[A-Z][\w’'\-]+){0,3})")
 
 
@@ -114,9 +122,27 @@ def faction_regex(factions: Factions, lang: str) -> tuple[re.Pattern[str] | None
     return re.compile(rf"(?<!\w)(?:{alt})(?!\w)"), folded
 
 
+def _compact(folded: str, filler: re.Pattern[str] | None) -> tuple[str, list[int]]:
+    """``folded`` with filler words (and the space before each) removed, and the original offset of each
+    kept character, so that cue patterns match across "est tombé *mercredi* aux mains de"."""
+    if filler is None:
+        return folded, list(range(len(folded) + 1))
+    keep = [True] * len(folded)
+    for m in filler.finditer(folded):
+        a = m.start() - 1 if m.start() and folded[m.start() - 1] == " " else m.start()
+        if m.end() < len(folded) and folded[m.end()] not in " ,.;:":
+            continue
+        for i in range(a, m.end()):
+            keep[i] = False
+    idx = [i for i, k in enumerate(keep) if k]
+    return "".join(folded[i] for i in idx), idx + [len(folded)]
+
+
 def _find_cues(folded: str, lex: Lexicon) -> list[tuple[int, int, Cue]]:
-    """Non-overlapping cue matches, longest first where two overlap."""
-    hits = [(m.start(), m.end(), c) for c in lex.cues for m in c.regex.finditer(folded) if m.end() > m.start()]
+    """Non-overlapping cue matches (offsets into ``folded``), longest first where two overlap."""
+    compact, back = _compact(folded, lex.filler)
+    hits = [(back[m.start()], back[m.end() - 1] + 1, c) for c in lex.cues for m in c.regex.finditer(compact)
+            if m.end() > m.start()]
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
     kept: list[tuple[int, int, Cue]] = []
     for h in hits:
@@ -247,9 +273,10 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             for cm in rx.finditer(sf):
                 if any(t.start <= cm.start() < t.end or cm.start() <= t.start < cm.end() for t in targets):
                     continue
-                if sf[cm.end():cm.end() + 4].strip().startswith(("de ", "d'", "of ")) and any(
-                        t.start >= cm.end() and t.start - cm.end() < 8 for t in targets):
-                    continue  # "le quartier de X": X itself follows
+                if any(t.start >= cm.end() and _NOUN_OF.match(sf, cm.end(), t.start) for t in targets):
+                    continue  # "le quartier (voisin) de X", "the nearby district of X": X itself follows
+                if any(t.end <= cm.start() and _NOUN_AFTER.match(sf, t.end, cm.start()) for t in targets):
+                    continue  # "the Hanano district", "X neighbourhood": the noun belongs to X
                 prior = [m for m in sent_mentions if m.end - s0 <= cm.start()] or []
                 pool = list(reversed(prior)) + list(reversed(history))
                 ok = [m for m in pool if places[m.place_id].kind not in COARSE_KINDS and
@@ -276,6 +303,11 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                         actors[i] = f.value
                         consumed.add(f.start)
                         break
+                else:
+                    # "reprise par ses troupes", "taken by its forces": the possessive points at the subject
+                    first = [f for f in sfacs if f.end <= cues[i][0]]
+                    if first and _POSSESSIVE.match(sf, c1):
+                        actors[i] = first[0].value
         for i, (c0, _c1, cue) in enumerate(cues):
             if cue.actor not in ("after", "subject"):
                 actors[i] = cue.actor
@@ -283,6 +315,11 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 cl = _clause_start(sf, c0, 0)
                 before = [f for f in sfacs if f.end <= c0 and f.start not in consumed]
                 in_clause = [f for f in before if f.start >= cl]
+                rel = _RELATIVE.search(sf[:cl])
+                if not in_clause and rel:
+                    # "l'armée, qui a aussi avancé dans X": the antecedent just before "qui" is the subject
+                    ante = [f for f in sfacs if rel.start() - 3 <= f.end <= rel.start()]
+                    in_clause = ante[-1:]
                 # "-held": the faction is the word glued to the cue ("rebel-held")
                 if in_clause:
                     actors[i] = in_clause[-1].value
@@ -293,6 +330,10 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     actors[i] = para_actor
                 if actors.get(i):
                     para_actor = actors[i]
+        if not any(actors.values()) and sfacs and sfacs[0].start < 40:
+            # "Government forces advanced on Friday. They captured X": a sentence opening on a side
+            # makes it the subject "they" continues, even when it has no cue of its own.
+            para_actor = sfacs[0].value
         prev_before: list[_Target] = []
         for i, (c0, c1, cue) in enumerate(cues):
             prev_end = cues[i - 1][1] if i > 0 else 0

@@ -57,6 +57,11 @@ def find_dates(folded: str, published: date, lex: Lexicon) -> list[DateMention]:
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
+    if lex.night:
+        for m in lex.night.finditer(folded):
+            wd = lex.weekdays.index(m.group("weekday"))
+            found.append(DateMention(m.start(), m.end(), resolve_weekday(wd, published), "day"))
+            taken.append((m.start(), m.end()))
     if lex.explicit_date:
         for m in lex.explicit_date.finditer(folded):
             g = m.groupdict()
@@ -87,4 +92,20 @@ def find_dates(folded: str, published: date, lex: Lexicon) -> list[DateMention]:
             if free(m.start(), m.end()):
                 wd = lex.weekdays.index(m.group(0))
                 found.append(DateMention(m.start(), m.end(), resolve_weekday(wd, published), "day"))
+    if lex.anchored_re:
+        for m in lex.anchored_re.finditer(folded):
+            if not free(m.start(), m.end()):
+                continue
+            # "la veille" is the day before the sentence's own date when it has one ("jeudi ... la veille")
+            own = [d for d in found if d.precision == "day"]
+            base = min(own, key=lambda d: abs(d.start - m.start())).day if own else published
+            found.append(DateMention(m.start(), m.end(), base + timedelta(days=lex.anchored[m.group(0)]), "day"))
+            taken.append((m.start(), m.end()))
+    if lex.since:
+        # "depuis le 15 novembre", "since Sunday": the start of a period, not the day of the event
+        def opens_period(d: DateMention) -> bool:
+            before = folded[max(0, d.start - 14):d.start]
+            return any(m.end() >= len(before.rstrip()) for m in lex.since.finditer(before))
+
+        found = [d for d in found if not opens_period(d)]
     return sorted(found, key=lambda d: d.start)

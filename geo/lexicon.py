@@ -84,6 +84,15 @@ class Lexicon:
     weekday_re: re.Pattern[str] | None
     explicit_date: re.Pattern[str] | None
     year_date: re.Pattern[str] | None
+    #: words that may stand between the words of a cue ("est tombé *mercredi* aux mains de")
+    filler: re.Pattern[str] | None = None
+    #: words before a date that make it the start of a period ("depuis le 15 novembre"), not the event's day
+    since: re.Pattern[str] | None = None
+    #: a night between two weekdays, dated to the first ("dans la nuit de mardi à mercredi")
+    night: re.Pattern[str] | None = None
+    #: day words relative to another date of the sentence ("la veille"): offset in days
+    anchored: dict[str, int] = field(default_factory=dict)
+    anchored_re: re.Pattern[str] | None = None
     sources: tuple[tuple[str, re.Pattern[str]], ...] = field(default_factory=tuple)
 
 
@@ -123,6 +132,12 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         weekday_re=_compile("(?:" + "|".join(weekdays) + ")", source) if weekdays else None,
         explicit_date=_compile(dates.get("explicit"), source),
         year_date=_compile(dates.get("year"), source),
+        filler=_compile(doc.get("filler"), source),
+        since=_compile(dates.get("since"), source),
+        night=_compile(dates.get("night"), source),
+        anchored={k: int(v) for k, v in (dates.get("anchored") or {}).items()},
+        anchored_re=_compile("(?:" + "|".join(re.escape(k) for k in (dates.get("anchored") or {})) + ")", source)
+        if dates.get("anchored") else None,
         sources=tuple(sources),
     )
 
