@@ -31,6 +31,7 @@ Places used as actors ("Damas et ses alliés") or as a source's base ("basé au 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ from geo.model import Article, Claim, Mention, Place, PlaceRef, stable_id
 #: How far (characters) a cue reaches to find its first place, and how close list items must be.
 CUE_REACH = 70
 LIST_GAP = 32
+#: Longest sentence read as one (characters); longer runs without a full stop are cut at clause marks.
+MAX_SENTENCE = 1200
 #: The other side of a two-sided fight, when a sentence names only the loser or only the winner.
 DEFAULT_OPPONENT = {"government": "opposition", "opposition": "government", "isis": "government",
                     "kurdish": "opposition"}
@@ -109,7 +112,22 @@ def split_sentences(text: str) -> list[tuple[int, int, int]]:
             s = m.end()
         if para[s:].strip():
             out.append((pi, p0 + s, p0 + len(para.rstrip())))
-    return out
+    return [piece for sent in out for piece in _cap(text, sent)]
+
+
+def _cap(text: str, sent: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+    """A sentence longer than MAX_SENTENCE (text with no full stops) cut at clause marks or spaces,
+    so that reading stays linear in the text's length."""
+    pi, a, b = sent
+    out = []
+    while b - a > MAX_SENTENCE:
+        cut = max(text.rfind("; ", a, a + MAX_SENTENCE), text.rfind(", ", a, a + MAX_SENTENCE))
+        if cut <= a + MAX_SENTENCE // 2:
+            cut = text.rfind(" ", a, a + MAX_SENTENCE)
+        cut = cut + 1 if cut > a else a + MAX_SENTENCE
+        out.append((pi, a, cut))
+        a = cut
+    return [*out, (pi, a, b)]
 
 
 def faction_regex(factions: Factions, lang: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
@@ -242,10 +260,18 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
     fac_spans = [_Span(m.start(), m.end(), fac_names[m.group(0)]) for m in fac_re.finditer(folded)] if fac_re else []
 
     # Places named as actors ("Damas et ses alliés") or as a base ("basé au Royaume-Uni") are not locations.
+    fac_starts = [f.start for f in fac_spans]  # one regex's matches: sorted, never overlapping
+
+    def faction_around(a: int, b: int) -> _Span | None:
+        """The faction span that starts at or before ``a`` and reaches ``b``, if any."""
+        k = bisect.bisect_right(fac_starts, a)
+        return fac_spans[k - 1] if k and fac_spans[k - 1].end >= b else None
+
     def is_location(m: Mention) -> bool:
-        if any(f.start <= m.start and m.end <= f.end and (f.end - f.start) > (m.end - m.start) for f in fac_spans):
+        f = faction_around(m.start, m.end)
+        if f is not None and (f.end - f.start) > (m.end - m.start):
             return False
-        if any(f.start == m.start and f.end == m.end for f in fac_spans):
+        if f is not None and f.start == m.start and f.end == m.end:
             # the same words are a faction name (e.g. "Damas a déclaré"): an actor when a verb follows
             return False
         if lex.not_location:
@@ -258,6 +284,16 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
         return not (places[m.place_id].kind in COARSE_KINDS and _MODIFIER.match(folded, m.end))
 
     located = sorted((m for m in mentions if is_location(m)), key=lambda m: m.start)
+    # A faction name inside a longer place name is part of the name: "Assad" in "Dahiyat al-Assad".
+    loc_starts = [m.start for m in located]
+
+    def inside_place(f: _Span) -> bool:
+        k = bisect.bisect_right(loc_starts, f.start)
+        return any(m.start <= f.start and f.end <= m.end and (m.end - m.start) > (f.end - f.start)
+                   for m in located[max(0, k - 3):k])
+
+    fac_spans = [f for f in fac_spans if not inside_place(f)]
+    fac_starts = [f.start for f in fac_spans]
     history: list[Mention] = []
     claims: dict[str, Claim] = {}
     last_para, para_date, para_actor = -1, None, ""
@@ -266,7 +302,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
         if para != last_para:
             last_para, para_date, para_actor = para, None, ""
         sentence, sf = text[s0:s1], folded[s0:s1]
-        sent_mentions = [m for m in located if s0 <= m.start < s1]
+        sent_mentions = located[bisect.bisect_left(loc_starts, s0):bisect.bisect_left(loc_starts, s1)]
         targets = [_Target(m, m.start - s0, m.end - s0, m.surface) for m in sent_mentions]
         # Coreference: "le quartier" / "the area" -> the place last named (this sentence or earlier).
         for kind, rx in lex.coreference.items():
@@ -290,7 +326,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             para_date = dates[-1]
         sources = _sources(sentence, sf, lex)
         src_factions = _source_faction(sources, fac_re, fac_names)
-        sfacs = [f for f in fac_spans if s0 <= f.start < s1]
+        sfacs = fac_spans[bisect.bisect_left(fac_starts, s0):bisect.bisect_left(fac_starts, s1)]
         sfacs = [_Span(f.start - s0, f.end - s0, f.value) for f in sfacs]
         consumed: set[int] = set()
         actors: dict[int, str] = {}
@@ -340,6 +376,13 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             nxt = cues[i + 1][0] if i + 1 < len(cues) else len(sf)
             picked = (_places_after(c1, nxt, targets, sf) if cue.place == "after"
                       else _places_before(c0, prev_end, targets, sf))
+            if not picked and cue.place == "after" and cue.type in ("capture", "advance") and lex.including:
+                # "retook all the ground lost in the offensive, including A and B": the list after
+                # "including" is the object, unless another change cue comes first
+                inc = lex.including.search(sf, c1)
+                if inc and "." not in sf[c1:inc.start()] and ";" not in sf[c1:inc.start()] and not any(
+                        c1 <= o0 < inc.start() and oc.type in ("capture", "advance") for o0, _, oc in cues):
+                    picked = _places_after(inc.end(), len(sf), targets, sf)
             if not picked and cue.place == "before" and i and cues[i - 1][2].place == "before":
                 picked = prev_before  # "X, which was taken by ... in 2012, fell to the army": one subject
             if cue.place == "before":
@@ -358,6 +401,9 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     or DEFAULT_OPPONENT.get(winner, "")
             else:
                 opponent = next((f.value for f in sfacs if actor and f.value != actor), "")
+            if ctype == "control" and lex.partial and lex.now and cue.place == "after" and \
+                    lex.partial.search(sf[c1:picked[0].start]) and lex.now.search(sf[_clause_start(sf, c0, 0):c1]):
+                ctype = "advance"  # "troops now control 40 percent of X": a partial gain, as of now
             if ctype == "capture" and lex.partial:
                 span = sf[c1:picked[0].start] if cue.place == "after" else sf[max(0, picked[0].start - 40):picked[0].start]
                 if lex.partial.search(span):

@@ -88,6 +88,10 @@ class Lexicon:
     filler: re.Pattern[str] | None = None
     #: words before a date that make it the start of a period ("depuis le 15 novembre"), not the event's day
     since: re.Pattern[str] | None = None
+    #: introduces the members of a list: "including A and B", "dont A et B"
+    including: re.Pattern[str] | None = None
+    #: marks a statement as new: "now control 40 percent of" is a partial gain
+    now: re.Pattern[str] | None = None
     #: a night between two weekdays, dated to the first ("dans la nuit de mardi à mercredi")
     night: re.Pattern[str] | None = None
     #: day words relative to another date of the sentence ("la veille"): offset in days
@@ -135,6 +139,8 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         filler=_compile(doc.get("filler"), source),
         since=_compile(dates.get("since"), source),
         night=_compile(dates.get("night"), source),
+        including=_compile(doc.get("including"), source),
+        now=_compile(doc.get("now"), source),
         anchored={k: int(v) for k, v in (dates.get("anchored") or {}).items()},
         anchored_re=_compile("(?:" + "|".join(re.escape(k) for k in (dates.get("anchored") or {})) + ")", source)
         if dates.get("anchored") else None,

@@ -16,6 +16,7 @@ is resolved by context: the candidate nearest to the article's unambiguous place
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import statistics
@@ -62,9 +63,17 @@ def _descriptor_ok(gaz: Gazetteer, surface: str, pid: str) -> bool:
         return True
     cache = gaz.__dict__.setdefault("_descriptor_spellings", {})
     if pid not in cache:
-        cache[pid] = {_spelled(a) for p, a, _ in gaz.aliases if p == pid}
+        spellings: dict[str, int] = {}
+        for p, a, _ in gaz.aliases:
+            if p == pid:  # hyphen-blind spelling -> fewest hyphens any alias writes it with
+                k = _spelled(a).replace("-", " ")
+                spellings[k] = min(spellings.get(k, 99), a.count("-"))
+        cache[pid] = spellings
     last = surface.split()[-1].split("-")[-1] if surface.split() else ""
-    return _spelled(surface) in cache[pid] or last[:1].isupper()
+    # "quartiers-est d'Alep" may hyphenate an alias written with a space, never the reverse:
+    # "d'Alep est tombée" has no hyphen where "Alep-Est" has one.
+    key = _spelled(surface).replace("-", " ")
+    return (key in cache[pid] and surface.count("-") >= cache[pid][key]) or last[:1].isupper()
 
 
 def _automaton(g: Gazetteer) -> ahocorasick.Automaton:
@@ -145,6 +154,8 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
     return out
 
 
+#: How far (characters) to look for the sentence around an unresolved name.
+SENTENCE_WINDOW = 600
 _CAP_WORD = r"[^\W\d_a-z\u00df-\u00ff][\w'’-]*"
 _NAME_RUN = re.compile(rf"(?<![\w'’-]){_CAP_WORD}(?:\s+(?:(?:al|el|ad|ash|as|ar|at|az|an|de|du|des)[-\s]|d['’])?{_CAP_WORD}){{0,4}}")
 
@@ -158,7 +169,8 @@ def unresolved_candidates(text: str, mentions: list[Mention]) -> list[tuple[str,
     >>> unresolved_candidates("Les rebelles ont repris Bustan Qasr. La Russie dément.", [])
     [('Bustan Qasr', 'Les rebelles ont repris Bustan Qasr.')]
     """
-    covered = [(m.start, m.end) for m in mentions]
+    covered = sorted((m.start, m.end) for m in mentions)
+    cstarts = [a for a, _ in covered]
     out = []
     for m in _NAME_RUN.finditer(text):
         words = re.split(r"\s+", m.group(0))
@@ -171,14 +183,19 @@ def unresolved_candidates(text: str, mentions: list[Mention]) -> list[tuple[str,
         name = " ".join(words)
         start = text.index(words[0], start)
         end = start + len(name) if text.startswith(name, start) else m.end()
-        if any(a < end and start < b for a, b in covered):
+        k = bisect.bisect_left(cstarts, end)  # covered spans starting before the name ends
+        if k and covered[k - 1][1] > start or any(b > start for _, b in covered[max(0, k - 8):k]):
             continue
-        before = text[:start].rstrip()
-        if len(words) == 1 and (not before or before[-1] in ".!?:\n»«\"" or text[start - 1:start] == "\n"):
+        j = start - 1
+        while j >= 0 and text[j].isspace():
+            j -= 1
+        if len(words) == 1 and (j < 0 or text[j] in ".!?:\n»«\"" or text[start - 1:start] == "\n"):
             continue  # a lone capitalised word opening a sentence is usually not a name
-        dot = text.rfind(". ", 0, start)
-        s0 = max(dot + 2 if dot >= 0 else 0, text.rfind("\n", 0, start) + 1)
-        ends = [x for x in (text.find(". ", end), text.find("\n", end)) if x >= 0]
+        # the sentence around the name, looked for within a bounded window (texts may lack full stops)
+        lo, hi = max(0, start - SENTENCE_WINDOW), min(len(text), end + SENTENCE_WINDOW)
+        dot = text.rfind(". ", lo, start)
+        s0 = max(dot + 2 if dot >= 0 else lo, text.rfind("\n", lo, start) + 1)
+        ends = [x for x in (text.find(". ", end, hi), text.find("\n", end, hi)) if x >= 0] or [hi]
         s1 = min(ends) if ends else len(text)
         out.append((name, text[s0:s1 + 1].strip()))
     return out

@@ -23,13 +23,13 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--no-first-run", "--disable-quic", "--disable-sync"]
 HOSTILE_ARTICLE = """---
 id: 2016-11-28-hostile.en
-title: "<script>window.__xss=1</script>Army takes Sakhour"
+title: "<script>window.__xss=1</script>Army takes Bayyada"
 date: 2016-11-28
 source: "<img src=x onerror=window.__xss=1>"
 url: "javascript:window.__xss=1"
 lang: en
 ---
-The Syrian army captured Sakhour on Sunday <img src=x onerror="window.__xss=1"> "'><svg onload=window.__xss=1>, state TV said.
+The Syrian army captured al-Bayyada on Sunday <img src=x onerror="window.__xss=1"> "'><svg onload=window.__xss=1>, state TV said.
 """
 
 # Finds the folium map object and the events layer, whatever their generated names.
@@ -139,11 +139,11 @@ def test_hostile_article_text_never_runs(browser, tmp_path):
     set_slider(page, "max")
     sakhour = page.evaluate("""() => { const map = (""" + FIND + """)(); const names = [];
       map.eachLayer(l => { if (l instanceof L.CircleMarker && l.feature) names.push(l.feature.properties.place_name); });
-      return names.filter(n => /sakhour/i.test(n)); }""")
-    assert sakhour, "the hostile article should still give an event at Sakhour"
-    text = open_popup(page, sakhour[0])
+      return names.filter(n => /bayyada/i.test(n)); }""")
+    assert sakhour, "the hostile article should still give an event at al-Bayyada (a place no sample names)"
+    text = open_popup(page, sakhour[0], "capture")
     assert "<img src=x" in text  # shown literally, as text
-    assert "<script>" in text or "Army takes Sakhour" in text
+    assert "<script>" in text or "Army takes Bayyada" in text
     for a in page.locator(".leaflet-popup-content a").all():
         assert a.get_attribute("href").startswith(("http://", "https://"))
         a.click()
