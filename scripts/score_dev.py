@@ -45,10 +45,12 @@ def run(passages: list[dict], reader: Reader):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lang", choices=["fr", "en"], help="only this language")
+    ap.add_argument("--heldout", action="store_true", help="score the held-out set instead")
     a = ap.parse_args(argv)
-    files = sorted((ROOT / "tests" / "dev").glob(f"claims_dev_{a.lang or '*'}.yaml"))
+    files = sorted((ROOT / "tests" / "dev").glob("claims_heldout.yaml" if a.heldout else
+                                                 f"claims_dev_{a.lang or '*'}.yaml"))
     reader = Reader(Settings.resolve(ROOT / "data"))
-    passages = load_dev(files)
+    passages = [p for p in load_dev(files) if not a.lang or p["lang"] == a.lang]
     print(f"{len(passages)} passages from {', '.join(f.name for f in files)}")
     print(run(passages, reader).report())
     return 0
