@@ -52,6 +52,8 @@ DEFAULT_OPPONENT = {"government": "opposition", "opposition": "government", "isi
                     "kurdish": "opposition"}
 #: Kinds a district coreference ("le quartier", "the district") may point to.
 DISTRICT_KINDS = {"neighbourhood", "camp", "village", "town", "district", "landmark", "military_site"}
+#: Kinds of derived areas ("eastern Aleppo") that a finer place of the same sentence makes redundant.
+AREA_KINDS = {"area", "region"}
 #: Kinds too coarse for a coreference: "the area" after "Aleppo" is not Aleppo.
 COARSE_KINDS = {"city", "region", "country"}
 
@@ -177,7 +179,8 @@ def _clause_start(folded: str, pos: int, floor: int) -> int:
     return best
 
 
-def _places_after(cue_end: int, limit: int, targets: list[_Target], folded: str) -> list[_Target]:
+def _places_after(cue_end: int, limit: int, targets: list[_Target], folded: str,
+                  partial: re.Pattern[str] | None = None) -> list[_Target]:
     out: list[_Target] = []
     last = cue_end
     for t in targets:
@@ -187,8 +190,8 @@ def _places_after(cue_end: int, limit: int, targets: list[_Target], folded: str)
         if not out:
             if t.start - cue_end > CUE_REACH or "." in gap or ";" in gap:
                 break
-        elif len(gap) > LIST_GAP or not _LIST_GAP.match(gap):
-            break
+        elif len(gap) > LIST_GAP or not (_LIST_GAP.match(gap) or partial and _LIST_GAP.match(partial.sub(" ", gap))):
+            break  # "A and much of B" continues the list: B's own quantity makes it an advance
         out.append(t)
         last = t.end
     return out
@@ -208,6 +211,13 @@ def _places_before(cue_start: int, floor: int, targets: list[_Target], folded: s
             break
         out.append(t)
         last = t.start
+    if len(out) == 1 and folded[out[0].end:cue_start].lstrip().startswith(","):
+        # "Le quartier de X, le plus vaste du nord-est d'Alep, est passé ...": the place nearest the cue
+        # is inside an apposition; the subject is the place just before the apposition's opening comma.
+        comma = folded.rfind(",", floor, out[0].start)
+        subj = [t for t in targets if floor < t.end <= comma and not folded[t.end:comma].strip()]
+        if subj:
+            return subj[-1:]
     return list(reversed(out))
 
 
@@ -359,6 +369,8 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 # "-held": the faction is the word glued to the cue ("rebel-held")
                 if in_clause:
                     actors[i] = in_clause[-1].value
+                elif para_actor and lex.pronoun and lex.pronoun.match(sf, cl + len(sf[cl:c0]) - len(sf[cl:c0].lstrip())):
+                    actors[i] = para_actor  # "Elles ont également pris pied dans X": the last side named
                 elif before:
                     actors[i] = before[0].value
                 elif not sfacs and para_actor:
@@ -371,10 +383,11 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             # makes it the subject "they" continues, even when it has no cue of its own.
             para_actor = sfacs[0].value
         prev_before: list[_Target] = []
+        said: set[tuple[str, str, str, str]] = set()
         for i, (c0, c1, cue) in enumerate(cues):
             prev_end = cues[i - 1][1] if i > 0 else 0
             nxt = cues[i + 1][0] if i + 1 < len(cues) else len(sf)
-            picked = (_places_after(c1, nxt, targets, sf) if cue.place == "after"
+            picked = (_places_after(c1, nxt, targets, sf, lex.partial) if cue.place == "after"
                       else _places_before(c0, prev_end, targets, sf))
             if not picked and cue.place == "after" and cue.type in ("capture", "advance") and lex.including:
                 # "retook all the ground lost in the offensive, including A and B": the list after
@@ -390,6 +403,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             if not picked:
                 continue
             ctype = cue.type
+            as_of_now = False
             actor = actors.get(i, "")
             winner, loser = actor, ""
             if cue.loser and actor:
@@ -404,10 +418,20 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             if ctype == "control" and lex.partial and lex.now and cue.place == "after" and \
                     lex.partial.search(sf[c1:picked[0].start]) and lex.now.search(sf[_clause_start(sf, c0, 0):c1]):
                 ctype = "advance"  # "troops now control 40 percent of X": a partial gain, as of now
+                as_of_now = True
+            elif ctype == "control" and lex.again and lex.again.search(sf[_clause_start(sf, c0, 0):c1]):
+                ctype = "capture"  # "de nouveau sous l'autorité de l'État": back in the hands of
             if ctype == "capture" and lex.partial:
                 span = sf[c1:picked[0].start] if cue.place == "after" else sf[max(0, picked[0].start - 40):picked[0].start]
                 if lex.partial.search(span):
                     ctype = "advance"
+            types = [ctype] * len(picked)
+            if ctype == "capture" and lex.partial and cue.place == "after":
+                prev = c1
+                for k, t in enumerate(picked):  # "seized A and much of B": B is an advance
+                    if k and lex.partial.search(sf[prev:t.start]):
+                        types[k] = "advance"
+                    prev = t.end
             status = "reported"
             window = sf[_clause_start(sf, c0, 0):c0] if ctype != "control" else ""
             whole_window = sf[:c0]
@@ -422,7 +446,9 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 status = "denied"
             # Dates: the expression nearest the cue; else the paragraph's last date for events;
             # a control or siege statement with no date of its own is as of publication.
-            if dates:
+            if as_of_now and not dates:
+                event_date, dprec = article.date, "day"
+            elif dates:
                 cl0 = _clause_start(sf, c0, 0)
                 nb = _CLAUSE_BREAK.search(sf, c1)
                 cl1 = nb.start() if nb else len(sf)
@@ -436,17 +462,20 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             loser_confirms = bool(ctype in ("capture", "advance") and opponent and opponent in src_factions
                                   and winner not in src_factions)
             hedged = bool(lex.hedges and lex.hedges.search(sf))
-            for t in picked:
+            for t, ttype in zip(picked, types, strict=True):
                 p = places[t.mention.place_id]
+                if (ttype, p.id, winner, status) in said:
+                    continue  # one sentence, two cues, one change ("pressed into X, seizing a third of it")
+                said.add((ttype, p.id, winner, status))
                 precision = max(p.precision, t.mention.precision)
                 if lex.near and lex.near.search(sf[max(0, t.start - 22):t.start]):
                     precision = max(precision, 2)
                 conf = 0.5 + (0.15 if sources else 0) - (0.15 if hedged else 0) + (0.1 if loser_confirms else 0)
                 conf -= 0.1 if not winner and ctype in ("capture", "advance", "control") else 0
                 conf -= 0.05 * (precision - 1)
-                cid = stable_id(article.id, s0 + c0, ctype, p.id, winner)
+                cid = stable_id(article.id, s0 + c0, ttype, p.id, winner)
                 claims[cid] = Claim(
-                    id=cid, article=article.id, published=article.date, type=ctype, status=status,
+                    id=cid, article=article.id, published=article.date, type=ttype, status=status,
                     faction=winner, opponent=opponent if opponent != winner else "",
                     place=PlaceRef(p.id, p.name, t.surface, p.lon, p.lat, precision),
                     event_date=event_date, date_precision=dprec, attributed_to=tuple(sources),
@@ -454,5 +483,13 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     loser_confirms=loser_confirms, title=article.title, url=article.url,
                     source=article.source, lang=lex.lang,
                 )
+        # "entered Hanano ..., their deepest push into the rebel-held east": a change of a whole area (precision 3)
+        # beside a change of a place inside it, by the same side in the same sentence, is that same change.
+        mine = [c for c in claims.values() if c.type in ("capture", "advance") and c.status == "reported"
+                and c.sentence == sentence.strip()]
+        fine = {c.faction for c in mine if c.place.precision < 3}
+        for c in mine:
+            if c.place.precision >= 3 and c.faction in fine and places[c.place.id].kind in AREA_KINDS:
+                del claims[c.id]
         history.extend(m for m in sent_mentions if places[m.place_id].kind not in COARSE_KINDS)
     return sorted(claims.values(), key=lambda c: (c.event_date, c.place.id, c.type, c.id))

@@ -49,6 +49,20 @@ def resolve_day_month(day: int, month: int, year: int | None, published: date) -
     return d
 
 
+def month_number(token: str, months: tuple[str, ...]) -> int | None:
+    """1-12 for a month name or a unique abbreviation of at least three letters ("sept.", "aug").
+
+    >>> month_number("sept.", ("january", "february", "march", "april", "may", "june", "july", "august",
+    ...                        "september", "october", "november", "december"))
+    9
+    """
+    t = token.rstrip(".")
+    if t in months:
+        return months.index(t) + 1
+    hits = [i for i, m in enumerate(months) if len(t) >= 3 and m.startswith(t)]
+    return hits[0] + 1 if len(hits) == 1 else None
+
+
 def find_dates(folded: str, published: date, lex: Lexicon) -> list[DateMention]:
     """Every date expression in a folded sentence, resolved, sorted by position."""
     found: list[DateMention] = []
@@ -67,9 +81,10 @@ def find_dates(folded: str, published: date, lex: Lexicon) -> list[DateMention]:
             g = m.groupdict()
             day = g.get("day") or g.get("day2")
             month = g.get("month") or g.get("month2")
-            if not day or not month or month not in lex.months:
+            num = month_number(month or "", lex.months)
+            if not day or not num:
                 continue
-            d = resolve_day_month(int(day), lex.months.index(month) + 1,
+            d = resolve_day_month(int(day), num,
                                   int(g["year"]) if g.get("year") else None, published)
             if d:
                 found.append(DateMention(m.start(), m.end(), d, "day"))

@@ -92,6 +92,10 @@ class Lexicon:
     including: re.Pattern[str] | None = None
     #: marks a statement as new: "now control 40 percent of" is a partial gain
     now: re.Pattern[str] | None = None
+    #: a control statement with one of these is a change ("de nouveau sous le contrôle de")
+    again: re.Pattern[str] | None = None
+    #: subject pronouns that continue the paragraph's last side
+    pronoun: re.Pattern[str] | None = None
     #: a night between two weekdays, dated to the first ("dans la nuit de mardi à mercredi")
     night: re.Pattern[str] | None = None
     #: day words relative to another date of the sentence ("la veille"): offset in days
@@ -141,6 +145,8 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         night=_compile(dates.get("night"), source),
         including=_compile(doc.get("including"), source),
         now=_compile(doc.get("now"), source),
+        again=_compile(doc.get("again"), source),
+        pronoun=_compile(doc.get("pronoun"), source),
         anchored={k: int(v) for k, v in (dates.get("anchored") or {}).items()},
         anchored_re=_compile("(?:" + "|".join(re.escape(k) for k in (dates.get("anchored") or {})) + ")", source)
         if dates.get("anchored") else None,
