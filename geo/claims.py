@@ -37,6 +37,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from geo.dates import find_dates
 from geo.factions import Factions
 from geo.lexicon import Cue, Lexicon, fold_keep_length
@@ -132,8 +134,19 @@ def _cap(text: str, sent: tuple[int, int, int]) -> list[tuple[int, int, int]]:
     return [*out, (pi, a, b)]
 
 
+#: Compiled per Factions object and language (the object is kept to tell a reused id() apart).
+_FACTION_RE: dict[tuple[int, str], tuple[re.Pattern[str] | None, dict[str, str], Factions]] = {}
+
+
 def faction_regex(factions: Factions, lang: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     """One alternation of every faction name of a language (longest first), and name -> faction id."""
+    key = (id(factions), lang)
+    if key not in _FACTION_RE or _FACTION_RE[key][2] is not factions:
+        _FACTION_RE[key] = (*_faction_regex(factions, lang), factions)
+    return _FACTION_RE[key][0], _FACTION_RE[key][1]
+
+
+def _faction_regex(factions: Factions, lang: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     names = factions.aliases.get(lang, {})
     if not names:
         return None, {}
@@ -145,30 +158,69 @@ def faction_regex(factions: Factions, lang: str) -> tuple[re.Pattern[str] | None
 def _compact(folded: str, filler: re.Pattern[str] | None) -> tuple[str, list[int]]:
     """``folded`` with filler words (and the space before each) removed, and the original offset of each
     kept character, so that cue patterns match across "est tombé *mercredi* aux mains de"."""
-    if filler is None:
-        return folded, list(range(len(folded) + 1))
-    keep = [True] * len(folded)
-    for m in filler.finditer(folded):
-        a = m.start() - 1 if m.start() and folded[m.start() - 1] == " " else m.start()
-        if m.end() < len(folded) and folded[m.end()] not in " ,.;:":
-            continue
-        for i in range(a, m.end()):
-            keep[i] = False
-    idx = [i for i, k in enumerate(keep) if k]
-    return "".join(folded[i] for i in idx), idx + [len(folded)]
+    cuts = []
+    if filler is not None:
+        for m in filler.finditer(folded):
+            if m.end() < len(folded) and folded[m.end()] not in " ,.;:":
+                continue
+            a = m.start() - 1 if m.start() and folded[m.start() - 1] == " " else m.start()
+            if cuts and a < cuts[-1][1]:
+                a = cuts[-1][1]
+            cuts.append((a, m.end()))
+    if not cuts:
+        return folded, range(len(folded) + 1)  # type: ignore[return-value]
+    keep, pos = [], 0
+    for a, b in cuts:
+        keep.append((pos, a))
+        pos = b
+    keep.append((pos, len(folded)))
+    back = np.concatenate([np.arange(a, b) for a, b in keep] + [np.array([len(folded)])])
+    return "".join(folded[a:b] for a, b in keep), back.tolist()
 
 
-def _find_cues(folded: str, lex: Lexicon) -> list[tuple[int, int, Cue]]:
+def _find_cues(folded: str, lex: Lexicon, cues: Iterable[Cue] | None = None) -> list[tuple[int, int, Cue]]:
     """Non-overlapping cue matches (offsets into ``folded``), longest first where two overlap."""
     compact, back = _compact(folded, lex.filler)
-    hits = [(back[m.start()], back[m.end() - 1] + 1, c) for c in lex.cues for m in c.regex.finditer(compact)
-            if m.end() > m.start()]
-    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    hits = [(back[m.start()], back[m.end() - 1] + 1, c) for c in (lex.cues if cues is None else cues)
+            for m in c.regex.finditer(compact) if m.end() > m.start()]
+    return _longest(hits, lex)
+
+
+def _longest(hits: list[tuple[int, int, Cue]], lex: Lexicon) -> list[tuple[int, int, Cue]]:
+    """Keep the longest of overlapping matches; between equal ones, the cue listed first in the lexicon."""
+    rank = {id(c): k for k, c in enumerate(lex.cues)}
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0], rank.get(id(h[2]), 0)))
     kept: list[tuple[int, int, Cue]] = []
     for h in hits:
         if all(h[1] <= k[0] or h[0] >= k[1] for k in kept):
             kept.append(h)
     return sorted(kept, key=lambda h: h[0])
+
+
+def _sentence_cues(folded: str, spans: list[tuple[int, int, int]], lex: Lexicon
+                   ) -> list[list[tuple[int, int, Cue]]]:
+    """The cues of every sentence (offsets relative to it), from one pass of each cue over the whole text.
+
+    Running each pattern once per article instead of once per sentence is what keeps extraction fast;
+    a match across a sentence boundary is dropped. Cues anchored at a sentence's start (``^``) are
+    matched per sentence.
+    """
+    free = [c for c in lex.cues if not c.regex.pattern.startswith("(?<![\\w])^")]
+    anchored = [c for c in lex.cues if c not in free]
+    compact, back = _compact(folded, lex.filler)
+    hits = [(back[m.start()], back[m.end() - 1] + 1, c) for c in free for m in c.regex.finditer(compact)
+            if m.end() > m.start()]
+    starts = [s0 for _, s0, _ in spans]
+    per: list[list[tuple[int, int, Cue]]] = [[] for _ in spans]
+    for a, b, c in hits:
+        k = bisect.bisect_right(starts, a) - 1
+        if k >= 0 and b <= spans[k][2]:
+            per[k].append((a - spans[k][1], b - spans[k][1], c))
+    out = []
+    for k, (_, s0, s1) in enumerate(spans):
+        extra = [(a, b, c) for a, b, c in _find_cues(folded[s0:s1], lex, anchored)] if anchored else []
+        out.append(_longest(per[k] + extra, lex))
+    return out
 
 
 def _clause_start(folded: str, pos: int, floor: int) -> int:
@@ -308,7 +360,9 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
     claims: dict[str, Claim] = {}
     last_para, para_date, para_actor = -1, None, ""
 
-    for para, s0, s1 in split_sentences(text):
+    spans = split_sentences(text)
+    all_cues = _sentence_cues(folded, spans, lex)
+    for (para, s0, s1), cues in zip(spans, all_cues, strict=True):
         if para != last_para:
             last_para, para_date, para_actor = para, None, ""
         sentence, sf = text[s0:s1], folded[s0:s1]
@@ -330,7 +384,6 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 if ok:
                     targets.append(_Target(ok[0], cm.start(), cm.end(), sentence[cm.start():cm.end()]))
         targets.sort(key=lambda t: t.start)
-        cues = _find_cues(sf, lex)
         dates = find_dates(sf, published, lex)
         if dates:
             para_date = dates[-1]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ _AR_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "
 _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _WORD = rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}])*"
 _TOKEN = re.compile(rf"[0-9]+|{_WORD}(?:['’ʼʿʾ`]{_WORD})*", re.UNICODE)
+_TOKEN_SPLIT = re.compile(rf"([0-9]+|{_WORD}(?:['’ʼʿʾ`]{_WORD})*)", re.UNICODE)
 _JOIN = re.compile(r"[\s\-‐-―'’‘`ʿʾ]{1,3}")  # between an article and its name: "al-‘Amiriyeh", "Dar el `Izze"
 _ENDING = re.compile(r"(?:i{1,2}(?:eh|ah|e|a)|eh|ah|a|e)$")
 _VOWELS = re.compile(r"[aeiou]")
@@ -102,19 +104,30 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
     >>> tokens("à al-Bab, d'Alep")
     [(0, 1, 'a'), (2, 8, 'bab'), (10, 16, 'alp')]
     """
-    raw = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+    # One C-level split gives tokens and the gaps between them; offsets are running sums of lengths.
+    # parts = [gap0, tok0, gap1, tok1, ..., gapN]; token k is parts[2k + 1].
+    parts = _TOKEN_SPLIT.split(text)
+    toks = parts[1::2]
+    if not toks:
+        return []
+    offsets = list(itertools.accumulate(map(len, parts), initial=0))
+    starts, ends = offsets[1::2][:len(toks)], offsets[2::2][:len(toks)]
+    keys = list(map(fold_token, toks))
+    arts = list(map(_article_form, toks))
+    if not any(arts):
+        return [t for t in zip(starts, ends, keys, strict=True) if t[2]]
     out = []
     article_start = None
-    for i, (s, e, tok) in enumerate(raw):
-        low = _article_form(tok)
-        gap = text[e:raw[i + 1][0]] if low and i + 1 < len(raw) else ""
-        if low and _JOIN.fullmatch(gap) and (low in _SPACED_ARTICLES or not gap.isspace()):
-            # "al-Bab", "ash Sheikh": not part of the key, but part of the span
-            article_start = s if article_start is None else article_start
-            continue
-        key = fold_token(tok)
-        if key:
-            out.append((s if article_start is None else article_start, e, key))
+    gaps = parts[2::2]
+    for i, tok_art in enumerate(arts):
+        if tok_art and i + 1 < len(toks):
+            gap = gaps[i]
+            if _JOIN.fullmatch(gap) and (tok_art in _SPACED_ARTICLES or not gap.isspace()):
+                # "al-Bab", "ash Sheikh": not part of the key, but part of the span
+                article_start = starts[i] if article_start is None else article_start
+                continue
+        if keys[i]:
+            out.append((starts[i] if article_start is None else article_start, ends[i], keys[i]))
         article_start = None
     return out
 

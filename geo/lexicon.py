@@ -30,12 +30,26 @@ def _fold_char(ch: str) -> str:
     return low if len(low) == 1 else base
 
 
+#: One table for the whole fold of every character of the basic plane (ASCII capitals, Latin accents, Greek,
+#: Cyrillic, Arabic presentation marks...): ``str.translate`` then does it in C, one char for one char.
+_FOLD_TABLE: dict[int, str] = {}
+
+
+def _fold_table() -> dict[int, str]:
+    if not _FOLD_TABLE:
+        for i in range(0x10000):
+            c = chr(i)
+            f = _fold_char(c)
+            if f != c:
+                _FOLD_TABLE[i] = f
+        for table in (_APOSTROPHES, _DASHES, _SPACES):  # applied last: they win over the letter fold
+            _FOLD_TABLE.update(table)
+    return _FOLD_TABLE
+
+
 def fold_keep_length(text: str) -> str:
     """Lower-case, strip accents, unify apostrophes/dashes/spaces, one output char per input char."""
-    text = text.translate(_APOSTROPHES).translate(_DASHES).translate(_SPACES)
-    if text.isascii():
-        return text.lower()
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_fold_table())
 
 
 def _wb(pattern: str) -> str:

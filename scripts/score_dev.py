@@ -46,8 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lang", choices=["fr", "en"], help="only this language")
     ap.add_argument("--heldout", action="store_true", help="score the held-out set instead")
+    ap.add_argument("--set", help="score this file of tests/dev/ instead (e.g. claims_blind.yaml)")
     a = ap.parse_args(argv)
-    files = sorted((ROOT / "tests" / "dev").glob("claims_heldout.yaml" if a.heldout else
+    files = sorted((ROOT / "tests" / "dev").glob(a.set if a.set else "claims_heldout.yaml" if a.heldout else
                                                  f"claims_dev_{a.lang or '*'}.yaml"))
     reader = Reader(Settings.resolve(ROOT / "data"))
     passages = [p for p in load_dev(files) if not a.lang or p["lang"] == a.lang]
