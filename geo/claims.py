@@ -74,6 +74,12 @@ _NOUN_OF = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:de|du|des|d'|of|called|named)\s
 _NOUN_AFTER = re.compile(r"(?:'s)?\s*(?:[\w-]+\s+)?$")
 #: A possessive after a passive's "par" / "by": the agent is the sentence's subject ("par ses troupes").
 _POSSESSIVE = re.compile(r"\s*(?:ses|leurs|sa|son|its|their)\b")
+#: Words after a passive cue that introduce an agent ("by", "par") with no known faction after them.
+_AGENT = re.compile(r"\s*(?:by|par|aux|to)\b")
+#: Between a place and the coarse place that contains it: "X project in southwest Aleppo", "X, dans l'est d'".
+_CONTAINER = re.compile(r"[\s,]*(?:[\w-]+\s+){0,2}?(?:in|of|a|dans|de|d'|du|near|pres de)\s+(?:[\w-]+\s+){0,2}?(?:l'|d')?$")
+#: A sentence opening on a participial clause whose subject comes after it ("Après avoir repris X, l'armée").
+_PARTICIPIAL = re.compile(r"^\W*(?:apres avoir|apres etre|after having|having|after|en|since)\b[^,]*$")
 #: A relative pronoun opening a clause whose subject is the noun just before it.
 _RELATIVE = re.compile(r",?\s*\b(?:qui|which|who)\s*$")
 _SPEAKER = re.compile(r"\s*,?\s*(?:l[ea]s?\s+|the\s+)?((?:[A-Z][\w’'\-]+)(?:\s+(?:al-|el-|de\s|du\s|bin\s)?[A-Z][\w’'\-]+){0,3})")
@@ -263,6 +269,13 @@ def _places_before(cue_start: int, floor: int, targets: list[_Target], folded: s
             break
         out.append(t)
         last = t.start
+    if out and len(targets) > 1:
+        # "The 1070 Apartments project in southwest Aleppo was recaptured": a container named after the
+        # place ("in Aleppo", "d'Alep") is where it is, not what was taken
+        first = out[0]
+        k = targets.index(first) if first in targets else -1
+        if k > 0 and first.mention.precision >= 3 and _CONTAINER.match(folded, targets[k - 1].end, first.start):
+            out[0] = targets[k - 1]
     if len(out) == 1 and folded[out[0].end:cue_start].lstrip().startswith(","):
         # "Le quartier de X, le plus vaste du nord-est d'Alep, est passé ...": the place nearest the cue
         # is inside an apposition; the subject is the place just before the apposition's opening comma.
@@ -407,6 +420,12 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     first = [f for f in sfacs if f.end <= cues[i][0]]
                     if first and _POSSESSIVE.match(sf, c1):
                         actors[i] = first[0].value
+                    elif cue.type == "capture" and not _AGENT.match(sf, c1):
+                        # "X fell to the army, a day after Y and Z were taken": an agentless passive
+                        # continues the side of the sentence's previous change
+                        prev = [actors[j] for j in range(i) if actors.get(j) and cues[j][2].type == "capture"]
+                        if prev:
+                            actors[i] = prev[-1]
         for i, (c0, _c1, cue) in enumerate(cues):
             if cue.actor not in ("after", "subject"):
                 actors[i] = cue.actor
@@ -429,6 +448,13 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 elif not sfacs and para_actor:
                     # "They captured X": a sentence naming no side continues the paragraph's last subject
                     actors[i] = para_actor
+                elif _PARTICIPIAL.match(sf[:c0]):
+                    # "Après avoir arraché Tariq al-Bab aux insurgés, l'armée a poursuivi": the main
+                    # clause's subject, after the comma, did it
+                    comma = sf.find(", ", c0)
+                    after = [f for f in sfacs if comma >= 0 and comma < f.start < comma + 40]
+                    if after:
+                        actors[i] = after[0].value
                 if actors.get(i):
                     para_actor = actors[i]
         if not any(actors.values()) and sfacs and sfacs[0].start < 40:
@@ -475,7 +501,8 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             elif ctype == "control" and lex.again and lex.again.search(sf[_clause_start(sf, c0, 0):c1]):
                 ctype = "capture"  # "de nouveau sous l'autorité de l'État": back in the hands of
             if ctype == "capture" and lex.partial:
-                span = sf[c1:picked[0].start] if cue.place == "after" else sf[max(0, picked[0].start - 40):picked[0].start]
+                # the quantity stands between cue and place, or inside the cue ("avaient en grande partie conquis")
+                span = sf[c0:picked[0].start] if cue.place == "after" else sf[max(0, picked[0].start - 40):picked[0].start]
                 if lex.partial.search(span):
                     ctype = "advance"
             types = [ctype] * len(picked)
@@ -495,7 +522,11 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     status = "attempted"
                 elif lex.modality.get("planned") and lex.modality["planned"].search(window or whole_window[-60:]):
                     status = "planned"
-            if lex.modality.get("denied") and lex.modality["denied"].search(sf) and ctype in ("capture", "advance"):
+            if ctype in ("capture", "advance") and (
+                    # "rebels denied that X had fallen": the denial comes before what it denies
+                    lex.modality.get("denied") and lex.modality["denied"].search(sf[:c0])
+                    # "X n'a pas été repris", "the army has not entered X"
+                    or lex.modality.get("negated") and lex.modality["negated"].search(sf[max(0, c0 - 30):c0].rstrip())):
                 status = "denied"
             # Dates: the expression nearest the cue; else the paragraph's last date for events;
             # a control or siege statement with no date of its own is as of publication.
@@ -541,8 +572,21 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
         mine = [c for c in claims.values() if c.type in ("capture", "advance") and c.status == "reported"
                 and c.sentence == sentence.strip()]
         fine = {c.faction for c in mine if c.place.precision < 3}
+        taken = {(c.place.id, c.faction) for c in mine if c.type == "capture"}
+        def whole(c: Claim, sentence: str = sentence, sf: str = sf) -> bool:
+            """A totality word just before the place: "all of eastern Aleppo", "l'intégralité d'Alep-Est"."""
+            at = sentence.find(c.place.mention)
+            return bool(lex.whole and at >= 0 and lex.whole.search(sf[max(0, at - 30):at]))
+
         for c in mine:
-            if c.place.precision >= 3 and c.faction in fine and places[c.place.id].kind in AREA_KINDS:
+            if c.place.precision >= 3 and c.faction in fine and places[c.place.id].kind in AREA_KINDS \
+                    and not whole(c):
+                del claims[c.id]
+            elif c.type == "advance" and (c.place.id, c.faction) in taken:
+                del claims[c.id]  # "moved into X as rebels retreated from it": the capture says it all
+            elif places[c.place.id].kind in COARSE_KINDS and not whole(c):
+                # "rebels lost a third of their enclave in Aleppo": the city says where, not what changed;
+                # a change of the whole city is written as one ("full control of Aleppo", "tout Alep")
                 del claims[c.id]
         history.extend(m for m in sent_mentions if places[m.place_id].kind not in COARSE_KINDS)
     return sorted(claims.values(), key=lambda c: (c.event_date, c.place.id, c.type, c.id))

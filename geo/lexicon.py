@@ -110,6 +110,8 @@ class Lexicon:
     again: re.Pattern[str] | None = None
     #: subject pronouns that continue the paragraph's last side
     pronoun: re.Pattern[str] | None = None
+    #: a change of a whole city needs one of these words in its sentence
+    whole: re.Pattern[str] | None = None
     #: a night between two weekdays, dated to the first ("dans la nuit de mardi à mercredi")
     night: re.Pattern[str] | None = None
     #: day words relative to another date of the sentence ("la veille"): offset in days
@@ -160,6 +162,7 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         including=_compile(doc.get("including"), source),
         now=_compile(doc.get("now"), source),
         again=_compile(doc.get("again"), source),
+        whole=_compile(doc.get("whole"), source),
         pronoun=_compile(doc.get("pronoun"), source),
         anchored={k: int(v) for k, v in (dates.get("anchored") or {}).items()},
         anchored_re=_compile("(?:" + "|".join(re.escape(k) for k in (dates.get("anchored") or {})) + ")", source)
