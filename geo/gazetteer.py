@@ -236,14 +236,15 @@ class Gazetteer:
 
         Equal scores are ordered by :meth:`rank` around Aleppo.
         """
-        key = fold(name)
+        key = re.sub(r"\b(\d{1,3}) (\d{3})\b", r"\1\2", fold(name))  # "1 070 appartements": one number
         if key in self.by_key:
             scored = {p: 1.0 for p in self.by_key[key] if self.confirms(name, key, p)}
         else:
             scored = {}
+            digits = set(re.findall(r"\d+", key))
             for k, pids in self.by_key.items():
-                if abs(len(k) - len(key)) > 4:
-                    continue
+                if abs(len(k) - len(key)) > 4 or set(re.findall(r"\d+", k)) != digits:
+                    continue  # "3000 apartments project" is never the 1070 project
                 r = SequenceMatcher(None, key, k).ratio()
                 if r >= min_score:
                     for p in pids:
@@ -329,11 +330,44 @@ def load_gazetteer(directory: Path) -> Gazetteer:
         with files[1].open(encoding="utf-8", newline="") as fh:
             aliases = [(r["place_id"], r["alias"], r["lang"]) for r in csv.DictReader(fh)]
     aliases += [(p.id, p.name, "en") for p in places.values()]
+    aliases += generic_forms(aliases, _place_nouns(d.parent / "lexicon"))
     fps = (gpd.read_file(files[2], engine="pyogrio") if files[2].exists()
            else gpd.GeoDataFrame({"id": []}, geometry=[], crs=CRS_STORAGE))
     g = Gazetteer(places, aliases, fps)
     _CACHE[key] = g
     return g
+
+
+def _place_nouns(lexicon_dir: Path) -> dict[str, dict[str, list[str]]]:
+    """``{lang: {english noun: [patterns with {name}]}}`` from the lexicons' ``place_nouns``."""
+    import yaml
+
+    out = {}
+    for f in sorted(lexicon_dir.glob("*.yaml")) if lexicon_dir.is_dir() else []:
+        doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        if doc.get("place_nouns"):
+            out[str(doc.get("lang", f.stem))] = {str(k).lower(): list(v) for k, v in doc["place_nouns"].items()}
+    return out
+
+
+def generic_forms(aliases: list[tuple[str, str, str]], nouns: dict[str, dict[str, list[str]]]
+                  ) -> list[tuple[str, str, str]]:
+    """Aliases in other languages for English names ending in a generic noun.
+
+    >>> generic_forms([("j", "Jandoul roundabout", "en")], {"fr": {"roundabout": ["rond-point de {name}"]}})
+    [('j', 'rond-point de Jandoul', 'fr')]
+    """
+    out = []
+    for pid, alias, lang in aliases:
+        if lang != "en":
+            continue
+        low = alias.lower()
+        for lg, table in nouns.items():
+            for noun, forms in table.items():
+                if low.endswith(" " + noun) and len(alias) > len(noun) + 2:
+                    name = alias[:-len(noun) - 1].strip()
+                    out += [(pid, f.format(name=name), lg) for f in forms]
+    return out
 
 
 def _in_syria(lon: float, lat: float) -> bool:

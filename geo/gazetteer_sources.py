@@ -228,11 +228,21 @@ def read_unosat(path: Path, footprints: gpd.GeoDataFrame, source: str = "unosat"
     """UNOSAT neighbourhood names as aliases of the CSR polygon that contains their mean point."""
     b = Batch(source)
     polys = footprints[footprints.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    # A name that is another polygon's own name belongs to that polygon, even when UNOSAT's mean point
+    # falls in a neighbour ("Sheikh Kheder" inside Sheikh Fares, "Hamadaniyah" inside Tishreen).
+    own: dict[str, set[str]] = {}
+    for i in polys["id"]:  # "aleppo-al-hamdaniyeh-ii" is named "al-Hamdaniyeh" too
+        base = re.sub(r"-(?:i|ii|iii|iv|v|vi)$", "", re.sub(r"^aleppo-", "", str(i)))
+        own.setdefault(fold(base.replace("-", " ")), set()).add(str(i))
     for r in read_csv(path):
         pt = shapely.Point(float(r["mean_lon"]), float(r["mean_lat"]))
         hit = polys[polys.contains(pt)]
         if len(hit):
-            b.aliases += _alias_rows(str(hit.iloc[0]["id"]), [r["unosat_name"]], source, "en")
+            pid = str(hit.iloc[0]["id"])
+            other = own.get(fold(r["unosat_name"]), set())
+            if other and pid not in other:
+                continue
+            b.aliases += _alias_rows(pid, [r["unosat_name"]], source, "en")
     return b
 
 

@@ -17,20 +17,20 @@ $GEO gazetteer add aleppo-east --name "eastern Aleppo" --kind area --lon 37.185 
   --alias "en:eastern districts of Aleppo" --alias "en:eastern neighbourhoods" --alias "en:east of Aleppo city" \
   --alias "fr:l'est d'Alep" --alias "fr:Alep-Est" --alias "fr:les quartiers-est" --alias "fr:quartiers est d'Alep" \
   --alias "fr:quartiers orientaux" --alias "fr:secteur oriental" --alias "fr:partie orientale d'Alep" \
-  --alias "ar:شرق حلب" --alias "ar:الأحياء الشرقية"
+  --alias "ar:شرق حلب" --alias "ar:الأحياء الشرقية" --alias "ar:حلب الشرقية"
 $GEO gazetteer add aleppo-west --name "western Aleppo" --kind area --lon 37.130 --lat 36.205 --precision 3 \
   --alias "en:western Aleppo" --alias "en:west Aleppo" --alias "en:the western districts" \
   --alias "en:western districts of Aleppo" --alias "en:western neighbourhoods" \
   --alias "fr:l'ouest d'Alep" --alias "fr:Alep-Ouest" --alias "fr:les quartiers-ouest" --alias "fr:quartiers ouest d'Alep" \
   --alias "fr:quartiers occidentaux" --alias "fr:secteur occidental" --alias "fr:partie occidentale d'Alep" \
-  --alias "ar:غرب حلب" --alias "ar:الأحياء الغربية"
+  --alias "ar:غرب حلب" --alias "ar:الأحياء الغربية" --alias "ar:حلب الغربية"
 # Spellings seen in print that folding alone does not join (numerals with their nouns, fused words).
 $GEO gazetteer alias aleppo-1070-apartments "en:1070 Apartments" "en:1070 project" "fr:1070 Appartements" \
   "fr:projet 1070" "fr:projet des 1070 logements" "fr:1070 logements" "ar:1070 شقة"
 $GEO gazetteer alias aleppo-3000-apartments "en:3000 project" "fr:3000 Appartements" "fr:projet 3000" \
   "fr:3000 logements" "ar:3000 شقة"
 $GEO gazetteer alias aleppo-umayyad-mosque "en:Great Mosque of Aleppo" "en:Great Mosque" "fr:Grande Mosquée" \
-  "fr:Grande Mosquée d'Alep" "fr:mosquée des Omeyyades" "fr:mosquée omeyyade" "ar:الجامع الأموي"
+  "fr:Grande Mosquée d'Alep" "fr:Grande Mosquée des Omeyyades" "fr:mosquée des Omeyyades" "fr:mosquée omeyyade" "ar:الجامع الأموي"
 $GEO gazetteer alias aleppo-citadel "fr:Citadelle d'Alep" "fr:la citadelle" "en:Aleppo Citadel" "ar:قلعة حلب"
 $GEO gazetteer alias aleppo-handarat-camp en:Handarat "fr:camp de Handarat" "fr:camp de Handrat" "ar:مخيم حندرات"
 $GEO gazetteer alias aleppo-castello-road "fr:route du Castello" "fr:route de Castello" "ar:طريق الكاستيلو"
@@ -43,4 +43,7 @@ $GEO gazetteer add aleppo-old-city --name "Old City of Aleppo" --kind area --lon
   --alias "fr:vieille ville d'Alep" --alias "fr:Alep historique" --alias "ar:المدينة القديمة" --alias "ar:حلب القديمة"
 $GEO gazetteer alias aleppo-az-zahra "en:Jamiyat al-Zahra" "en:Jamiat al-Zahraa" "en:Zahraa Association" \
   "en:Zahra association" "fr:Jamiyat al-Zahra" "fr:quartier de l'Association al-Zahra" "ar:جمعية الزهراء"
+# The usual French names of two landmarks (the airport and the museum), as French reports write them.
+$GEO gazetteer alias aleppo-international-airport "fr:aéroport d'Alep" "fr:aéroport de Nairab"
+$GEO gazetteer alias aleppo-national-museum "fr:musée national d'Alep" "en:National Museum of Aleppo"
 $GEO gazetteer stats
