@@ -17,6 +17,7 @@ from geo import __version__, pipeline
 from geo.cli_common import GeoCommand, dir_options
 from geo.cli_control import control, diff_cmd, stats_cmd
 from geo.cli_gazetteer import gazetteer
+from geo.cli_geocode import geocode_cmd
 from geo.io import InputError
 from geo.settings import DEFAULT_MAP_NAME, Settings
 
@@ -205,3 +206,4 @@ main.add_command(gazetteer)
 main.add_command(control)
 main.add_command(diff_cmd)
 main.add_command(stats_cmd)
+main.add_command(geocode_cmd)

@@ -98,38 +98,42 @@ def _article_form(tok: str) -> str:
     return low if low in _ARTICLES else ""
 
 
+def token_arrays(text: str) -> tuple[list[int], list[int], list[str]]:
+    """Starts, ends and keys of the tokens of ``text`` (see :func:`tokens`), as three lists."""
+    # One C-level split gives tokens and the gaps between them; offsets are running sums of lengths.
+    # parts = [gap0, tok0, gap1, tok1, ..., gapN]; token k is parts[2k + 1].
+    parts = _TOKEN_SPLIT.split(text)
+    toks = parts[1::2]
+    if not toks:
+        return [], [], []
+    offsets = list(itertools.accumulate(map(len, parts), initial=0))
+    starts, ends = offsets[1::2][:len(toks)], offsets[2::2][:len(toks)]
+    keys = list(map(fold_token, toks))
+    arts = list(map(_article_form, toks))
+    gaps = parts[2::2]
+    drop = False
+    # Only the few article tokens need a look: "al-Bab", "ash Sheikh" fold the article into the name
+    # after it (not part of the key, but part of the span).
+    for i in [i for i, a in enumerate(arts) if a]:
+        if i + 1 < len(toks):
+            gap = gaps[i]
+            if _JOIN.fullmatch(gap) and (arts[i] in _SPACED_ARTICLES or not gap.isspace()):
+                starts[i + 1] = starts[i]
+                keys[i] = ""
+                drop = True
+    if drop or "" in keys:
+        keep = [i for i, k in enumerate(keys) if k]
+        return [starts[i] for i in keep], [ends[i] for i in keep], [keys[i] for i in keep]
+    return starts, ends, keys
+
+
 def tokens(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, key)`` per token of ``text``; an article is folded into the name after it.
 
     >>> tokens("à al-Bab, d'Alep")
     [(0, 1, 'a'), (2, 8, 'bab'), (10, 16, 'alp')]
     """
-    # One C-level split gives tokens and the gaps between them; offsets are running sums of lengths.
-    # parts = [gap0, tok0, gap1, tok1, ..., gapN]; token k is parts[2k + 1].
-    parts = _TOKEN_SPLIT.split(text)
-    toks = parts[1::2]
-    if not toks:
-        return []
-    offsets = list(itertools.accumulate(map(len, parts), initial=0))
-    starts, ends = offsets[1::2][:len(toks)], offsets[2::2][:len(toks)]
-    keys = list(map(fold_token, toks))
-    arts = list(map(_article_form, toks))
-    if not any(arts):
-        return [t for t in zip(starts, ends, keys, strict=True) if t[2]]
-    out = []
-    article_start = None
-    gaps = parts[2::2]
-    for i, tok_art in enumerate(arts):
-        if tok_art and i + 1 < len(toks):
-            gap = gaps[i]
-            if _JOIN.fullmatch(gap) and (tok_art in _SPACED_ARTICLES or not gap.isspace()):
-                # "al-Bab", "ash Sheikh": not part of the key, but part of the span
-                article_start = starts[i] if article_start is None else article_start
-                continue
-        if keys[i]:
-            out.append((starts[i] if article_start is None else article_start, ends[i], keys[i]))
-        article_start = None
-    return out
+    return list(zip(*token_arrays(text), strict=True))
 
 
 def fold(text: str) -> str:

@@ -17,6 +17,7 @@ is resolved by context: the candidate nearest to the article's unambiguous place
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 import statistics
@@ -24,7 +25,7 @@ import unicodedata
 
 import ahocorasick
 
-from geo.gazetteer import ALEPPO_CENTRE, NEAR_DEG, Gazetteer, tokens
+from geo.gazetteer import ALEPPO_CENTRE, NEAR_DEG, Gazetteer, token_arrays
 from geo.model import Mention
 
 #: Kinds whose aliases are descriptors written in lower case ("les quartiers-ouest").
@@ -102,25 +103,19 @@ def _choose(gaz: Gazetteer, pids: tuple[str, ...], surface: str, cx: float, cy: 
 
 def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Mention]:
     """Place mentions of ``text`` (spans into the original), sorted by start, non-overlapping."""
-    toks = tokens(text)
-    if not toks:
+    tstarts, tends, keys = token_arrays(text)
+    if not keys:
         return []
     # Folded stream " k1 k2 k3 " with, for each token, its start offset in the stream.
-    parts, starts = [" "], []
-    pos = 1
-    for _, _, k in toks:
-        starts.append(pos)
-        parts.append(k + " ")
-        pos += len(k) + 1
-    stream = "".join(parts)
-    index = {s: i for i, s in enumerate(starts)}
+    stream = " " + " ".join(keys) + " "
+    index = dict(zip(itertools.accumulate((len(k) + 1 for k in keys[:-1]), initial=1), itertools.count()))
     found = []
     for end, (key, pids) in _automaton(gaz).iter(stream):
         i = index.get(end - len(key))  # iter() gives the last char of " key ": this is the key's first char
         if i is None:
             continue
         j = i + key.count(" ")
-        o0, o1 = toks[i][0], toks[j][1]
+        o0, o1 = tstarts[i], tends[j]
         surface = text[o0:o1]
         # lower-case matches of proper names ("bab" in running text) are words, unless descriptors
         if not _capitalised(surface) and not any(gaz.places[p].kind in LOWERCASE_OK for p in pids):
@@ -130,7 +125,7 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
             found.append((o0, o1, i, j, pids))
     # Longest first (then leftmost); a token belongs to one mention at most.
     found.sort(key=lambda f: (f[0] - f[1], f[0]))
-    taken = bytearray(len(toks))
+    taken = bytearray(len(keys))
     kept = []
     for o0, o1, i, j, pids in found:
         if not any(taken[i:j + 1]):
