@@ -192,10 +192,16 @@ def _find_cues(folded: str, lex: Lexicon, cues: Iterable[Cue] | None = None) -> 
     return _longest(hits, lex)
 
 
+_RANK: dict[int, tuple[Lexicon, dict[int, int]]] = {}
+
+
 def _longest(hits: list[tuple[int, int, Cue]], lex: Lexicon) -> list[tuple[int, int, Cue]]:
     """Keep the longest of overlapping matches; between equal ones, the cue listed first in the lexicon."""
-    rank = {id(c): k for k, c in enumerate(lex.cues)}
-    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0], rank.get(id(h[2]), 0)))
+    rank = _RANK.get(id(lex))
+    if rank is None or rank[0] is not lex:
+        rank = _RANK[id(lex)] = (lex, {id(c): k for k, c in enumerate(lex.cues)})
+    order = rank[1]
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0], order.get(id(h[2]), 0)))
     kept: list[tuple[int, int, Cue]] = []
     for h in hits:
         if all(h[1] <= k[0] or h[0] >= k[1] for k in kept):
@@ -203,30 +209,62 @@ def _longest(hits: list[tuple[int, int, Cue]], lex: Lexicon) -> list[tuple[int, 
     return sorted(kept, key=lambda h: h[0])
 
 
+_LOOKBEHIND = "(?<![\\w])"
+_CUE_INDEX: dict[int, tuple[Lexicon, re.Pattern[str] | None, list[tuple[Cue, re.Pattern[str]]],
+                            list[tuple[Cue, re.Pattern[str]]]]] = {}
+
+
+def _cue_index(lex: Lexicon) -> tuple[re.Pattern[str] | None, list[tuple[Cue, re.Pattern[str]]],
+                                      list[tuple[Cue, re.Pattern[str]]]]:
+    """For one lexicon: a trigger (a zero-width match wherever some cue can start), each free cue without
+    its leading boundary check, and each sentence-initial cue without its ``^``."""
+    cached = _CUE_INDEX.get(id(lex))
+    if cached is None or cached[0] is not lex:
+        free, anchored = [], []
+        for c in lex.cues:
+            p = c.regex.pattern
+            body = p[len(_LOOKBEHIND):] if p.startswith(_LOOKBEHIND) else p
+            if body.startswith("^"):
+                anchored.append((c, re.compile(body[1:])))
+            else:
+                free.append((c, re.compile(body)))
+        trigger = re.compile(_LOOKBEHIND + "(?=(?:" + "|".join(r.pattern for _, r in free) + "))") if free else None
+        cached = _CUE_INDEX[id(lex)] = (lex, trigger, free, anchored)
+    return cached[1], cached[2], cached[3]
+
+
 def _sentence_cues(folded: str, spans: list[tuple[int, int, int]], lex: Lexicon
                    ) -> list[list[tuple[int, int, Cue]]]:
-    """The cues of every sentence (offsets relative to it), from one pass of each cue over the whole text.
+    """The cues of every sentence (offsets relative to it), found in one pass over the whole text.
 
-    Running each pattern once per article instead of once per sentence is what keeps extraction fast;
-    a match across a sentence boundary is dropped. Cues anchored at a sentence's start (``^``) are
-    matched per sentence.
+    One trigger pattern finds every position where some cue may start; only there is each cue tried.
+    That, rather than running each pattern over each sentence, is what keeps extraction fast. A match
+    across a sentence boundary is dropped; sentence-initial cues are tried at each sentence's start.
     """
-    free = [c for c in lex.cues if not c.regex.pattern.startswith("(?<![\\w])^")]
-    anchored = [c for c in lex.cues if c not in free]
+    trigger, free, anchored = _cue_index(lex)
     compact, back = _compact(folded, lex.filler)
-    hits = [(back[m.start()], back[m.end() - 1] + 1, c) for c in free for m in c.regex.finditer(compact)
-            if m.end() > m.start()]
+    hits: list[tuple[int, int, Cue]] = []
+    if trigger is not None:
+        for t in trigger.finditer(compact):
+            p = t.start()
+            for c, rx in free:
+                m = rx.match(compact, p)
+                if m and m.end() > p:
+                    hits.append((back[p], back[m.end() - 1] + 1, c))
+    if anchored:
+        for _, s0, _ in spans:
+            j = bisect.bisect_left(back, s0)
+            for c, rx in anchored:
+                m = rx.match(compact, j)
+                if m and m.end() > j:
+                    hits.append((back[j], back[m.end() - 1] + 1, c))
     starts = [s0 for _, s0, _ in spans]
     per: list[list[tuple[int, int, Cue]]] = [[] for _ in spans]
     for a, b, c in hits:
         k = bisect.bisect_right(starts, a) - 1
         if k >= 0 and b <= spans[k][2]:
             per[k].append((a - spans[k][1], b - spans[k][1], c))
-    out = []
-    for k, (_, s0, s1) in enumerate(spans):
-        extra = [(a, b, c) for a, b, c in _find_cues(folded[s0:s1], lex, anchored)] if anchored else []
-        out.append(_longest(per[k] + extra, lex))
-    return out
+    return [_longest(x, lex) if x else x for x in per]
 
 
 def _clause_start(folded: str, pos: int, floor: int) -> int:
@@ -286,17 +324,39 @@ def _places_before(cue_start: int, floor: int, targets: list[_Target], folded: s
     return list(reversed(out))
 
 
+_SOURCE_INDEX: dict[int, tuple[Lexicon, re.Pattern[str] | None, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+def _source_index(lex: Lexicon) -> tuple[re.Pattern[str] | None, list[tuple[str, re.Pattern[str]]]]:
+    """A trigger for every named source of a lexicon, and each source's pattern without its boundary check."""
+    cached = _SOURCE_INDEX.get(id(lex))
+    if cached is None or cached[0] is not lex:
+        bodies = [(name, re.compile(rx.pattern[len(_LOOKBEHIND):] if rx.pattern.startswith(_LOOKBEHIND)
+                                    else rx.pattern)) for name, rx in lex.sources]
+        trigger = (re.compile(_LOOKBEHIND + "(?=(?:" + "|".join(r.pattern for _, r in bodies) + "))")
+                   if bodies else None)
+        cached = _SOURCE_INDEX[id(lex)] = (lex, trigger, bodies)
+    return cached[1], cached[2]
+
+
 def _sources(sentence: str, folded: str, lex: Lexicon) -> list[str]:
     """Named sources of a sentence that reports somebody's words (canonical names, in order)."""
     if not lex.speech or not lex.speech.search(folded):
         return []
     found: list[tuple[int, str]] = []
     spans: list[tuple[int, int]] = []
-    for name, rx in lex.sources:
-        m = rx.search(folded)
-        if m:
-            found.append((m.start(), name))
-            spans.append((m.start(), m.end()))
+    trigger, bodies = _source_index(lex)
+    if trigger is not None:
+        seen: set[str] = set()
+        for t in trigger.finditer(folded):  # positions where some source may start; each tried there
+            for name, rx in bodies:
+                if name in seen:
+                    continue
+                m = rx.match(folded, t.start())
+                if m:
+                    seen.add(name)
+                    found.append((m.start(), name))
+                    spans.append((m.start(), m.end()))
     if lex.speaker_after:
         for m in lex.speaker_after.finditer(folded):
             sm = _SPEAKER.match(sentence, m.end())
@@ -400,8 +460,6 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
         dates = find_dates(sf, published, lex)
         if dates:
             para_date = dates[-1]
-        sources = _sources(sentence, sf, lex)
-        src_factions = _source_faction(sources, fac_re, fac_names)
         sfacs = fac_spans[bisect.bisect_left(fac_starts, s0):bisect.bisect_left(fac_starts, s1)]
         sfacs = [_Span(f.start - s0, f.end - s0, f.value) for f in sfacs]
         consumed: set[int] = set()
@@ -461,6 +519,12 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             # "Government forces advanced on Friday. They captured X": a sentence opening on a side
             # makes it the subject "they" continues, even when it has no cue of its own.
             para_actor = sfacs[0].value
+        if not targets or not cues:
+            # no place or nothing said of it: the sentence only carries its date, subject and places on
+            history.extend(m for m in sent_mentions if places[m.place_id].kind not in COARSE_KINDS)
+            continue
+        sources = _sources(sentence, sf, lex)
+        src_factions = _source_faction(sources, fac_re, fac_names)
         prev_before: list[_Target] = []
         said: set[tuple[str, str, str, str]] = set()
         for i, (c0, c1, cue) in enumerate(cues):

@@ -13,6 +13,7 @@ datetime.date(2016, 10, 29)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -63,8 +64,27 @@ def month_number(token: str, months: tuple[str, ...]) -> int | None:
     return hits[0] + 1 if len(hits) == 1 else None
 
 
+_TRIGGERS: dict[int, tuple[Lexicon, re.Pattern[str] | None]] = {}
+
+
+def date_trigger(lex: Lexicon) -> re.Pattern[str] | None:
+    """One pattern matching wherever any date expression of ``lex`` may be: a cheap test that lets a
+    sentence with no date skip :func:`find_dates`."""
+    cached = _TRIGGERS.get(id(lex))
+    if cached is None or cached[0] is not lex:
+        pats = [r.pattern for r in (lex.night, lex.explicit_date, lex.year_date, lex.relative_re, lex.weekday_re,
+                                    lex.anchored_re) if r is not None]
+        # named groups would clash between patterns: the trigger needs none
+        pats = [re.sub(r"\(\?P<\w+>", "(?:", p) for p in pats]
+        cached = _TRIGGERS[id(lex)] = (lex, re.compile("|".join(f"(?:{p})" for p in pats)) if pats else None)
+    return cached[1]
+
+
 def find_dates(folded: str, published: date, lex: Lexicon) -> list[DateMention]:
     """Every date expression in a folded sentence, resolved, sorted by position."""
+    trigger = date_trigger(lex)
+    if trigger is None or not trigger.search(folded):
+        return []
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
 
