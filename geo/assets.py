@@ -29,6 +29,16 @@ ASSETS: list[tuple[str, str | None]] = [
     (r"jquery-3\.7\.1\.min\.js$", "jquery/dist/jquery.min.js"),
     (r"/leaflet\.timeline@1\.6\.0/dist/leaflet\.timeline(\.min)?\.js$", "leaflet.timeline/dist/leaflet.timeline.js"),
     (r"/moment\.js/2\.18\.1/moment\.min\.js$", "moment/min/moment.min.js"),
+    (r"/leaflet\.fullscreen@3\.0\.0/Control\.FullScreen(\.min)?\.js$", "leaflet.fullscreen/Control.FullScreen.js"),
+    (r"/leaflet\.fullscreen@3\.0\.0/Control\.FullScreen\.css$", "leaflet.fullscreen/Control.FullScreen.css"),
+    (r"/leaflet-measure@2\.1\.7/dist/leaflet-measure(\.min)?\.js$", "leaflet-measure/dist/leaflet-measure.js"),
+    (r"/leaflet-measure@2\.1\.7/dist/leaflet-measure(\.min)?\.css$", "leaflet-measure/dist/leaflet-measure.css"),
+    (r"/leaflet\.draw/1\.0\.2/leaflet\.draw\.js$", "leaflet-draw/dist/leaflet.draw.js"),
+    (r"/leaflet\.draw/1\.0\.2/leaflet\.draw\.css$", "leaflet-draw/dist/leaflet.draw.css"),
+    (r"/leaflet-search@2\.9\.7/dist/leaflet-search(\.min)?\.js$", "leaflet-search/dist/leaflet-search.min.js"),
+    (r"/leaflet-search@2\.9\.7/dist/leaflet-search(\.min)?\.css$", "leaflet-search/dist/leaflet-search.min.css"),
+    (r"/leaflet\.markercluster/1\.1\.0/leaflet\.markercluster\.js$", "leaflet.markercluster/dist/leaflet.markercluster.js"),
+    (r"/leaflet\.markercluster/1\.1\.0/MarkerCluster(\.Default)?\.css$", "leaflet.markercluster/dist/MarkerCluster.css"),
     # Unused by geo's maps (icons, Bootstrap look): dropped rather than fetched.
     (r"/bootstrap@5\.\d+\.\d+/dist/(js|css)/bootstrap(\.bundle)?\.min\.(js|css)$", None),
     (r"/bootstrap/3\.\d+\.\d+/css/bootstrap-glyphicons\.css$", None),
@@ -69,20 +79,24 @@ def inline_assets(html: str, root: Path | None = None) -> str:
         if m.group(1):
             # "</script" inside the library would end the tag early
             return "<script>" + body.replace("</script", "<\\/script") + "</script>"
-        if target.endswith("leaflet.css"):
-            body = _inline_leaflet_images(body, path.parent)
+        body = _inline_images(body, path.parent)
         return "<style>" + body + "</style>"
 
     return _TAG.sub(repl, html)
 
 
-def _inline_leaflet_images(css: str, base: Path) -> str:
+def _inline_images(css: str, base: Path) -> str:
+    """Relative ``url(...)`` images of a stylesheet (icons, sprites) as data URIs: nothing to fetch."""
     import base64
 
-    def url(m: re.Match[str]) -> str:
-        p = base / m.group(1)
-        if not p.exists():
-            return m.group(0)
-        return f"url(data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()})"
+    kinds = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
 
-    return re.sub(r"url\((images/[^)]+\.png)\)", url, css)
+    def url(m: re.Match[str]) -> str:
+        ref = m.group(1).strip("'\"")
+        p = (base / ref).resolve()
+        mime = kinds.get(p.suffix.lower())
+        if not mime or not p.exists():
+            return m.group(0)
+        return f"url(data:{mime};base64,{base64.b64encode(p.read_bytes()).decode()})"
+
+    return re.sub(r"url\(((?!data:|https?:|#)[^)]+)\)", url, css)

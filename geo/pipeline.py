@@ -266,6 +266,7 @@ def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn:
     evs = _read_layer(s.control_gpkg, "events")
     front = _read_layer(s.control_gpkg, "frontlines")
     stats = _read_layer(s.control_gpkg, "stats")
+    changes = _read_layer(s.control_gpkg, "changes")
     places = None
     pcsv = s.gazetteer_dir / "places.csv"
     if pcsv.exists():
@@ -273,7 +274,7 @@ def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn:
         places = gpd.GeoDataFrame(pdf, geometry=gpd.points_from_xy(pdf.lon, pdf.lat), crs=CRS_STORAGE)
     if stats is not None and "geometry" in stats:
         stats = pd.DataFrame(stats.drop(columns="geometry"))
-    m = build_map(control, evs, factions, frontlines=front, places=places, stats=stats,
+    m = build_map(control, evs, factions, frontlines=front, places=places, stats=stats, changes=changes,
                   title=_title(control))
     html = m.get_root().render()
     if not cdn:

@@ -16,7 +16,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import Element, MacroElement
-from folium.plugins import Timeline, TimelineSlider
+from folium.plugins import Draw, Fullscreen, MeasureControl, Search, Timeline, TimelineSlider
 from folium.utilities import JsCode
 from jinja2 import Template
 
@@ -63,16 +63,66 @@ function geoPopup(p) {
 }
 """
 
+# The side panel (km2 per faction at the slider's date, and what changed hands on that date) and the
+# highlighting of recent events, redrawn whenever the slider moves. Data arrive as JSON; text is set
+# with textContent only.
+PANEL_JS = """
+function geoPanel(t, data, events) {
+  var panel = document.getElementById('geo-panel'); if (!panel) return;
+  var day = new Date(t).toISOString().slice(0, 10), dates = data.dates, cur = null, prev = null;
+  for (var i = 0; i < dates.length; i++) { if (dates[i] <= day) { prev = cur; cur = dates[i]; } }
+  while (panel.firstChild) panel.removeChild(panel.firstChild);
+  var h = document.createElement('h4'); h.textContent = 'Control on ' + day; panel.appendChild(h);
+  if (!cur) return;
+  var tab = document.createElement('table');
+  (data.stats[cur] || []).forEach(function (r) {
+    var tr = document.createElement('tr'), a = document.createElement('td'), b = document.createElement('td');
+    var sw = document.createElement('i'); sw.style.background = data.colours[r[0]] || '#888';
+    a.appendChild(sw); a.appendChild(document.createTextNode(data.names[r[0]] || r[0]));
+    b.className = 'n'; b.textContent = r[1].toFixed(1) + ' km²';
+    tr.appendChild(a); tr.appendChild(b); tab.appendChild(tr);
+  });
+  panel.appendChild(tab);
+  var ch = data.changes[cur] || [];
+  var h2 = document.createElement('h4');
+  h2.textContent = ch.length ? 'Changed hands on ' + cur + (prev ? ' (since ' + prev + ')' : '') : 'No change on ' + cur;
+  panel.appendChild(h2);
+  ch.forEach(function (c) {
+    var d = document.createElement('div');
+    d.textContent = (data.names[c[0]] || c[0]) + ' → ' + (data.names[c[1]] || c[1]) + ': ' + c[2].toFixed(2)
+      + ' km²' + (c[3] ? ' (' + c[3] + ' report' + (c[3] > 1 ? 's' : '') + ')' : ' (no report: a drawing moved it)');
+    panel.appendChild(d);
+  });
+  // Events of the last RECENT_DAYS days stand out: thicker outline, full opacity; older ones fade.
+  (events || []).forEach(function (layer) {
+    layer.eachLayer(function (l) {
+      if (!l.feature || !l.setStyle) return;
+      var age = (t - l.feature.properties.start) / 86400000;
+      var recent = age >= 0 && age < data.recent;
+      l.setStyle({weight: recent ? 3 : 1, color: recent ? '#000' : '#444', fillOpacity: recent ? 0.95 : 0.55});
+      if (l.setRadius) l.setRadius(l.feature.properties.radius + (recent ? 3 : 0));
+    });
+  });
+}
+"""
+
 CSS = """
 <style>
 .geo-popup { max-width: 340px; font: 12px/1.35 sans-serif; }
 .geo-popup-title { font-weight: bold; font-size: 13px; margin-bottom: 4px; }
 .geo-popup blockquote { margin: 4px 0; padding-left: 6px; border-left: 3px solid #999; font-style: italic; }
 .leaflet-timeline-control output { font: bold 20px sans-serif; }
-.geo-legend { position: fixed; top: 175px; right: 10px; z-index: 9999; background: rgba(255,255,255,.92);
+.geo-legend { position: fixed; bottom: 130px; right: 10px; z-index: 9999; background: rgba(255,255,255,.92);
   padding: 6px 10px; border-radius: 4px; font: 12px sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
 .geo-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: middle; }
-.geo-title { position: fixed; top: 10px; left: 60px; z-index: 9999; background: rgba(255,255,255,.9);
+.geo-panel { position: fixed; bottom: 130px; left: 10px; z-index: 9999; background: rgba(255,255,255,.94);
+  padding: 6px 10px; border-radius: 4px; font: 12px sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);
+  max-width: 300px; max-height: 45vh; overflow: auto; }
+.geo-panel h4 { margin: 0 0 4px; font-size: 13px; }
+.geo-panel table { border-collapse: collapse; } .geo-panel td { padding: 1px 6px 1px 0; }
+.geo-panel td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.geo-panel i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
+.geo-title { position: fixed; top: 10px; left: 50%; transform: translateX(-50%); z-index: 9999; background: rgba(255,255,255,.9);
   padding: 4px 10px; border-radius: 4px; font: bold 15px sans-serif; }
 </style>
 """
@@ -88,6 +138,53 @@ class Legend(MacroElement):
         items = [*factions.ids, "contested"]
         self.body = "".join(f'<div><i style="background:{html.escape(factions.colour(f))}"></i>'
                             f"{html.escape(factions.names.get(f, f))}</div>" for f in items)
+
+
+class Panel(MacroElement):
+    """The side panel and event highlighting, hooked to the control timeline's ``change`` event."""
+
+    _template = Template("""
+{% macro html(this, kwargs) %}<div class="geo-panel" id="geo-panel"></div>{% endmacro %}
+{% macro script(this, kwargs) %}
+;(function () {
+  var data = {{ this.data }};
+  var events = [{% for n in this.event_layers %}{{ n }}{% if not loop.last %}, {% endif %}{% endfor %}];
+  var ctl = {{ this.control_layer }};
+  {% if this.hidden_layer %}// place labels start hidden (tick them in the layer control, or search a name)
+  if ({{ this.map_name }}.hasLayer({{ this.hidden_layer }})) {{ this.map_name }}.removeLayer({{ this.hidden_layer }});{% endif %}
+  ctl.on('change', function () { geoPanel(ctl.time, data, events); });
+  setTimeout(function () { geoPanel(ctl.time || data.start, data, events); }, 0);
+})();
+{% endmacro %}""")
+
+    def __init__(self, data: dict, control_layer: str, event_layers: list[str], map_name: str,
+                 hidden_layer: str = "") -> None:
+        super().__init__()
+        self.map_name, self.hidden_layer = map_name, hidden_layer
+        # json.dumps escapes nothing HTML-special: "</" is broken up so a name can never end the script
+        self.data = json.dumps(data, ensure_ascii=True).replace("</", "<\\/")
+        self.control_layer = control_layer
+        self.event_layers = event_layers
+
+
+#: Events this recent (days before the slider's date) are drawn larger with a dark outline.
+RECENT_DAYS = 3
+
+
+def _panel_data(stats: pd.DataFrame | None, changes: gpd.GeoDataFrame | None, factions: Factions,
+                colours: dict[str, str], start: int) -> dict:
+    by_date: dict[str, list] = {}
+    if stats is not None and not stats.empty:
+        for r in stats.sort_values(["date", "km2"], ascending=[True, False]).itertuples():
+            by_date.setdefault(str(r.date), []).append([str(r.faction), round(float(r.km2), 3)])
+    ch: dict[str, list] = {}
+    if changes is not None and not changes.empty:
+        for r in changes.itertuples():
+            ids = json_list(r.events)
+            ch.setdefault(str(r.valid_from), []).append([str(r.from_faction), str(r.to_faction),
+                                                         round(float(r.km2), 3), len(ids)])
+    return {"dates": sorted(by_date), "stats": by_date, "changes": ch, "colours": colours,
+            "names": {f: factions.names.get(f, f) for f in colours}, "recent": RECENT_DAYS, "start": start}
 
 
 def _ms(day: str) -> int:
@@ -108,8 +205,8 @@ def _named(layer: Timeline, name: str) -> Timeline:
 
 def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factions: Factions, *,
               frontlines: gpd.GeoDataFrame | None = None, places: gpd.GeoDataFrame | None = None,
-              stats: pd.DataFrame | None = None, title: str = "Aleppo 2016", prefer_canvas: bool = True
-              ) -> folium.Map:
+              stats: pd.DataFrame | None = None, changes: gpd.GeoDataFrame | None = None,
+              title: str = "Aleppo 2016", prefer_canvas: bool = True) -> folium.Map:
     """The interactive map (see the module doc). ``control`` needs faction, valid_from, valid_to."""
     if control is None or control.empty:
         raise ValueError("no control polygons to draw")
@@ -117,7 +214,10 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
     m = folium.Map(location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], zoom_start=12, tiles=None,
                    max_zoom=18, prefer_canvas=prefer_canvas, control_scale=True)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap", show=True).add_to(m)
+    folium.TileLayer("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png", name="CartoDB Positron",
+                     attr="&copy; OpenStreetMap contributors &copy; CARTO", subdomains="abcd", show=False).add_to(m)
     folium.TileLayer("Esri.WorldImagery", name="Esri World Imagery", show=False).add_to(m)
+    folium.FeatureGroup(name="No tiles", overlay=False, show=False).add_to(m)  # a blank base: nothing fetched
     from datetime import date, timedelta
 
     last = max(control.valid_from)
@@ -145,6 +245,21 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
                         "Front lines")
             fl.add_to(m)
             timelines.append(fl)
+    event_layers: list[str] = []
+    hidden = ""
+    if changes is not None and not changes.empty:
+        starts = sorted(set(control.valid_from))
+        nxt = {d: (starts[k + 1] if k + 1 < len(starts) else end) for k, d in enumerate(starts)}
+        cf = [{"type": "Feature", "geometry": r.geometry.__geo_interface__,
+               "properties": {"start": _ms(r.valid_from), "end": _ms(nxt.get(r.valid_from, end)),
+                              "to": str(r.to_faction)}}
+              for r in changes.itertuples() if r.geometry is not None and not r.geometry.is_empty]
+        if cf:
+            ctl_ = _named(Timeline({"type": "FeatureCollection", "features": cf}, style=JsCode(
+                "function (f) { var c = " + json.dumps(colours) + "[f.properties.to] || '#888';"
+                " return {color: c, weight: 3, fillOpacity: 0.1, dashArray: '2 4'}; }")), "Changed hands")
+            ctl_.add_to(m)
+            timelines.append(ctl_)
     if events is not None and not events.empty:
         ev = []
         for r in events.to_dict("records"):
@@ -162,16 +277,42 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
                        " color: '#222', weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9}); }")
         each = JsCode("function (f, layer) { layer.bindPopup(function () { return geoPopup(f.properties); },"
                       " {maxWidth: 360}); }")
-        etl = _named(Timeline({"type": "FeatureCollection", "features": ev}, pointToLayer=point,
-                              onEachFeature=each), "Events")
-        etl.add_to(m)
-        timelines.append(etl)
+        # One layer per event type, so that strikes or clashes can be hidden from the layer control.
+        for etype in sorted({f["properties"].get("type") or "other" for f in ev},
+                            key=lambda t: list(TYPE_RADIUS).index(t) if t in TYPE_RADIUS else 99):
+            sub = [f for f in ev if (f["properties"].get("type") or "other") == etype]
+            etl = _named(Timeline({"type": "FeatureCollection", "features": sub}, pointToLayer=point,
+                                  onEachFeature=each), f"Events: {etype} ({len(sub)})")
+            etl.add_to(m)
+            timelines.append(etl)
+            event_layers.append(etl.get_name())
     TimelineSlider(auto_play=False, start=_ms(min(control.valid_from)), end=_ms(end), show_ticks=True,
                    enable_keyboard_controls=True, date_options="YYYY-MM-DD").add_timelines(*timelines).add_to(m)
+    if places is not None and not places.empty:
+        city = places[places.get("parent", pd.Series("", index=places.index)).fillna("").eq("aleppo")
+                      | places["kind"].isin(["town", "village"])]
+        pf = [{"type": "Feature", "geometry": r.geometry.__geo_interface__,
+               "properties": {"name": str(r.name), "kind": str(r.kind)}} for r in city.itertuples()]
+        labels = folium.GeoJson(
+            {"type": "FeatureCollection", "features": pf}, name="Place labels", show=False,
+            marker=folium.CircleMarker(radius=3, color="#333", weight=1, fill=True, fill_opacity=0.8),
+            tooltip=folium.GeoJsonTooltip(fields=["name", "kind"], labels=False))
+        labels.add_to(m)
+        hidden = labels.get_name()
+        Search(layer=labels, geom_type="Point", search_label="name", placeholder="Search a place",
+               collapsed=False, position="topleft").add_to(m)
+    Fullscreen(position="topleft").add_to(m)
+    MeasureControl(position="topleft", primary_length_unit="kilometers", primary_area_unit="sqkilometers",
+                   secondary_length_unit="meters", secondary_area_unit="hectares").add_to(m)
+    Draw(export=True, filename="geo-correction.geojson", position="topleft",
+         draw_options={"polyline": False, "circle": False, "circlemarker": False, "marker": False}).add_to(m)
     m.get_root().header.add_child(Element(CSS))
+    m.get_root().script.add_child(Element(PANEL_JS))
     m.get_root().script.add_child(Element(POPUP_JS))
     m.get_root().html.add_child(Element(f'<div class="geo-title">{html.escape(title)}</div>'))
     m.add_child(Legend(factions))
+    m.add_child(Panel(_panel_data(stats, changes, factions, colours, _ms(min(control.valid_from))),
+                      poly_tl.get_name(), event_layers, m.get_name(), hidden))
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     return m

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 import re
 import statistics
 import unicodedata
@@ -108,7 +109,9 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
         return []
     # Folded stream " k1 k2 k3 " with, for each token, its start offset in the stream.
     stream = " " + " ".join(keys) + " "
-    index = dict(zip(itertools.accumulate((len(k) + 1 for k in keys[:-1]), initial=1), itertools.count()))
+    # token i starts at 1 + i + (length of the keys before it): computed without a Python-level loop
+    index = dict(zip(map(operator.add, itertools.accumulate(map(len, keys), initial=0), itertools.count(1)),
+                     itertools.count()))
     found = []
     for end, (key, pids) in _automaton(gaz).iter(stream):
         i = index.get(end - len(key))  # iter() gives the last char of " key ": this is the key's first char

@@ -153,3 +153,35 @@ def test_hostile_article_text_never_runs(browser, tmp_path):
                         ".leaflet-popup-content script").count() == 0
     assert errors == []
     page.close()
+
+
+def test_panel_follows_the_slider_and_the_tools_are_there_offline(browser, tmp_path):
+    page, errors = open_page(browser, build(tmp_path))
+    set_slider(page, "min")
+    first = page.locator("#geo-panel").inner_text()
+    assert "Control on 2016-09-01" in first and "km²" in first and "Opposition" in first
+    set_slider(page, "max")
+    last = page.locator("#geo-panel").inner_text()
+    assert "Opposition" not in last.split("Changed hands")[0].split("No change")[0]  # no rebel area left
+    # a date on which reports moved lines lists what changed hands and how many reports say so
+    page.locator(".leaflet-timeline-control input[type=range]").evaluate(
+        "e => { e.value = Date.UTC(2016, 10, 28); e.dispatchEvent(new Event('input'));"
+        " e.dispatchEvent(new Event('change')); }")
+    page.wait_for_timeout(250)
+    mid = page.locator("#geo-panel").inner_text()
+    assert "Changed hands on 2016-11-28" in mid and "→" in mid
+    # recent events stand out: at least one marker drawn with the thick outline
+    thick = page.evaluate("""() => { const map = (""" + FIND + """)(); let n = 0;
+      map.eachLayer(l => { if (l instanceof L.CircleMarker && l.feature && l.options.weight === 3) n++; });
+      return n; }""")
+    assert thick > 0
+    # the tools: fullscreen, measure, draw (with export), place search; four base layers incl. no tiles
+    for sel in (".leaflet-control-zoom-fullscreen", ".leaflet-control-measure", ".leaflet-draw",
+                ".leaflet-control-search"):
+        assert page.locator(sel).count() == 1, sel
+    assert page.get_by_text("No tiles").count() == 1 and page.get_by_text("CartoDB Positron").count() == 1
+    page.locator(".leaflet-control-search input").press_sequentially("Sheikh Maq", delay=30)
+    page.wait_for_timeout(400)
+    assert "Sheikh Maqsoud" in page.locator(".leaflet-control-search .search-tooltip").inner_text()
+    assert errors == []
+    page.close()
