@@ -43,10 +43,11 @@ validate: install ## Check the inputs in data/
 test: install ## Run the tests (the browser test needs /usr/bin/chromium)
 	$(PY) -m pytest
 
-bench: install ## Benchmarks (about 10 minutes; figures in data/build/bench/*.json): control layers, reading vs spaCy
+bench: install ## Benchmarks (about 15 minutes; figures in data/build/bench/*.json): control layers, reading vs spaCy
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/bench_control.py -o $(BUILD)/bench/control.json
 	$(PY) bench/bench_reading.py -o $(BUILD)/bench/reading.json
+	$(PY) bench/bench_map.py -o $(BUILD)/bench/map.json
 
 lint: install ## Ruff over the code and tests
 	$(VENV)/bin/ruff check geo tests scripts bench

@@ -8,12 +8,15 @@ timeline layer, not one folium.Marker each.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import html
 import json
 from datetime import UTC
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
 from folium.plugins import Draw, Fullscreen, MeasureControl, Search, Timeline, TimelineSlider
@@ -153,6 +156,7 @@ class Panel(MacroElement):
   {% if this.hidden_layer %}// place labels start hidden (tick them in the layer control, or search a name)
   if ({{ this.map_name }}.hasLayer({{ this.hidden_layer }})) {{ this.map_name }}.removeLayer({{ this.hidden_layer }});{% endif %}
   ctl.on('change', function () { geoPanel(ctl.time, data, events); });
+  document.addEventListener('geo-events-ready', function () { geoPanel(ctl.time || data.start, data, events); });
   setTimeout(function () { geoPanel(ctl.time || data.start, data, events); }, 0);
 })();
 {% endmacro %}""")
@@ -185,6 +189,107 @@ def _panel_data(stats: pd.DataFrame | None, changes: gpd.GeoDataFrame | None, fa
                                                          round(float(r.km2), 3), len(ids)])
     return {"dates": sorted(by_date), "stats": by_date, "changes": ch, "colours": colours,
             "names": {f: factions.names.get(f, f) for f in colours}, "recent": RECENT_DAYS, "start": start}
+
+
+#: Event properties the popup and the styling read, in the order of each row of the payload.
+_ROW_STRINGS = ("id", "type", "status", "modality", "faction", "opponent", "place_name", "date", "date_first",
+                "date_last", "held_before")
+_ROW_LISTS = ("sources", "sentences", "urls", "titles")
+
+
+def event_payload(events: gpd.GeoDataFrame, end_ms: int) -> str:
+    """Events as compact JSON, gzip-compressed, base64: ``{"s": strings, "e": rows, "end": ms}``.
+
+    Every string (place names, sources, sentences, titles, URLs) is stored once in ``s`` and referred
+    to by index, rows are arrays, coordinates are rounded to 5 decimals (about 1 m): a payload many
+    times smaller than one folium marker and HTML popup per event. Being base64, the text of the
+    reports never appears in the page at all until the browser decodes it as data.
+    """
+    strings: dict[str, int] = {}
+
+    def ix(t: str) -> int:
+        if t not in strings:
+            strings[t] = len(strings)
+        return strings[t]
+
+    def col(c: str) -> pd.Series:
+        return events[c] if c in events else pd.Series([""] * len(events), index=events.index)
+
+    # Column by column: each distinct value is handled once, rows are then C-level zips of columns.
+    cols: list[list] = []
+    for c in _ROW_STRINGS:
+        codes, uniq = pd.factorize(col(c).fillna("").astype(str))
+        table = np.array([ix(u) for u in uniq] or [ix("")], dtype=np.int64)
+        cols.append(table[np.maximum(codes, 0)].tolist())
+    for c in _ROW_LISTS:
+        codes, uniq = pd.factorize(col(c).astype(str).where(col(c).notna(), "[]"))
+        try:  # one C-level parse of every distinct list at once; row by row only if one is not JSON
+            lists = json.loads("[" + ",".join(uniq) + "]") if len(uniq) else []
+            if not all(isinstance(x, list) for x in lists):
+                raise ValueError
+        except ValueError:
+            lists = [json_list(u) for u in uniq]
+        parsed = [[ix(str(v)) for v in x] for x in lists] or [[]]
+        cols.append([parsed[k] for k in np.maximum(codes, 0)])
+    n = pd.to_numeric(col("n_sources"), errors="coerce").fillna(0).astype(int)
+    conf = pd.to_numeric(col("confidence"), errors="coerce").fillna(0).round(2)
+    prec = pd.to_numeric(col("precision"), errors="coerce").fillna(1).astype(int)
+    # ms since the epoch at 00:00 UTC (leaflet.timeline compares numbers)
+    start = (pd.to_datetime(col("date").astype(str)).to_numpy(dtype="datetime64[ms]").astype(np.int64))
+    cols += [n.tolist(), conf.tolist(), prec.tolist(), start.tolist(),
+             np.round(events.geometry.x.to_numpy(), 5).tolist(), np.round(events.geometry.y.to_numpy(), 5).tolist()]
+    rows = list(map(list, zip(*cols, strict=True)))
+    doc = {"s": list(strings), "e": rows, "end": end_ms}
+    raw = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
+
+
+class EventData(MacroElement):
+    """Decodes the event payload in the browser and fills the (initially empty) event timelines."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+;(function () {
+  window.__geoReady = false;
+  var layers = {{ this.layers }}, colours = {{ this.colours }}, radius = {{ this.radius }};
+  var slider = {{ this.slider }};
+  var bin = atob("{{ this.payload }}"), bytes = new Uint8Array(bin.length);
+  for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text().then(function (t) {
+    var d = JSON.parse(t), S = d.s, by = {};
+    var names = {{ this.names }}, lists = {{ this.lists }};
+    d.e.forEach(function (r) {
+      var p = {};
+      for (var k = 0; k < names.length; k++) p[names[k]] = S[r[k]];
+      for (var j = 0; j < lists.length; j++) p[lists[j]] = r[names.length + j].map(function (x) { return S[x]; });
+      var o = names.length + lists.length;
+      p.n_sources = r[o]; p.confidence = r[o + 1]; p.precision = r[o + 2]; p.start = r[o + 3]; p.end = d.end;
+      p.colour = colours[p.faction] || '#555'; p.radius = radius[p.type] || 5;
+      (by[p.type || 'other'] = by[p.type || 'other'] || []).push(
+        {type: 'Feature', geometry: {type: 'Point', coordinates: [r[o + 4], r[o + 5]]}, properties: p});
+    });
+    var now = slider.time || slider.start;
+    Object.keys(by).forEach(function (type) {
+      var l = layers[type]; if (!l) return;
+      l._process({type: 'FeatureCollection', features: by[type]});
+      l.setTime(now);
+    });
+    if (slider._rebuildDataList) slider._rebuildDataList();
+    window.__geoReady = true;
+    document.dispatchEvent(new Event('geo-events-ready'));
+  });
+})();
+{% endmacro %}""")
+
+    def __init__(self, payload: str, layers: dict[str, str], slider: str, colours: dict[str, str]) -> None:
+        super().__init__()
+        self.payload = payload  # base64: no quote, no "<" can occur in it
+        self.layers = "{" + ", ".join(f"{json.dumps(t)}: {n}" for t, n in layers.items()) + "}"
+        self.slider = slider
+        self.colours = json.dumps(colours)
+        self.radius = json.dumps(TYPE_RADIUS)
+        self.names = json.dumps(list(_ROW_STRINGS))
+        self.lists = json.dumps(list(_ROW_LISTS))
 
 
 def _ms(day: str) -> int:
@@ -246,6 +351,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
             fl.add_to(m)
             timelines.append(fl)
     event_layers: list[str] = []
+    event_types: list[str] = []
     hidden = ""
     if changes is not None and not changes.empty:
         starts = sorted(set(control.valid_from))
@@ -260,34 +366,29 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
                 " return {color: c, weight: 3, fillOpacity: 0.1, dashArray: '2 4'}; }")), "Changed hands")
             ctl_.add_to(m)
             timelines.append(ctl_)
+    payload = None
     if events is not None and not events.empty:
-        ev = []
-        for r in events.to_dict("records"):
-            g = r.pop("geometry")
-            props = {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()
-                     if k not in ("claim_ids",)}
-            for k in ("sources", "sentences", "urls", "titles", "articles", "claim_statuses"):
-                props[k] = json_list(props.get(k))
-            props["start"] = _ms(str(r["date"]))
-            props["end"] = _ms(end)
-            props["colour"] = colours.get(str(r.get("faction")), "#555")
-            props["radius"] = TYPE_RADIUS.get(str(r.get("type")), 5)
-            ev.append({"type": "Feature", "geometry": g.__geo_interface__, "properties": props})
+        payload = event_payload(events, _ms(end))
         point = JsCode("function (f, latlng) { return L.circleMarker(latlng, {radius: f.properties.radius,"
                        " color: '#222', weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9}); }")
         each = JsCode("function (f, layer) { layer.bindPopup(function () { return geoPopup(f.properties); },"
                       " {maxWidth: 360}); }")
-        # One layer per event type, so that strikes or clashes can be hidden from the layer control.
-        for etype in sorted({f["properties"].get("type") or "other" for f in ev},
-                            key=lambda t: list(TYPE_RADIUS).index(t) if t in TYPE_RADIUS else 99):
-            sub = [f for f in ev if (f["properties"].get("type") or "other") == etype]
-            etl = _named(Timeline({"type": "FeatureCollection", "features": sub}, pointToLayer=point,
-                                  onEachFeature=each), f"Events: {etype} ({len(sub)})")
+        # One layer per event type, so that strikes or clashes can be hidden from the layer control. The
+        # layers start empty: the events arrive compressed and are added in the browser (EventData).
+        counts = events["type"].fillna("other").replace("", "other").value_counts().to_dict()
+        for etype in sorted(counts, key=lambda t: list(TYPE_RADIUS).index(t) if t in TYPE_RADIUS else 99):
+            etl = _named(Timeline({"type": "FeatureCollection", "features": []}, pointToLayer=point,
+                                  onEachFeature=each), f"Events: {etype} ({counts[etype]})")
             etl.add_to(m)
             timelines.append(etl)
             event_layers.append(etl.get_name())
-    TimelineSlider(auto_play=False, start=_ms(min(control.valid_from)), end=_ms(end), show_ticks=True,
-                   enable_keyboard_controls=True, date_options="YYYY-MM-DD").add_timelines(*timelines).add_to(m)
+            event_types.append(etype)
+    slider = TimelineSlider(auto_play=False, start=_ms(min(control.valid_from)), end=_ms(end), show_ticks=True,
+                            enable_keyboard_controls=True, date_options="YYYY-MM-DD").add_timelines(*timelines)
+    slider.add_to(m)
+    if payload is not None:
+        m.add_child(EventData(payload, dict(zip(event_types, event_layers, strict=True)), slider.get_name(),
+                              colours))
     if places is not None and not places.empty:
         city = places[places.get("parent", pd.Series("", index=places.index)).fillna("").eq("aleppo")
                       | places["kind"].isin(["town", "village"])]

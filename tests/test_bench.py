@@ -18,3 +18,14 @@ def test_bench_control_runs_and_its_join_agrees_with_the_floor(tmp_path, capsys)
     assert res["join"]["same_answer_as_floor"] is True
     assert res["join"]["join_agreement"] > 0.999
     assert "interval_holders" in capsys.readouterr().out
+
+
+def test_bench_map_runs_without_a_browser(tmp_path, capsys):
+    spec = importlib.util.spec_from_file_location("bench_map", ROOT / "bench" / "bench_map.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path / "map.json"
+    assert mod.main(["--sizes", "300", "--no-browser", "-o", str(out)]) == 0
+    row = json.loads(out.read_text())[0]
+    assert row["events"] == 300 and row["geo_mb"] > 0 and row["per_marker_mb"] > 0
+    assert "| 300 |" in capsys.readouterr().out
