@@ -38,7 +38,9 @@ ASSETS: list[tuple[str, str | None]] = [
     (r"/leaflet-search@2\.9\.7/dist/leaflet-search(\.min)?\.js$", "leaflet-search/dist/leaflet-search.min.js"),
     (r"/leaflet-search@2\.9\.7/dist/leaflet-search(\.min)?\.css$", "leaflet-search/dist/leaflet-search.min.css"),
     (r"/leaflet\.markercluster/1\.1\.0/leaflet\.markercluster\.js$", "leaflet.markercluster/dist/leaflet.markercluster.js"),
-    (r"/leaflet\.markercluster/1\.1\.0/MarkerCluster(\.Default)?\.css$", "leaflet.markercluster/dist/MarkerCluster.css"),
+    (r"/leaflet\.markercluster/1\.1\.0/MarkerCluster\.css$", "leaflet.markercluster/dist/MarkerCluster.css"),
+    (r"/leaflet\.markercluster/1\.1\.0/MarkerCluster\.Default\.css$",
+     "leaflet.markercluster/dist/MarkerCluster.Default.css"),
     # Unused by geo's maps (icons, Bootstrap look): dropped rather than fetched.
     (r"/bootstrap@5\.\d+\.\d+/dist/(js|css)/bootstrap(\.bundle)?\.min\.(js|css)$", None),
     (r"/bootstrap/3\.\d+\.\d+/css/bootstrap-glyphicons\.css$", None),

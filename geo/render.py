@@ -19,6 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
 from folium.plugins import Draw, Fullscreen, MeasureControl, Search, Timeline, TimelineSlider
 from folium.utilities import JsCode
 from jinja2 import Template
@@ -244,6 +245,22 @@ def event_payload(events: gpd.GeoDataFrame, end_ms: int) -> str:
     return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
+#: From this many events on, the map opens on one clustered events layer instead of the per-type layers.
+CLUSTER_FROM = 5000
+
+
+class ClusterAssets(JSCSSMixin, MacroElement):
+    """Leaflet.markercluster's script and styles (inlined offline like every other asset)."""
+
+    _template = Template("")
+    default_js = [("markercluster", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/"
+                                    "leaflet.markercluster.js")]
+    default_css = [("markerclustercss", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/"
+                                        "MarkerCluster.css"),
+                   ("markerclusterdefaultcss", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/"
+                                               "1.1.0/MarkerCluster.Default.css")]
+
+
 class EventData(MacroElement):
     """Decodes the event payload in the browser and fills the (initially empty) event timelines."""
 
@@ -251,6 +268,36 @@ class EventData(MacroElement):
 {% macro script(this, kwargs) %}
 ;(function () {
   window.__geoReady = false;
+  var map = {{ this.map_name }};
+  // Many events: one clustered layer of every event up to the slider's date replaces the per-type
+  // layers at first (they stay in the layer control), redrawn after the slider stops for 150 ms.
+  function geoCluster(by, layers, now) {
+    var all = [];
+    Object.keys(by).forEach(function (type) { by[type].forEach(function (f) {
+      var p = f.properties, c = f.geometry.coordinates;
+      var m = L.circleMarker([c[1], c[0]], {radius: p.radius, color: '#222', weight: 1, fillColor: p.colour,
+                                            fillOpacity: 0.9});
+      m.feature = f; m.bindPopup(function () { return geoPopup(p); }, {maxWidth: 360});
+      all.push([p.start, m]);
+    }); });
+    all.sort(function (a, b) { return a[0] - b[0]; });
+    var starts = all.map(function (x) { return x[0]; }), marks = all.map(function (x) { return x[1]; });
+    var cl = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 16});
+    var shown = -1, timer = null;
+    function refresh(t) {
+      var lo = 0, hi = starts.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (starts[mid] <= t) lo = mid + 1; else hi = mid; }
+      if (lo === shown) return;
+      shown = lo; cl.clearLayers(); cl.addLayers(marks.slice(0, lo));
+    }
+    var first = layers[Object.keys(layers)[0]];
+    first.on('change', function () { clearTimeout(timer); var t = first.time; timer = setTimeout(function () { refresh(t); }, 150); });
+    Object.keys(layers).forEach(function (k) { map.removeLayer(layers[k]); });
+    // the layer control is declared after this script: it is only read here, once events are decoded
+    {{ this.control_name }}.addOverlay(cl, 'Events, clustered (' + all.length + ')');
+    map.addLayer(cl);
+    refresh(now);
+  }
   var layers = {{ this.layers }}, colours = {{ this.colours }}, radius = {{ this.radius }};
   var slider = {{ this.slider }};
   var bin = atob("{{ this.payload }}"), bytes = new Uint8Array(bin.length);
@@ -275,14 +322,17 @@ class EventData(MacroElement):
       l.setTime(now);
     });
     if (slider._rebuildDataList) slider._rebuildDataList();
+    if (d.e.length >= {{ this.cluster_from }} && L.markerClusterGroup) geoCluster(by, layers, now);
     window.__geoReady = true;
     document.dispatchEvent(new Event('geo-events-ready'));
   });
 })();
 {% endmacro %}""")
 
-    def __init__(self, payload: str, layers: dict[str, str], slider: str, colours: dict[str, str]) -> None:
+    def __init__(self, payload: str, layers: dict[str, str], slider: str, colours: dict[str, str],
+                 map_name: str, control_name: str, cluster_from: int) -> None:
         super().__init__()
+        self.map_name, self.control_name, self.cluster_from = map_name, control_name, int(cluster_from)
         self.payload = payload  # base64: no quote, no "<" can occur in it
         self.layers = "{" + ", ".join(f"{json.dumps(t)}: {n}" for t, n in layers.items()) + "}"
         self.slider = slider
@@ -386,9 +436,12 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
     slider = TimelineSlider(auto_play=False, start=_ms(min(control.valid_from)), end=_ms(end), show_ticks=True,
                             enable_keyboard_controls=True, date_options="YYYY-MM-DD").add_timelines(*timelines)
     slider.add_to(m)
+    layer_control = folium.LayerControl(collapsed=False)
     if payload is not None:
+        if len(events) >= CLUSTER_FROM:
+            m.add_child(ClusterAssets())
         m.add_child(EventData(payload, dict(zip(event_types, event_layers, strict=True)), slider.get_name(),
-                              colours))
+                              colours, m.get_name(), layer_control.get_name(), CLUSTER_FROM))
     if places is not None and not places.empty:
         city = places[places.get("parent", pd.Series("", index=places.index)).fillna("").eq("aleppo")
                       | places["kind"].isin(["town", "village"])]
@@ -414,6 +467,6 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
     m.add_child(Legend(factions))
     m.add_child(Panel(_panel_data(stats, changes, factions, colours, _ms(min(control.valid_from))),
                       poly_tl.get_name(), event_layers, m.get_name(), hidden))
-    folium.LayerControl(collapsed=False).add_to(m)
+    layer_control.add_to(m)
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     return m

@@ -110,12 +110,13 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
     # Folded stream " k1 k2 k3 " with, for each token, its start offset in the stream.
     stream = " " + " ".join(keys) + " "
     # token i starts at 1 + i + (length of the keys before it): computed without a Python-level loop
-    index = dict(zip(map(operator.add, itertools.accumulate(map(len, keys), initial=0), itertools.count(1)),
-                     itertools.count()))
+    starts = list(map(operator.add, itertools.accumulate(map(len, keys), initial=0), itertools.count(1)))
     found = []
     for end, (key, pids) in _automaton(gaz).iter(stream):
-        i = index.get(end - len(key))  # iter() gives the last char of " key ": this is the key's first char
-        if i is None:
+        # iter() gives the last char of " key ": end - len(key) is the key's first char, which must
+        # be a token's first char (looked up only for the few hits, not indexed for every token)
+        i = bisect.bisect_left(starts, end - len(key))
+        if i >= len(keys) or starts[i] != end - len(key):
             continue
         j = i + key.count(" ")
         o0, o1 = tstarts[i], tends[j]

@@ -185,3 +185,44 @@ def test_panel_follows_the_slider_and_the_tools_are_there_offline(browser, tmp_p
     assert "Sheikh Maqsoud" in page.locator(".leaflet-control-search .search-tooltip").inner_text()
     assert errors == []
     page.close()
+
+
+def test_many_events_open_clustered_and_follow_the_slider(browser, tmp_path):
+    import json as _json
+
+    import geopandas as gpd
+    import numpy as np
+
+    from geo.assets import inline_assets
+    from geo.factions import load_factions
+    from geo.model import CRS_STORAGE, EVENT_COLUMNS
+    from geo.render import CLUSTER_FROM, build_map
+
+    n = CLUSTER_FROM + 200
+    rng = np.random.default_rng(1)
+    days = (np.datetime64("2016-11-01") + rng.integers(0, 40, n)).astype(str)
+    rows = [{c: "" for c in EVENT_COLUMNS} | {"id": f"e{i}", "type": "capture", "status": "claimed",
+            "faction": "government", "place_name": f"P{i % 50}", "date": days[i], "date_first": days[i],
+            "date_last": days[i], "n_sources": 1, "sources": '["SOHR"]', "sentences": _json.dumps([f"s{i}"]),
+            "urls": '["https://example.org/a"]', "titles": '["T"]', "confidence": 0.5, "precision": 1}
+            for i in range(n)]
+    evs = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(rng.uniform(37.1, 37.2, n), rng.uniform(36.15, 36.25, n)),
+                           crs=CRS_STORAGE)
+    ctl = gpd.GeoDataFrame({"faction": ["government"], "valid_from": ["2016-11-01"], "valid_to": [""]},
+                           geometry=[gpd.GeoSeries.from_xy([37.15], [36.2]).buffer(0.1).iloc[0]], crs=CRS_STORAGE)
+    page_file = tmp_path / "many.html"
+    page_file.write_text(inline_assets(build_map(ctl, evs, load_factions(ROOT / "data" / "factions.yaml"))
+                                       .get_root().render()), encoding="utf-8")
+    page, errors = open_page(browser, page_file)
+    page.wait_for_function("() => window.__geoReady === true", timeout=20000)
+    set_slider(page, "min")
+    page.wait_for_timeout(600)
+    early = page.locator(".marker-cluster").count()
+    set_slider(page, "max")
+    page.wait_for_timeout(1200)
+    late = page.evaluate("""() => Array.from(document.querySelectorAll('.marker-cluster span'))
+                              .reduce((s, e) => s + parseInt(e.textContent), 0)""")
+    assert page.get_by_text(f"Events, clustered ({n})").count() == 1
+    assert early >= 1 and late > 1000  # every event up to the last date is in a cluster
+    assert errors == []
+    page.close()
