@@ -387,9 +387,17 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
                                               f"{r.valid_from} to {r.valid_to or 'now'}"}})
     style = JsCode("function (f) { var c = " + json.dumps(colours) + "[f.properties.faction] || '#888';"
                    " return {color: c, weight: 1, fillColor: c, fillOpacity: 0.45}; }")
-    poly_tl = _named(Timeline({"type": "FeatureCollection", "features": feats}, style=style), "Control")
-    poly_tl.add_to(m)
-    timelines = [poly_tl]
+    # One control layer per faction, so that a side can be hidden from the layer control.
+    timelines = []
+    present = {x["properties"]["faction"] for x in feats}
+    order = [f for f in [*factions.ids, "contested"] if f in present] + sorted(present - {*factions.ids, "contested"})
+    for fac in order:
+        sub = [x for x in feats if x["properties"]["faction"] == fac]
+        tl = _named(Timeline({"type": "FeatureCollection", "features": sub}, style=style),
+                    f"Control: {factions.names.get(fac, fac)}")
+        tl.add_to(m)
+        timelines.append(tl)
+    poly_tl = timelines[0]
     if frontlines is not None and not frontlines.empty:
         ff = [{"type": "Feature", "geometry": r.geometry.__geo_interface__,
                "properties": {"start": _ms(r.valid_from), "end": _end(r.valid_to, end)}}
