@@ -52,6 +52,10 @@ _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _WORD = rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}])*"
 _TOKEN = re.compile(rf"[0-9]+|{_WORD}(?:['’ʼʿʾ`]{_WORD})*", re.UNICODE)
 _TOKEN_SPLIT = re.compile(rf"([0-9]+|{_WORD}(?:['’ʼʿʾ`]{_WORD})*)", re.UNICODE)
+# The same tokens, twice as fast, for text whose \w runs are all plain words or plain ASCII numbers.
+# _token_parts checks the few other tokens (with a digit glued to a letter, an underscore, a combining
+# mark, an apostrophe...) against _TOKEN_SPLIT and falls back to it for the whole text if one differs.
+_FAST_SPLIT = re.compile(rf"([\w{_MARKS}]+(?:['’ʼʿʾ`][\w{_MARKS}]+)*)")
 _JOIN = re.compile(r"[\s\-‐-―'’‘`ʿʾ]{1,3}")  # between an article and its name: "al-‘Amiriyeh", "Dar el `Izze"
 _ENDING = re.compile(r"(?:i{1,2}(?:eh|ah|e|a)|eh|ah|a|e)$")
 _VOWELS = re.compile(r"[aeiou]")
@@ -98,11 +102,20 @@ def _article_form(tok: str) -> str:
     return low if low in _ARTICLES else ""
 
 
+def _token_parts(text: str) -> list[str]:
+    """``_TOKEN_SPLIT.split(text)``, computed with the faster pattern whenever that gives the same."""
+    parts = _FAST_SPLIT.split(text)
+    odd = {t for t in parts[1::2] if not t.isalpha() and not (t.isascii() and t.isdigit())}
+    if any(_TOKEN_SPLIT.split(t) != ["", t, ""] for t in odd):
+        return _TOKEN_SPLIT.split(text)
+    return parts
+
+
 def token_arrays(text: str) -> tuple[list[int], list[int], list[str]]:
     """Starts, ends and keys of the tokens of ``text`` (see :func:`tokens`), as three lists."""
     # One C-level split gives tokens and the gaps between them; offsets are running sums of lengths.
     # parts = [gap0, tok0, gap1, tok1, ..., gapN]; token k is parts[2k + 1].
-    parts = _TOKEN_SPLIT.split(text)
+    parts = _token_parts(text)
     toks = parts[1::2]
     if not toks:
         return [], [], []

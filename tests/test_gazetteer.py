@@ -238,3 +238,17 @@ def test_committed_points_inside_syria(committed) -> None:
     syria = gpd.read_file(shp).to_crs("EPSG:4326").union_all().buffer(0.01)
     outside = [p.id for p in committed.places.values() if not syria.contains(shapely.Point(p.lon, p.lat))]
     assert outside == []
+
+
+def test_the_fast_token_split_gives_the_exact_tokens() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from geo.gazetteer import _TOKEN_SPLIT, _token_parts
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(list("ab1_'’é\u0301\u064b ٣ح-.0xÉ\n")), max_size=30) | st.text(max_size=30))
+    def same(t: str) -> None:
+        assert _token_parts(t) == _TOKEN_SPLIT.split(t)
+
+    same()
