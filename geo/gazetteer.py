@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import functools
 import itertools
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -105,7 +106,10 @@ def _article_form(tok: str) -> str:
 def _token_parts(text: str) -> list[str]:
     """``_TOKEN_SPLIT.split(text)``, computed with the faster pattern whenever that gives the same."""
     parts = _FAST_SPLIT.split(text)
-    odd = {t for t in parts[1::2] if not t.isalpha() and not (t.isascii() and t.isdigit())}
+    toks = parts[1::2]
+    # C-level filters: only tokens that are not plain words are looked at in Python
+    odd = {t for t in itertools.compress(toks, map(operator.not_, map(str.isalpha, toks)))
+           if not (t.isascii() and t.isdigit())}
     if any(_TOKEN_SPLIT.split(t) != ["", t, ""] for t in odd):
         return _TOKEN_SPLIT.split(text)
     return parts
@@ -127,7 +131,7 @@ def token_arrays(text: str) -> tuple[list[int], list[int], list[str]]:
     drop = False
     # Only the few article tokens need a look: "al-Bab", "ash Sheikh" fold the article into the name
     # after it (not part of the key, but part of the span).
-    for i in [i for i, a in enumerate(arts) if a]:
+    for i in itertools.compress(range(len(arts)), arts):
         if i + 1 < len(toks):
             gap = gaps[i]
             if _JOIN.fullmatch(gap) and (arts[i] in _SPACED_ARTICLES or not gap.isspace()):
