@@ -457,7 +457,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 if ok:
                     targets.append(_Target(ok[0], cm.start(), cm.end(), sentence[cm.start():cm.end()]))
         targets.sort(key=lambda t: t.start)
-        dates = find_dates(sf, published, lex)
+        dates = find_dates(sf, published, lex, para_date.day if para_date else None)
         if dates:
             para_date = dates[-1]
         sfacs = fac_spans[bisect.bisect_left(fac_starts, s0):bisect.bisect_left(fac_starts, s1)]

@@ -80,8 +80,12 @@ def date_trigger(lex: Lexicon) -> re.Pattern[str] | None:
     return cached[1]
 
 
-def find_dates(folded: str, published: date, lex: Lexicon) -> list[DateMention]:
-    """Every date expression in a folded sentence, resolved, sorted by position."""
+def find_dates(folded: str, published: date, lex: Lexicon, context: date | None = None) -> list[DateMention]:
+    """Every date expression in a folded sentence, resolved, sorted by position.
+
+    ``context`` is the date the story is at (the paragraph's last date): "the next day" counts from it
+    when the sentence has no date of its own. A relative day never falls after publication.
+    """
     trigger = date_trigger(lex)
     if trigger is None or not trigger.search(folded):
         return []
@@ -133,8 +137,9 @@ def find_dates(folded: str, published: date, lex: Lexicon) -> list[DateMention]:
                 continue
             # "la veille" is the day before the sentence's own date when it has one ("jeudi ... la veille")
             own = [d for d in found if d.precision == "day"]
-            base = min(own, key=lambda d: abs(d.start - m.start())).day if own else published
-            found.append(DateMention(m.start(), m.end(), base + timedelta(days=lex.anchored[m.group(0)]), "day"))
+            base = min(own, key=lambda d: abs(d.start - m.start())).day if own else (context or published)
+            day = min(base + timedelta(days=lex.anchored[m.group(0)]), published)
+            found.append(DateMention(m.start(), m.end(), day, "day"))
             taken.append((m.start(), m.end()))
     if lex.since:
         # "depuis le 15 novembre", "since Sunday": the start of a period, not the day of the event
