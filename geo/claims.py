@@ -439,6 +439,8 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
         if para != last_para:
             last_para, para_date, para_actor = para, None, ""
         sentence, sf = text[s0:s1], folded[s0:s1]
+        if sentence.lstrip().startswith("#"):
+            continue  # a Markdown heading ("### Capture of Hanano") names a topic, it reports nothing
         sent_mentions = located[bisect.bisect_left(loc_starts, s0):bisect.bisect_left(loc_starts, s1)]
         targets = [_Target(m, m.start - s0, m.end - s0, m.surface) for m in sent_mentions]
         # Coreference: "le quartier" / "the area" -> the place last named (this sentence or earlier).
