@@ -13,7 +13,6 @@ Example::
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -25,6 +24,9 @@ import shapely
 
 from geo.control import _intervals, build_layers, control_at, holders, interval_holders
 from geo.model import CRS_STORAGE, Event
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import write_figures  # noqa: E402
 
 FACTIONS = ["government", "opposition", "kurdish"]
 WEST, SOUTH, EAST, NORTH = 37.08, 36.14, 37.23, 36.27  # (lon, lat) extent of the synthetic city
@@ -201,10 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| geo.control.holders (dated, from the control polygons) | {j['holders_s']} | {j['ratio_vs_floor']} |")
     print(f"| geo.control.interval_holders (dated, the rebuild's join) | {j['join_s']} | {j['join_vs_floor']} |")
     if a.output:
-        a.output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = a.output.with_suffix(".tmp")
-        tmp.write_text(json.dumps(result, indent=2))
-        tmp.replace(a.output)
+        write_figures(a.output, result)
     return 0
 
 

@@ -30,11 +30,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import folium  # noqa: E402
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
+from common import write_figures  # noqa: E402
 
 from geo.assets import inline_assets  # noqa: E402
 from geo.factions import load_factions  # noqa: E402
@@ -173,10 +175,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{r.get('per_marker_interactive_s')} | {r.get('bare_canvas_interactive_s')} | "
               f"{r.get('interactive_vs_bare')} |")
     if a.output:
-        a.output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = a.output.with_suffix(".tmp")
-        tmp.write_text(json.dumps(rows, indent=2))
-        tmp.replace(a.output)
+        write_figures(a.output, rows)
     return 0
 
 

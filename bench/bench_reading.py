@@ -25,7 +25,6 @@ for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXP
     os.environ.setdefault(_v, "1")
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -34,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import write_figures  # noqa: E402
 from corpus import corpus, truths  # noqa: E402
 
 from geo.pipeline import Reader  # noqa: E402
@@ -159,10 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| geo mentions, same slice | {s['geo_mentions_mb_s']} | {s['geo_recall']} | {s['mentions_vs_spacy']} |")
         print(f"| geo extraction, same slice | {s['geo_extraction_mb_s']} | | {s['extraction_vs_spacy']} |")
     if a.output:
-        a.output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = a.output.with_suffix(".tmp")
-        tmp.write_text(json.dumps(res, indent=2))
-        tmp.replace(a.output)
+        write_figures(a.output, res)
     return 0
 
 

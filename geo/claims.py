@@ -184,14 +184,6 @@ def _compact(folded: str, filler: re.Pattern[str] | None) -> tuple[str, list[int
     return "".join(folded[a:b] for a, b in keep), back.tolist()
 
 
-def _find_cues(folded: str, lex: Lexicon, cues: Iterable[Cue] | None = None) -> list[tuple[int, int, Cue]]:
-    """Non-overlapping cue matches (offsets into ``folded``), longest first where two overlap."""
-    compact, back = _compact(folded, lex.filler)
-    hits = [(back[m.start()], back[m.end() - 1] + 1, c) for c in (lex.cues if cues is None else cues)
-            for m in c.regex.finditer(compact) if m.end() > m.start()]
-    return _longest(hits, lex)
-
-
 _RANK: dict[int, tuple[Lexicon, dict[int, int]]] = {}
 
 
