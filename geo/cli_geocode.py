@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from geo.cli_common import GeoCommand, dir_options
-from geo.geocode import PROVIDERS, REVIEW_COLUMNS, Cache, geopy_asker, resolve
+from geo.geocode import PROVIDERS, REVIEW_COLUMNS, Cache, cached, geopy_asker, resolve
 from geo.io import InputError, write_csv
 from geo.settings import Settings
 
@@ -69,29 +69,15 @@ def geocode_cmd(settings: Settings, provider: str | None, user_agent: str, usern
         if provider is None:
             click.echo(f"offline: {len(names)} name(s) looked up in the cache only; pass --provider to ask "
                        "an online geocoder", err=True)
-
-            def ask(_q: str) -> list:
-                raise RuntimeError("not cached (offline; pass --provider)")
-            tag = "cache"
+            out = cached(names, cache)
         else:
             scheme = None
             if domain and "://" in domain:
                 scheme, domain = domain.split("://", 1)
             ask = geopy_asker(provider, user_agent, username=username, domain=domain, scheme=scheme,
                               retries=retries)
-            tag = provider
             click.echo(f"asking {provider} for {len(names)} name(s), one per second at most", err=True)
-        if provider is None:
-            out = []
-            for name, count in names:
-                hit_rows = [resolve([(name, count)], ask, cache, p) for p in sorted(PROVIDERS)
-                            if cache.get(p, name) is not None]
-                out.append(hit_rows[0][0] if hit_rows else {"name": name, "count": count, "status": "not_asked",
-                                                              "provider": "", "lon": "", "lat": "",
-                                                              "km_from_aleppo": "", "display_name": "",
-                                                              "candidates": 0, "error": ""})
-        else:
-            out = resolve(names, ask, cache, tag, log=lambda m: click.echo(m, err=True))
+            out = resolve(names, ask, cache, provider, log=lambda m: click.echo(m, err=True))
     finally:
         cache.close()
     dest = output or settings.build_dir / "geocoded.csv"

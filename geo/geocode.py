@@ -109,6 +109,20 @@ def resolve(names: Iterable[tuple[str, int]], ask: Callable[[str], list[Hit]], c
     return rows
 
 
+def cached(names: Iterable[tuple[str, int]], cache: Cache) -> list[dict[str, Any]]:
+    """Review rows from the cache alone (no network): the first provider that answered, else not_asked."""
+    rows = []
+    for name, count in names:
+        row: dict[str, Any] = {"name": name, "count": count, "provider": "", "status": "not_asked", "error": ""}
+        for provider in sorted(PROVIDERS):
+            hits = cache.get(provider, name)
+            if hits is not None:
+                row.update(provider=provider, status="cached")
+                break
+        rows.append(_fill(row, hits or []))
+    return rows
+
+
 def _fill(row: dict[str, Any], hits: list[Hit]) -> dict[str, Any]:
     ranked = sorted(hits, key=lambda h: km_between(h.lon, h.lat, *ALEPPO_CENTRE))
     best = ranked[0] if ranked else None

@@ -67,3 +67,23 @@ def test_atomic_write_keeps_previous_file_when_writing_fails(tmp_path):
         pipeline.write_jsonl(target, rows())
     assert target.read_text() == "good"
     assert [p.name for p in Path(tmp_path).iterdir()] == ["out.txt"]
+
+
+def test_render_writes_a_png_per_date_and_keeps_cdn_links_only_when_asked(tmp_path):
+    import shutil
+
+    from geo.assets import cdn_urls
+
+    root = Path(__file__).resolve().parent.parent
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data, ignore=shutil.ignore_patterns("build"))
+    s = Settings.resolve(data, tmp_path / "build")
+    offline = pipeline.build(s)
+    assert cdn_urls(offline.read_text(encoding="utf-8")) == []
+    cdn = pipeline.render(s, name="cdn", cdn=True, png_dir=tmp_path / "png")
+    links = cdn_urls(cdn.read_text(encoding="utf-8"))
+    assert any("leaflet" in u for u in links) and cdn.stat().st_size < offline.stat().st_size
+    control = pipeline._read_layer(s.control_gpkg, "control")
+    pngs = sorted(p.name for p in (tmp_path / "png").glob("control-*.png"))
+    assert pngs == [f"control-{d}.png" for d in sorted(set(control.valid_from))]
+    assert (tmp_path / "png" / pngs[0]).read_bytes()[:4] == b"\x89PNG"
