@@ -108,7 +108,7 @@ def _token_parts(text: str) -> list[str]:
     parts = _FAST_SPLIT.split(text)
     toks = parts[1::2]
     # C-level filters: only tokens that are not plain words are looked at in Python
-    odd = {t for t in itertools.compress(toks, map(operator.not_, map(str.isalpha, toks)))
+    odd = {t for t in set(itertools.compress(toks, map(operator.not_, map(str.isalpha, toks))))
            if not (t.isascii() and t.isdigit())}
     if any(_TOKEN_SPLIT.split(t) != ["", t, ""] for t in odd):
         return _TOKEN_SPLIT.split(text)
@@ -126,21 +126,22 @@ def token_arrays(text: str) -> tuple[list[int], list[int], list[str]]:
     offsets = list(itertools.accumulate(map(len, parts), initial=0))
     starts, ends = offsets[1::2][:len(toks)], offsets[2::2][:len(toks)]
     keys = list(map(fold_token, toks))
-    arts = list(map(_article_form, toks))
     gaps = parts[2::2]
     drop = False
     # Only the few article tokens need a look: "al-Bab", "ash Sheikh" fold the article into the name
-    # after it (not part of the key, but part of the span).
-    for i in itertools.compress(range(len(arts)), arts):
-        if i + 1 < len(toks):
+    # after it (not part of the key, but part of the span). An article's key is the article itself,
+    # so a C-level look-up over the keys finds the candidates.
+    for i in itertools.compress(range(len(keys)), map(_ARTICLES.__contains__, keys)):
+        art = _article_form(toks[i])
+        if art and i + 1 < len(toks):
             gap = gaps[i]
-            if _JOIN.fullmatch(gap) and (arts[i] in _SPACED_ARTICLES or not gap.isspace()):
+            if _JOIN.fullmatch(gap) and (art in _SPACED_ARTICLES or not gap.isspace()):
                 starts[i + 1] = starts[i]
                 keys[i] = ""
                 drop = True
-    if drop or "" in keys:
-        keep = [i for i, k in enumerate(keys) if k]
-        return [starts[i] for i in keep], [ends[i] for i in keep], [keys[i] for i in keep]
+    if drop or "" in keys:  # C-level filters: an empty key (an article) is dropped with its offsets
+        return (list(itertools.compress(starts, keys)), list(itertools.compress(ends, keys)),
+                list(filter(None, keys)))
     return starts, ends, keys
 
 
@@ -181,6 +182,8 @@ class Gazetteer:
     _spellings: dict[str, list[str]] | None = None
     _with_footprint: set[str] | None = None
     _close_cache: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: find_mentions' verdict per (surface, key): the candidates a written name really names.
+    _verdicts: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.by_key:

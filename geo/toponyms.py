@@ -102,6 +102,18 @@ def _choose(gaz: Gazetteer, pids: tuple[str, ...], surface: str, cx: float, cy: 
     return best, "neighbours; closest spelling" if near else "closest spelling, then nearest to the text's places"
 
 
+#: How many (surface, key) verdicts a gazetteer keeps before starting afresh (memory stays bounded).
+VERDICTS_KEPT = 200_000
+
+
+def _verdict(gaz: Gazetteer, surface: str, key: str, pids: tuple[str, ...]) -> tuple[str, ...]:
+    """The candidates ``surface`` (matched as ``key``) really names: none for a lower-case proper name
+    ("bab" in running text is a word, unless a descriptor), none that the spelling does not confirm."""
+    if not _capitalised(surface) and not any(gaz.places[p].kind in LOWERCASE_OK for p in pids):
+        return ()
+    return tuple(p for p in pids if gaz.confirms(surface, key, p) and _descriptor_ok(gaz, surface, p))
+
+
 def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Mention]:
     """Place mentions of ``text`` (spans into the original), sorted by start, non-overlapping."""
     tstarts, tends, keys = token_arrays(text)
@@ -112,7 +124,10 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
     # token i starts at 1 + i + (length of the keys before it): computed without a Python-level loop
     starts = list(map(operator.add, itertools.accumulate(map(len, keys), initial=0), itertools.count(1)))
     found = []
-    for end, (key, pids) in _automaton(gaz).iter(stream):
+    verdicts = gaz._verdicts
+    if len(verdicts) > VERDICTS_KEPT:
+        verdicts.clear()
+    for end, (key, cands) in _automaton(gaz).iter(stream):
         # iter() gives the last char of " key ": end - len(key) is the key's first char, which must
         # be a token's first char (looked up only for the few hits, not indexed for every token)
         i = bisect.bisect_left(starts, end - len(key))
@@ -121,10 +136,9 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
         j = i + key.count(" ")
         o0, o1 = tstarts[i], tends[j]
         surface = text[o0:o1]
-        # lower-case matches of proper names ("bab" in running text) are words, unless descriptors
-        if not _capitalised(surface) and not any(gaz.places[p].kind in LOWERCASE_OK for p in pids):
-            continue
-        pids = tuple(p for p in pids if gaz.confirms(surface, key, p) and _descriptor_ok(gaz, surface, p))
+        pids = verdicts.get((surface, key))
+        if pids is None:
+            pids = verdicts[(surface, key)] = _verdict(gaz, surface, key, cands)
         if pids:
             found.append((o0, o1, i, j, pids))
     # Longest first (then leftmost); a token belongs to one mention at most.
