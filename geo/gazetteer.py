@@ -42,7 +42,7 @@ from geo.model import CRS_STORAGE, Place
 #: An alias that is a web address or a citation fragment, never a place name ("lci.fr", "bfmtv.com 2016-07-07").
 JUNK_ALIAS = re.compile(r"(?:^|\s)[\w-]+(?:\.[\w-]+)*\.(?:com|fr|org|net|ir|cn|info|africa|press|uk|lb)\b|https?:|[()\[\]]")
 
-_ARTICLES = {"al", "el", "ad", "ash", "as", "ar", "at", "az", "an", "aj", "ag", "ak", "ach", "ech", "es", "et"}
+_ARTICLES = frozenset({"al", "el", "ad", "ash", "as", "ar", "at", "az", "an", "aj", "ag", "ak", "ach", "ech", "es", "et"})
 #: Articles that are also English/French words ("at", "as", "an", "et"): only when hyphenated.
 _SPACED_ARTICLES = {"al", "el"}
 _SHEIKH = {"cheikh", "sheikh", "shaykh", "shekh", "sheik", "cheik", "chaikh", "shaikh", "cheykh",
@@ -115,31 +115,59 @@ def _token_parts(text: str) -> list[str]:
     return parts
 
 
-def token_arrays(text: str) -> tuple[list[int], list[int], list[str]]:
-    """Starts, ends and keys of the tokens of ``text`` (see :func:`tokens`), as three lists."""
+def _raw_arrays(text: str) -> tuple[list[int], list[int], list[str], list[int]]:
+    """Starts, ends and keys of every token, articles included, and the indices of the tokens whose
+    key is an article's: with regular expressions."""
     # One C-level split gives tokens and the gaps between them; offsets are running sums of lengths.
     # parts = [gap0, tok0, gap1, tok1, ..., gapN]; token k is parts[2k + 1].
     parts = _token_parts(text)
     toks = parts[1::2]
-    if not toks:
-        return [], [], []
     offsets = list(itertools.accumulate(map(len, parts), initial=0))
-    starts, ends = offsets[1::2][:len(toks)], offsets[2::2][:len(toks)]
     keys = list(map(fold_token, toks))
-    gaps = parts[2::2]
+    # an article's key is the article itself: a C-level look-up over the keys finds the candidates
+    flagged = list(itertools.compress(range(len(keys)), map(_ARTICLES.__contains__, keys)))
+    return offsets[1::2][:len(toks)], offsets[2::2][:len(toks)], keys, flagged
+
+
+#: token -> key, for the C tokeniser (bounded: cleared when it grows past FOLD_CACHE).
+_FOLDED: dict[str, str] = {}
+FOLD_CACHE = 1 << 17
+
+
+def _scanned_arrays(text: str) -> tuple[list[int], list[int], list[str], list[int]]:
+    """The same as :func:`_raw_arrays`, in one C-level pass (geo/_scan.pyx)."""
+    if len(_FOLDED) > FOLD_CACHE:
+        _FOLDED.clear()
+    return _scan.scan(text, _FOLDED, fold_token, _ARTICLES)
+
+
+try:  # the optional C tokeniser, built at install time when a compiler is there (setup.py)
+    from geo import _scan  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - depends on the install
+    _scan = None
+#: Which tokeniser token_arrays uses: "c" (geo/_scan.pyx) or "python" (regular expressions).
+TOKENISER = "c" if _scan is not None else "python"
+
+
+def token_arrays(text: str) -> tuple[list[int], list[int], list[str]]:
+    """Starts, ends and keys of the tokens of ``text`` (see :func:`tokens`), as three lists."""
+    starts, ends, keys, flagged = _scanned_arrays(text) if _scan is not None else _raw_arrays(text)
+    if not keys:
+        return [], [], []
     drop = False
     # Only the few article tokens need a look: "al-Bab", "ash Sheikh" fold the article into the name
-    # after it (not part of the key, but part of the span). An article's key is the article itself,
-    # so a C-level look-up over the keys finds the candidates.
-    for i in itertools.compress(range(len(keys)), map(_ARTICLES.__contains__, keys)):
-        art = _article_form(toks[i])
-        if art and i + 1 < len(toks):
-            gap = gaps[i]
+    # after it (not part of the key, but part of the span).
+    for i in flagged:
+        art = _article_form(text[starts[i]:ends[i]])
+        if art and i + 1 < len(keys):
+            gap = text[ends[i]:starts[i + 1]]
             if _JOIN.fullmatch(gap) and (art in _SPACED_ARTICLES or not gap.isspace()):
                 starts[i + 1] = starts[i]
                 keys[i] = ""
                 drop = True
-    if drop or "" in keys:  # C-level filters: an empty key (an article) is dropped with its offsets
+    if drop or "" in keys:  # an empty key (an article) is dropped with its offsets
+        if _scan is not None:
+            return _scan.drop_empty(starts, ends, keys)
         return (list(itertools.compress(starts, keys)), list(itertools.compress(ends, keys)),
                 list(filter(None, keys)))
     return starts, ends, keys
@@ -182,6 +210,7 @@ class Gazetteer:
     _spellings: dict[str, list[str]] | None = None
     _with_footprint: set[str] | None = None
     _close_cache: dict[tuple[str, str], float] = field(default_factory=dict)
+    _name_cache: dict[tuple[str, str], float] = field(default_factory=dict)
     #: find_mentions' verdict per (surface, key): the candidates a written name really names.
     _verdicts: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
@@ -250,10 +279,18 @@ class Gazetteer:
 
         def key(p: str) -> tuple:
             return (close[p] < top - SPELLING_GAP, dist[p] - d0 > NEAR_DEG, -close[p],
-                    -round(SequenceMatcher(None, q, _light(self.places[p].name)).ratio(), 2),
+                    -self._name_closeness(q, p),
                     p not in self._with_footprint, self.places[p].precision, dist[p])
 
         return sorted(pids, key=key)
+
+    def _name_closeness(self, light: str, pid: str) -> float:
+        """difflib ratio (2 decimals) of a light spelling to ``pid``'s display name, remembered."""
+        hit = self._name_cache.get((light, pid))
+        if hit is None:
+            hit = self._name_cache[(light, pid)] = round(
+                SequenceMatcher(None, light, _light(self.places[pid].name)).ratio(), 2)
+        return hit
 
     def lookup(self, name: str, min_score: float = 0.85) -> list[tuple[Place, float]]:
         """Best candidates for a name: exact folded key 1.0, else a fuzzy ratio of keys (>= min_score).

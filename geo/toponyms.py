@@ -26,7 +26,7 @@ import unicodedata
 
 import ahocorasick
 
-from geo.gazetteer import ALEPPO_CENTRE, NEAR_DEG, Gazetteer, token_arrays
+from geo.gazetteer import ALEPPO_CENTRE, NEAR_DEG, Gazetteer, _scan, token_arrays
 from geo.model import Mention
 
 #: Kinds whose aliases are descriptors written in lower case ("les quartiers-ouest").
@@ -102,6 +102,19 @@ def _choose(gaz: Gazetteer, pids: tuple[str, ...], surface: str, cx: float, cy: 
     return best, "neighbours; closest spelling" if near else "closest spelling, then nearest to the text's places"
 
 
+def folded_stream(keys: list[str]) -> tuple[str, list[int]]:
+    """``" k1 k2 ... "`` and the offset of each key in it.
+
+    >>> folded_stream(["bab", "hdd"])
+    (' bab hdd ', [1, 5])
+    """
+    if _scan is not None:
+        return _scan.stream(keys)
+    # token i starts at 1 + i + (length of the keys before it): computed without a Python-level loop
+    return " " + " ".join(keys) + " ", list(map(operator.add, itertools.accumulate(map(len, keys), initial=0),
+                                                itertools.count(1)))
+
+
 #: How many (surface, key) verdicts a gazetteer keeps before starting afresh (memory stays bounded).
 VERDICTS_KEPT = 200_000
 
@@ -120,9 +133,7 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
     if not keys:
         return []
     # Folded stream " k1 k2 k3 " with, for each token, its start offset in the stream.
-    stream = " " + " ".join(keys) + " "
-    # token i starts at 1 + i + (length of the keys before it): computed without a Python-level loop
-    starts = list(map(operator.add, itertools.accumulate(map(len, keys), initial=0), itertools.count(1)))
+    stream, starts = folded_stream(keys)
     found = []
     verdicts = gaz._verdicts
     if len(verdicts) > VERDICTS_KEPT:

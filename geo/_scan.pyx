@@ -1,0 +1,97 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""The tokeniser of mention finding in one C-level pass: what geo.gazetteer.token_arrays computes with
+regular expressions, character by character. Optional: built at install time when a C compiler is
+there; geo.gazetteer falls back to the regular expressions otherwise, and tests/test_scan.py checks
+that both give the same tokens, offsets and keys.
+
+Tokens are those of geo.gazetteer._TOKEN_SPLIT, i.e. Python's ``re`` rules:
+
+- a run of ASCII digits ``[0-9]+``;
+- or a word: a letter (``\\w`` that is neither a decimal digit nor ``_``), then letters and combining
+  marks (Arabic tashkeel, decomposed accents), then any number of ``'word`` continuations with one of
+  the apostrophes ' ’ ʼ ʿ ʾ `.
+
+Everything else is a gap.
+"""
+
+from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL
+
+
+cdef inline bint _letter(Py_UCS4 c):
+    # [^\W\d_]: \w is alnum or "_"; "_" is not alnum, so alnum minus decimal digits
+    return Py_UNICODE_ISALNUM(c) and not Py_UNICODE_ISDECIMAL(c)
+
+
+cdef inline bint _mark(Py_UCS4 c):
+    # geo.gazetteer._MARKS
+    return (0x300 <= c <= 0x36F or 0x610 <= c <= 0x61A or 0x64B <= c <= 0x65F or c == 0x670
+            or 0x6D6 <= c <= 0x6ED)
+
+
+cdef inline bint _apostrophe(Py_UCS4 c):
+    return c == 0x27 or c == 0x2019 or c == 0x2BC or c == 0x2BF or c == 0x2BE or c == 0x60
+
+
+def scan(str text, dict cache, object fold, frozenset flagged):
+    """``(starts, ends, keys, hits)`` of every token of ``text``; ``fold`` gives a token's key, remembered
+    in ``cache`` (token -> key), so that each distinct token is folded once; ``hits`` lists the indices
+    of the tokens whose key is in ``flagged`` (the articles)."""
+    cdef Py_ssize_t n = len(text), i = 0, start, j
+    cdef Py_UCS4 c
+    cdef list starts = [], ends = [], keys = [], hits = []
+    cdef str tok
+    cdef object key
+    while i < n:
+        c = text[i]
+        start = i
+        if 0x30 <= c <= 0x39:
+            i += 1
+            while i < n and 0x30 <= text[i] <= 0x39:
+                i += 1
+        elif _letter(c):
+            i += 1
+            while True:
+                while i < n and (_letter(text[i]) or _mark(text[i])):
+                    i += 1
+                # "'word" continues the token only when a letter follows the apostrophe
+                if i + 1 < n and _apostrophe(text[i]) and _letter(text[i + 1]):
+                    i += 2
+                else:
+                    break
+        else:
+            i += 1
+            continue
+        tok = text[start:i]
+        key = cache.get(tok)
+        if key is None:
+            key = fold(tok)
+            cache[tok] = key
+        if key in flagged:
+            hits.append(len(keys))
+        starts.append(start)
+        ends.append(i)
+        keys.append(key)
+    return starts, ends, keys, hits
+
+
+def drop_empty(list starts, list ends, list keys):
+    """The three lists without the tokens whose key is empty."""
+    cdef list s = [], e = [], k = []
+    cdef Py_ssize_t i
+    for i in range(len(keys)):
+        if keys[i]:
+            s.append(starts[i])
+            e.append(ends[i])
+            k.append(keys[i])
+    return s, e, k
+
+
+def stream(list keys):
+    """The folded stream ``" k1 k2 ... "`` and the offset of each key in it."""
+    cdef Py_ssize_t pos = 1
+    cdef list starts = []
+    cdef str k
+    for k in keys:
+        starts.append(pos)
+        pos += len(k) + 1
+    return " " + " ".join(keys) + " ", starts
