@@ -41,7 +41,7 @@ import numpy as np
 
 from geo.dates import find_dates
 from geo.factions import Factions
-from geo.lexicon import Cue, Lexicon, fold_keep_length
+from geo.lexicon import Cue, Lexicon, first_chars, fold_keep_length
 from geo.model import Article, Claim, Mention, Place, PlaceRef, stable_id
 
 #: How far (characters) a cue reaches to find its first place, and how close list items must be.
@@ -202,14 +202,14 @@ def _longest(hits: list[tuple[int, int, Cue]], lex: Lexicon) -> list[tuple[int, 
 
 
 _LOOKBEHIND = "(?<![\\w])"
-_CUE_INDEX: dict[int, tuple[Lexicon, re.Pattern[str] | None, list[tuple[Cue, re.Pattern[str]]],
-                            list[tuple[Cue, re.Pattern[str]]]]] = {}
+_CueList = list[tuple[Cue, re.Pattern[str]]]
+_CUE_INDEX: dict[int, tuple[Lexicon, re.Pattern[str] | None, _CueList, _CueList, dict[str, _CueList]]] = {}
 
 
-def _cue_index(lex: Lexicon) -> tuple[re.Pattern[str] | None, list[tuple[Cue, re.Pattern[str]]],
-                                      list[tuple[Cue, re.Pattern[str]]]]:
+def _cue_index(lex: Lexicon) -> tuple[re.Pattern[str] | None, _CueList, _CueList, dict[str, _CueList]]:
     """For one lexicon: a trigger (a zero-width match wherever some cue can start), each free cue without
-    its leading boundary check, and each sentence-initial cue without its ``^``."""
+    its leading boundary check, each sentence-initial cue without its ``^``, and the free cues by the
+    character they can start with (key "" for the cues that may start with anything)."""
     cached = _CUE_INDEX.get(id(lex))
     if cached is None or cached[0] is not lex:
         free, anchored = [], []
@@ -221,8 +221,12 @@ def _cue_index(lex: Lexicon) -> tuple[re.Pattern[str] | None, list[tuple[Cue, re
             else:
                 free.append((c, re.compile(body)))
         trigger = re.compile(_LOOKBEHIND + "(?=(?:" + "|".join(r.pattern for _, r in free) + "))") if free else None
-        cached = _CUE_INDEX[id(lex)] = (lex, trigger, free, anchored)
-    return cached[1], cached[2], cached[3]
+        firsts = [first_chars(r.pattern) for _, r in free]
+        chars = set().union(*(f for f in firsts if f is not None))
+        by_char = {ch: [cr for cr, f in zip(free, firsts, strict=True) if f is None or ch in f] for ch in chars}
+        by_char[""] = [cr for cr, f in zip(free, firsts, strict=True) if f is None]
+        cached = _CUE_INDEX[id(lex)] = (lex, trigger, free, anchored, by_char)
+    return cached[1], cached[2], cached[3], cached[4]
 
 
 def _sentence_cues(folded: str, spans: list[tuple[int, int, int]], lex: Lexicon
@@ -233,13 +237,15 @@ def _sentence_cues(folded: str, spans: list[tuple[int, int, int]], lex: Lexicon
     That, rather than running each pattern over each sentence, is what keeps extraction fast. A match
     across a sentence boundary is dropped; sentence-initial cues are tried at each sentence's start.
     """
-    trigger, free, anchored = _cue_index(lex)
+    trigger, _free, anchored, by_char = _cue_index(lex)
     compact, back = _compact(folded, lex.filler)
     hits: list[tuple[int, int, Cue]] = []
+    anywhere = by_char[""]
     if trigger is not None:
         for t in trigger.finditer(compact):
             p = t.start()
-            for c, rx in free:
+            # only the cues that can start with this character are tried here
+            for c, rx in by_char.get(compact[p], anywhere):
                 m = rx.match(compact, p)
                 if m and m.end() > p:
                     hits.append((back[p], back[m.end() - 1] + 1, c))

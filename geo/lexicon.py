@@ -52,6 +52,74 @@ def fold_keep_length(text: str) -> str:
     return text.translate(_fold_table())
 
 
+#: A character range wider than this makes a pattern's first characters "any" (not worth listing).
+_WIDE_RANGE = 64
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, or None when that is not known or could
+    be anything (an empty match, ``\\w``, ``.``, a negated set): a cheap test before trying the pattern.
+
+    >>> sorted(first_chars(r"(?:a|ont)? ?pris le(?![\\w])"))
+    [' ', 'a', 'o', 'p']
+    >>> first_chars(r"\\w+ de") is None, first_chars("(?i)prise") is None, first_chars("(?:de )?") is None
+    (True, True, True)
+    """
+    try:
+        from re import _constants as k  # the standard library's pattern parser (sre_parse before 3.11)
+        from re import _parser
+        parsed = _parser.parse(pattern)
+    except (ImportError, re.error):  # pragma: no cover - another Python, or a bad pattern (reported elsewhere)
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None  # a literal's other case could start a match too
+
+    def seq(items: Any) -> tuple[set[str] | None, bool]:
+        """(first characters, whether the sequence can match the empty string)."""
+        out: set[str] = set()
+        for op, av in items:
+            if op in (k.AT, k.ASSERT, k.ASSERT_NOT):
+                continue  # zero-width: the next item says which character comes first
+            if op == k.LITERAL:
+                return out | {chr(av)}, False
+            if op == k.IN:
+                chars: set[str] = set()
+                for iop, iav in av:
+                    if iop == k.LITERAL:
+                        chars.add(chr(iav))
+                    elif iop == k.RANGE and iav[1] - iav[0] <= _WIDE_RANGE:
+                        chars.update(map(chr, range(iav[0], iav[1] + 1)))
+                    else:
+                        return None, False
+                return out | chars, False
+            if op == k.SUBPATTERN:
+                if av[1] & re.IGNORECASE:
+                    return None, False
+                first, empty = seq(av[-1])
+            elif op == k.BRANCH:
+                first, empty = set(), False
+                for branch in av[1]:
+                    f, e = seq(branch)
+                    if f is None:
+                        return None, False
+                    first |= f
+                    empty = empty or e
+            elif op in (k.MAX_REPEAT, k.MIN_REPEAT):
+                first, empty = seq(av[2])
+                empty = empty or av[0] == 0
+            else:
+                return None, False
+            if first is None:
+                return None, False
+            out |= first
+            if not empty:
+                return out, False
+        return out, True
+
+    first, empty = seq(parsed)
+    return None if first is None or empty else frozenset(first)
+
+
 def _wb(pattern: str) -> str:
     # Word boundaries that also work next to apostrophes and hyphens inside the pattern.
     return rf"(?<![\w]){pattern}(?![\w])"

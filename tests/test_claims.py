@@ -175,3 +175,30 @@ def test_pronoun_subject_continues_the_paragraphs_last_side():
     cs = {c.place.id: c.faction for c in read(text, "en")}
     assert cs["aleppo-sakhour"] == "government"
     assert cs["aleppo-haydariyeh"] == ""  # a new paragraph: no side to inherit
+
+
+def test_cues_are_only_tried_where_their_first_character_can_start_them():
+    """The per-character cue buckets never hide a match: wherever a shipped cue matches a passage of
+    the development set, the character there is one first_chars() lists for it."""
+    import yaml
+
+    from geo.claims import _compact, _cue_index
+    from geo.lexicon import first_chars, fold_keep_length
+
+    lexicons = LEX
+    checked = 0
+    for path in sorted((DATA.parent / "tests" / "dev").glob("claims_*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for item in doc if isinstance(doc, list) else doc.get("passages", []):
+            lex = lexicons.get(item.get("lang", "fr" if "_fr" in path.name else "en"), lexicons["en"])
+            compact, _ = _compact(fold_keep_length(item["text"]), lex.filler)
+            _, free, _, by_char = _cue_index(lex)
+            for _cue, rx in free:
+                first = first_chars(rx.pattern)
+                for p in range(len(compact)):
+                    m = rx.match(compact, p)
+                    if m and m.end() > p:
+                        checked += 1
+                        assert first is None or compact[p] in first, (rx.pattern[:60], compact[p:p + 30])
+                        assert (_cue, rx) in by_char.get(compact[p], by_char[""])
+    assert checked > 100
