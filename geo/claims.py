@@ -72,6 +72,8 @@ _MODIFIER = re.compile(r"(?:'s\b|\s+(?:province|governorate|countryside|district
 _NOUN_OF = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:de|du|des|d'|of|called|named)\s*(?:l'|la\s|le\s|the\s)?\s*$")
 #: Between a place and a district noun after it: "Hanano district", "Hanano's housing district".
 _NOUN_AFTER = re.compile(r"(?:'s)?\s*(?:[\w-]+\s+)?$")
+#: A gap between two places that puts the second around the first ("A in B", "A dans B"), not after it.
+_CONTAINED = re.compile(r"^\s*(?:in|inside|dans|a|au|aux)\s")
 #: A possessive after a passive's "par" / "by": the agent is the sentence's subject ("par ses troupes").
 _POSSESSIVE = re.compile(r"\s*(?:ses|leurs|sa|son|its|their)\b")
 #: Words after a passive cue that introduce an agent ("by", "par") with no known faction after them.
@@ -82,6 +84,8 @@ _CONTAINER = re.compile(r"[\s,]*(?:[\w-]+\s+){0,2}?(?:in|of|a|dans|de|d'|du|near
 _PARTICIPIAL = re.compile(r"^\W*(?:apres avoir|apres etre|after having|having|after|en|since)\b[^,]*$")
 #: A relative pronoun opening a clause whose subject is the noun just before it.
 _RELATIVE = re.compile(r",?\s*\b(?:qui|which|who)\s*$")
+#: Opening quotes and spaces before a clause's first word.
+_QUOTES = " \t«»\"“”'‘’("
 _SPEAKER = re.compile(r"\s*,?\s*(?:l[ea]s?\s+|the\s+)?((?:[A-Z][\w’'\-]+)(?:\s+(?:al-|el-|de\s|du\s|bin\s)?[A-Z][\w’'\-]+){0,3})")
 
 
@@ -286,6 +290,8 @@ def _places_after(cue_end: int, limit: int, targets: list[_Target], folded: str,
                 break
         elif len(gap) > LIST_GAP or not (_LIST_GAP.match(gap) or partial and _LIST_GAP.match(partial.sub(" ", gap))):
             break  # "A and much of B" continues the list: B's own quantity makes it an advance
+        elif _CONTAINED.match(gap):
+            break  # "the artillery college and the armament academy in X": X is where they are
         out.append(t)
         last = t.end
     return out
@@ -480,12 +486,18 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                         actors[i] = first[0].value
                     elif cue.type == "capture" and not _AGENT.match(sf, c1):
                         # "X fell to the army, a day after Y and Z were taken": an agentless passive
-                        # continues the side of the sentence's previous change
+                        # continues the side of the sentence's previous change, else the paragraph's
                         prev = [actors[j] for j in range(i) if actors.get(j) and cues[j][2].type == "capture"]
-                        if prev:
-                            actors[i] = prev[-1]
+                        if prev or para_actor:
+                            actors[i] = prev[-1] if prev else para_actor
+                if actors.get(i) and cue.type in ("capture", "advance") and not cue.loser:
+                    para_actor = actors[i]
         for i, (c0, _c1, cue) in enumerate(cues):
-            if cue.actor not in ("after", "subject"):
+            if cue.actor == "main":
+                # a participle ("en s'emparant de X") has the main clause's subject: the first side named
+                main = [f for f in sfacs if f.end <= c0 and f.start not in consumed]
+                actors[i] = main[0].value if main else para_actor
+            elif cue.actor not in ("after", "subject"):
                 actors[i] = cue.actor
             elif cue.actor == "subject":
                 cl = _clause_start(sf, c0, 0)
@@ -497,10 +509,14 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     ante = [f for f in sfacs if rel.start() - 3 <= f.end <= rel.start()]
                     in_clause = ante[-1:]
                 # "-held": the faction is the word glued to the cue ("rebel-held")
+                subj_at = cl + len(sf[cl:c0]) - len(sf[cl:c0].lstrip(_QUOTES))
                 if in_clause:
                     actors[i] = in_clause[-1].value
-                elif para_actor and lex.pronoun and lex.pronoun.match(sf, cl + len(sf[cl:c0]) - len(sf[cl:c0].lstrip())):
+                elif para_actor and lex.pronoun and lex.pronoun.match(sf, subj_at):
                     actors[i] = para_actor  # "Elles ont également pris pied dans X": the last side named
+                elif lex.first_person and lex.first_person.match(sf, subj_at) and len({f.value for f in sfacs}) == 1:
+                    # "« Nous avons dû abandonner X », a reconnu un commandant rebelle": the speaker's side
+                    actors[i] = sfacs[0].value
                 elif before:
                     actors[i] = before[0].value
                 elif not sfacs and para_actor:
@@ -543,6 +559,9 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 picked = prev_before  # "X, which was taken by ... in 2012, fell to the army": one subject
             if cue.place == "before":
                 prev_before = picked
+            if picked and cue.loser and cue.place == "after" and lex.direction and \
+                    lex.direction.search(sf[c1:picked[0].start]):
+                picked = []  # "the last defenders withdrew towards X": X is where they went, not what they lost
             if not picked:
                 continue
             ctype = cue.type
@@ -612,6 +631,12 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             hedged = bool(lex.hedges and lex.hedges.search(sf))
             for t, ttype in zip(picked, types, strict=True):
                 p = places[t.mention.place_id]
+                if not winner and ttype in ("capture", "advance"):
+                    # "The fall of X ... leaves the army in control": the side an earlier report of
+                    # this article gave the same change of X
+                    winner = next((c.faction for c in claims.values() if c.place.id == p.id and c.faction
+                                   and c.type in ("capture", "advance") and c.status == "reported"), "")
+                    opponent = opponent or DEFAULT_OPPONENT.get(winner, "")
                 if (ttype, p.id, winner, status) in said:
                     continue  # one sentence, two cues, one change ("pressed into X, seizing a third of it")
                 said.add((ttype, p.id, winner, status))

@@ -140,7 +140,7 @@ class Cue:
 
     type: str
     place: str  # "after" | "before"
-    actor: str  # "subject" | "after" | a faction id
+    actor: str  # "subject" | "main" (the main clause's, for participles) | "after" | a faction id
     loser: bool
     regex: re.Pattern[str]
 
@@ -178,6 +178,10 @@ class Lexicon:
     again: re.Pattern[str] | None = None
     #: subject pronouns that continue the paragraph's last side
     pronoun: re.Pattern[str] | None = None
+    #: first-person subjects ("nous", "we"): the side of the speaker the sentence names
+    first_person: re.Pattern[str] | None = None
+    #: words before a place that make it a destination ("withdrew towards X"), not the place left
+    direction: re.Pattern[str] | None = None
     #: a change of a whole city needs one of these words in its sentence
     whole: re.Pattern[str] | None = None
     #: a night between two weekdays, dated to the first ("dans la nuit de mardi à mercredi")
@@ -232,6 +236,8 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         again=_compile(doc.get("again"), source),
         whole=_compile(doc.get("whole"), source),
         pronoun=_compile(doc.get("pronoun"), source),
+        first_person=_compile(doc.get("first_person"), source),
+        direction=_compile(doc.get("direction"), source),
         anchored={k: int(v) for k, v in (dates.get("anchored") or {}).items()},
         anchored_re=_compile("(?:" + "|".join(re.escape(k) for k in (dates.get("anchored") or {})) + ")", source)
         if dates.get("anchored") else None,

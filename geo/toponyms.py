@@ -31,6 +31,9 @@ from geo.model import Mention
 
 #: Kinds whose aliases are descriptors written in lower case ("les quartiers-ouest").
 LOWERCASE_OK = {"area"}
+#: Kinds named with common nouns, often written in lower case ("the artillery college", "l'académie
+#: d'armement"): a lower-case match of two words or more counts when it is spelled as one of the aliases.
+LOWERCASE_SPELLED = {"military_site", "airport"}
 _STOP_CAPS = frozenset("""Le La Les Un Une Des Du De Selon Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Il Elle
 Ils Elles Ce Cette Ces Dans Pour Sur Mais Et The A An In On At Of According Monday Tuesday Wednesday Thursday
 Friday Saturday Sunday He She They It This That These Those But And After Before While When Since Syrian Syria
@@ -119,11 +122,25 @@ def folded_stream(keys: list[str]) -> tuple[str, list[int]]:
 VERDICTS_KEPT = 200_000
 
 
+def _spelled_as_alias(gaz: Gazetteer, surface: str, pid: str) -> bool:
+    """Whether ``surface`` is written as one of ``pid``'s aliases, case, accents, hyphens and a leading
+    elision aside ("l'académie d'armement" ~ "Académie d'armement")."""
+    cache = gaz.__dict__.setdefault("_alias_spellings", {})
+    if pid not in cache:
+        cache[pid] = {_ELISION.sub("", _spelled(a)).replace("-", " ") for p, a, _ in gaz.aliases if p == pid}
+    return _ELISION.sub("", _spelled(surface)).replace("-", " ") in cache[pid]
+
+
+_ELISION = re.compile(r"^(?:l|d|qu)'")
+
+
 def _verdict(gaz: Gazetteer, surface: str, key: str, pids: tuple[str, ...]) -> tuple[str, ...]:
     """The candidates ``surface`` (matched as ``key``) really names: none for a lower-case proper name
-    ("bab" in running text is a word, unless a descriptor), none that the spelling does not confirm."""
-    if not _capitalised(surface) and not any(gaz.places[p].kind in LOWERCASE_OK for p in pids):
-        return ()
+    ("bab" in running text is a word, unless a descriptor or a site spelled as its alias), none that the
+    spelling does not confirm."""
+    if not _capitalised(surface):
+        pids = tuple(p for p in pids if gaz.places[p].kind in LOWERCASE_OK or (
+            gaz.places[p].kind in LOWERCASE_SPELLED and " " in key and _spelled_as_alias(gaz, surface, p)))
     return tuple(p for p in pids if gaz.confirms(surface, key, p) and _descriptor_ok(gaz, surface, p))
 
 

@@ -46,4 +46,7 @@ $GEO gazetteer alias aleppo-az-zahra "en:Jamiyat al-Zahra" "en:Jamiat al-Zahraa"
 # The usual French names of two landmarks (the airport and the museum), as French reports write them.
 $GEO gazetteer alias aleppo-international-airport "fr:aéroport d'Alep" "fr:aéroport de Nairab"
 $GEO gazetteer alias aleppo-national-museum "fr:musée national d'Alep" "en:National Museum of Aleppo"
+# Directions written in the reader's language: "Ansari Est", "East Ansari" for Ansari Sharqi (sharqi: eastern).
+$GEO gazetteer alias aleppo-ansari-sharqi "fr:Ansari Est" "fr:Ansari-Est" "en:East Ansari" "en:Ansari East" \
+  "en:Eastern Ansari"
 $GEO gazetteer stats

@@ -202,3 +202,54 @@ def test_cues_are_only_tried_where_their_first_character_can_start_them():
                         assert first is None or compact[p] in first, (rx.pattern[:60], compact[p:p + 30])
                         assert (_cue, rx) in by_char.get(compact[p], by_char[""])
     assert checked > 100
+
+
+def test_participle_takes_the_main_clause_subject_not_the_nearest_side():
+    cs = read("L'armée a poursuivi dimanche sa percée dans les quartiers rebelles en s'emparant de Sakhour, "
+              "de Haydariyé et de Cheikh Khodr.", "fr")
+    assert {(c.type, c.place.id, c.faction) for c in cs if c.type == "capture"} == {
+        ("capture", p, "government") for p in ["aleppo-sakhour", "aleppo-haydariyeh", "aleppo-sheikh-khodr"]}
+
+
+def test_agentless_passive_continues_the_paragraphs_side():
+    cs = read("Sakhour a été repris samedi par les troupes gouvernementales. Haydariyé avait été reconquise "
+              "la veille après plusieurs jours de combats.", "fr")
+    assert ("capture", "aleppo-haydariyeh", "government", "reported") in summary(cs)
+    assert next(c for c in cs if c.place.id == "aleppo-haydariyeh").event_date == "2016-11-25"
+
+
+def test_first_person_speaks_for_the_side_the_sentence_names():
+    cs = read("« Nous avons dû abandonner Sakhour samedi, nos hommes étaient à court de munitions », "
+              "a reconnu un commandant rebelle.", "fr")
+    assert summary(cs) == [("capture", "aleppo-sakhour", "government", "reported")]
+
+
+def test_a_withdrawal_towards_a_place_does_not_give_that_place_away():
+    cs = read("By Friday the last rebel defenders withdrew towards Sheikh Saeed.", "en")
+    assert not [c for c in cs if c.type == "capture"]
+    cs = read("Rebel fighters withdrew from Sakhour overnight.", "en")
+    assert summary(cs) == [("capture", "aleppo-sakhour", "government", "reported")]
+
+
+def test_the_fall_of_a_place_takes_the_side_an_earlier_report_gave_it():
+    cs = read("Government troops seized Sakhour on Monday. The fall of Sakhour leaves the army in control "
+              "of the whole north.", "en")
+    assert {c.faction for c in cs if c.place.id == "aleppo-sakhour" and c.type == "capture"} == {"government"}
+
+
+def test_a_place_after_in_is_where_the_list_is_not_part_of_it():
+    cs = read("Troops recaptured Sheikh Khodr and Sheikh Fares in eastern Aleppo on Sunday.", "en")
+    assert {c.place.id for c in cs if c.type == "capture"} == {"aleppo-sheikh-khodr", "aleppo-sheikh-fares"}
+
+
+def test_a_place_lost_by_a_side_goes_to_the_other():
+    cs = read("The adjacent Sakhour neighbourhood had been lost by the rebels the day before, monitors said.", "en")
+    assert summary(cs) == [("capture", "aleppo-sakhour", "government", "reported")]
+
+
+def test_advances_reported_with_a_hedge_or_as_reaching_the_heart():
+    cs = read("Les forces gouvernementales auraient pris pied hier dans le quartier de Sakhour.", "fr")
+    assert summary(cs) == [("advance", "aleppo-sakhour", "government", "reported")]
+    cs = read("Rebel fighters have broken into the western edge of Sheikh Saeed. Troops reached the heart of "
+              "Sakhour.", "en")
+    assert {(c.type, c.place.id) for c in cs} >= {("advance", "aleppo-sheikh-saeed"), ("advance", "aleppo-sakhour")}

@@ -187,3 +187,14 @@ def test_seed_article(gaz: Gazetteer) -> None:
     assert ("aleppo-west", "les quartiers-ouest") in got
     assert sum(p == "aleppo" for p, _ in got) >= 3
     assert {p for p, _ in got} <= {"aleppo", "aleppo-east", "aleppo-west", "aleppo-1070-apartments", "damascus"}
+
+
+def test_committed_sites_named_with_common_nouns_match_in_lower_case_when_spelled_as_an_alias(gaz: Gazetteer) -> None:
+    text = ("Troops recaptured the artillery college and the armament academy; l'académie d'armement est "
+            "tombée. The college of artillery and an artillery school nearby were shelled; a bab stood open.")
+    found = [(m.place_id, m.surface) for m in find_mentions(text, gaz)]
+    assert ("aleppo-artillery-academy", "artillery college") in found
+    assert ("aleppo-armament-academy", "armament academy") in found
+    assert ("aleppo-armament-academy", "l'académie d'armement") in found
+    assert ("aleppo-artillery-academy", "artillery school") in found  # an alias, in lower case
+    assert not [s for _, s in found if s in ("college of artillery", "bab")]  # not spelled as an alias
