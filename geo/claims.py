@@ -72,6 +72,15 @@ _MODIFIER = re.compile(r"(?:'s\b|\s+(?:province|governorate|countryside|district
 _NOUN_OF = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:de|du|des|d'|of|called|named)\s*(?:l'|la\s|le\s|the\s)?\s*$")
 #: Between a place and a district noun after it: "Hanano district", "Hanano's housing district".
 _NOUN_AFTER = re.compile(r"(?:'s)?\s*(?:[\w-]+\s+)?$")
+#: In the words between a cue and its first place, a conjunction followed by a word that cannot start
+#: a noun phrase opens another clause: "captured the hospital and came within 500 m of X".
+_NEW_CLAUSE = re.compile(
+    r"\s(?:and|et|then|puis)\s+(?!(?:the|a|an|its|their|all|both|parts?|most|much|large|several|some|le|la|les|l'|un|une|"
+    r"des|du|de|d'|ses|leurs|sa|son|tout|toute|tous|toutes|plusieurs|une|districts?|quartiers?|neighbou?rhoods?|"
+    r"areas?|villages?|secteurs?|zones?|parties|partie|de l')\b)[a-z]")
+#: A bearing from a place named after an object: "the Y areas, south of X", "une colline au nord de X".
+_BEARING = re.compile(r"\w.*\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|au\s+(?:nord|sud)(?:-est|-ouest)?\s+d|"
+                      r"a\s+l'(?:est|ouest)\s+d)(?:e|u|es|')?\s*(?:the\s+|la\s+|l')?$")
 #: A gap between two places that puts the second around the first ("A in B", "A dans B"), not after it.
 _CONTAINED = re.compile(r"^\s*(?:in|inside|dans|a|au|aux)\s")
 #: A possessive after a passive's "par" / "by": the agent is the sentence's subject ("par ses troupes").
@@ -288,6 +297,10 @@ def _places_after(cue_end: int, limit: int, targets: list[_Target], folded: str,
         if not out:
             if t.start - cue_end > CUE_REACH or "." in gap or ";" in gap:
                 break
+            if _NEW_CLAUSE.search(gap) or _BEARING.search(gap):
+                # "captured the Eye Hospital and came within 500 m of X": the object came first, X is
+                # another verb's; "the Y areas, south of X": X is where the object is, not the object
+                break
         elif len(gap) > LIST_GAP or not (_LIST_GAP.match(gap) or partial and _LIST_GAP.match(partial.sub(" ", gap))):
             break  # "A and much of B" continues the list: B's own quantity makes it an advance
         elif _CONTAINED.match(gap):
@@ -374,6 +387,19 @@ def _sources(sentence: str, folded: str, lex: Lexicon) -> list[str]:
         if n not in out:
             out.append(n)
     return out
+
+
+#: Words that may stand between a speech verb and the date of the statement ("said in a statement on").
+_STATEMENT_GAP = re.compile(r"(?:\s+(?:in|on|at|late|early|dans|un|une|a|an|the|le|la|its|their|son|sa|statement|communique|interview|entretien|video|conference|press|de|presse|tard|soir|matin|evening|morning|\w+day))*\s+$")
+
+
+def _dates_statement(folded: str, at: int, lex: Lexicon) -> bool:
+    """Whether the date at ``at`` follows a speech verb ("said on Monday", "a indiqué lundi", "said in a
+    statement on Monday"): it dates the words, not what they report."""
+    if not lex.speech:
+        return False
+    before = folded[max(0, at - 40):at]
+    return any(_STATEMENT_GAP.fullmatch(before, m.end()) for m in lex.speech.finditer(before))
 
 
 def _source_faction(sources: Iterable[str], fac_re: re.Pattern[str] | None, names: dict[str, str]) -> set[str]:
@@ -464,12 +490,21 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     targets.append(_Target(ok[0], cm.start(), cm.end(), sentence[cm.start():cm.end()]))
         targets.sort(key=lambda t: t.start)
         dates = find_dates(sf, published, lex, para_date.day if para_date else None)
-        if dates:
-            para_date = dates[-1]
+        if any(x.precision == "day" for x in dates):
+            # a recalled year ("taken by the rebels in 2012") does not move the story's date
+            para_date = [x for x in dates if x.precision == "day"][-1]
         sfacs = fac_spans[bisect.bisect_left(fac_starts, s0):bisect.bisect_left(fac_starts, s1)]
         sfacs = [_Span(f.start - s0, f.end - s0, f.value) for f in sfacs]
         consumed: set[int] = set()
         actors: dict[int, str] = {}
+
+        def recalled(c0: int, c1: int, sf: str = sf, dates: list = dates) -> bool:
+            """A cue in a clause dated by a year only ("which rebels had taken in 2012"): background, whose
+            side is not the one the paragraph goes on with."""
+            nb = _CLAUSE_BREAK.search(sf, c1)
+            a, b = _clause_start(sf, c0, 0), nb.start() if nb else len(sf)
+            return any(x.precision == "year" and a <= x.start < b for x in dates)
+
         # Agents after the cue first ("tenus par le gouvernement"), so a subject search skips them.
         for i, (_c0, c1, cue) in enumerate(cues):
             if cue.actor == "after":
@@ -529,7 +564,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     after = [f for f in sfacs if comma >= 0 and comma < f.start < comma + 40]
                     if after:
                         actors[i] = after[0].value
-                if actors.get(i):
+                if actors.get(i) and not recalled(c0, _c1):
                     para_actor = actors[i]
         if not any(actors.values()) and sfacs and sfacs[0].start < 40:
             # "Government forces advanced on Friday. They captured X": a sentence opening on a side
@@ -619,7 +654,9 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 cl0 = _clause_start(sf, c0, 0)
                 nb = _CLAUSE_BREAK.search(sf, c1)
                 cl1 = nb.start() if nb else len(sf)
-                near = [x for x in dates if cl0 <= x.start < cl1] or dates
+                # "said on Monday that its fighters had retaken X overnight": Monday dates the statement
+                pool = [x for x in dates if not _dates_statement(sf, x.start, lex)] or dates
+                near = [x for x in pool if cl0 <= x.start < cl1] or pool
                 d = min(near, key=lambda x: abs(x.start - c0))
                 event_date, dprec = d.day.isoformat(), d.precision
             elif para_date and ctype not in ("control", "siege"):
@@ -634,8 +671,10 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 if not winner and ttype in ("capture", "advance"):
                     # "The fall of X ... leaves the army in control": the side an earlier report of
                     # this article gave the same change of X
-                    winner = next((c.faction for c in claims.values() if c.place.id == p.id and c.faction
-                                   and c.type in ("capture", "advance") and c.status == "reported"), "")
+                    # (the latest such report, a statement of who holds X included; never a recalled year)
+                    winner = next((c.faction for c in reversed(claims.values()) if c.place.id == p.id
+                                   and c.faction and c.type in ("capture", "advance", "control")
+                                   and c.status == "reported" and c.date_precision == "day"), "")
                     opponent = opponent or DEFAULT_OPPONENT.get(winner, "")
                 if (ttype, p.id, winner, status) in said:
                     continue  # one sentence, two cues, one change ("pressed into X, seizing a third of it")

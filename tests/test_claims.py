@@ -253,3 +253,34 @@ def test_advances_reported_with_a_hedge_or_as_reaching_the_heart():
     cs = read("Rebel fighters have broken into the western edge of Sheikh Saeed. Troops reached the heart of "
               "Sakhour.", "en")
     assert {(c.type, c.place.id) for c in cs} >= {("advance", "aleppo-sheikh-saeed"), ("advance", "aleppo-sakhour")}
+
+
+def test_the_date_after_a_speech_verb_dates_the_statement_not_the_change():
+    cs = read("The Levant Front said on Monday that its fighters had clawed back Sakhour overnight.", "en",
+              published="2016-12-05")
+    assert [(c.place.id, c.event_date) for c in cs if c.type == "capture"] == [("aleppo-sakhour", "2016-12-04")]
+    cs = read("Rebels said in a statement on Monday that they had pulled out of Sakhour the previous day.", "en",
+              published="2016-12-12")
+    assert [(c.faction, c.event_date) for c in cs if c.type == "capture"] == [("government", "2016-12-11")]
+
+
+def test_another_verb_or_a_bearing_before_the_place_means_the_object_was_something_else():
+    cs = read("They captured the Eye Hospital and came within 500 metres of Sakhour.", "en")
+    assert not [c for c in cs if c.type in ("capture", "advance")]
+    cs = read("They captured the Talet Barakat hill, south of Sakhour, on Monday.", "en")
+    assert not [c for c in cs if c.type in ("capture", "advance")]
+    cs = read("They captured Sakhour and, later, the districts of Haydariyeh and Sheikh Khodr.", "en")
+    assert {c.place.id for c in cs if c.type == "capture"} >= {"aleppo-sakhour"}
+
+
+def test_a_recalled_year_does_not_date_the_next_sentence():
+    cs = read("On 26 November troops held Sakhour, which rebels had taken in 2012. Following the capture of "
+              "Sakhour, hundreds of civilians left.", "en", published="2016-12-31")
+    last = [c for c in cs if c.sentence.startswith("Following")]
+    assert [(c.faction, c.event_date) for c in last] == [("government", "2016-11-26")]
+
+
+def test_a_few_buildings_in_a_place_are_an_advance():
+    cs = read("They also recaptured some positions in Sakhour. The army captured several building blocks in "
+              "Sheikh Saeed.", "en")
+    assert {(c.type, c.place.id) for c in cs} == {("advance", "aleppo-sakhour"), ("advance", "aleppo-sheikh-saeed")}
