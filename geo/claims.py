@@ -72,15 +72,20 @@ _MODIFIER = re.compile(r"(?:'s\b|\s+(?:province|governorate|countryside|district
 _NOUN_OF = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:de|du|des|d'|of|called|named)\s*(?:l'|la\s|le\s|the\s)?\s*$")
 #: Between a place and a district noun after it: "Hanano district", "Hanano's housing district".
 _NOUN_AFTER = re.compile(r"(?:'s)?\s*(?:[\w-]+\s+)?$")
+#: Between a place and the side that took it: "X par les rebelles", "X to the army", "X aux mains de".
+_GAINER = re.compile(r"[\s,]*(?:by|to|par|into the hands of|aux mains d(?:e|u|es)|au profit d(?:e|u|es))"
+                     r"\s+(?:the\s+|les?\s+|la\s+|l'|des\s+)?(?:[\w-]+\s+){0,2}?$")
 #: In the words between a cue and its first place, a conjunction followed by a word that cannot start
 #: a noun phrase opens another clause: "captured the hospital and came within 500 m of X".
 _NEW_CLAUSE = re.compile(
+    r"\s(?:which|that|who|where|qui|ou|dont|lequel|laquelle)\s|"  # a relative clause: "a hill which overlooks X"
     r"\s(?:and|et|then|puis)\s+(?!(?:the|a|an|its|their|all|both|parts?|most|much|large|several|some|le|la|les|l'|un|une|"
     r"des|du|de|d'|ses|leurs|sa|son|tout|toute|tous|toutes|plusieurs|une|districts?|quartiers?|neighbou?rhoods?|"
     r"areas?|villages?|secteurs?|zones?|parties|partie|de l')\b)[a-z]")
 #: A bearing from a place named after an object: "the Y areas, south of X", "une colline au nord de X".
 _BEARING = re.compile(r"\w.*\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|au\s+(?:nord|sud)(?:-est|-ouest)?\s+d|"
-                      r"a\s+l'(?:est|ouest)\s+d)(?:e|u|es|')?\s*(?:the\s+|la\s+|l')?$")
+                      r"a\s+l'(?:est|ouest)\s+d|overlook(?:s|ing)?|near|next\s+to|close\s+to|surplombant|pres\s+d|"
+                      r"a\s+proximite\s+d|non\s+loin\s+d)(?:e|u|es|')?\s*(?:the\s+|la\s+|le\s+|les\s+|l')?$")
 #: A gap between two places that puts the second around the first ("A in B", "A dans B"), not after it.
 _CONTAINED = re.compile(r"^\s*(?:in|inside|dans|a|au|aux)\s")
 #: A possessive after a passive's "par" / "by": the agent is the sentence's subject ("par ses troupes").
@@ -490,9 +495,13 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     targets.append(_Target(ok[0], cm.start(), cm.end(), sentence[cm.start():cm.end()]))
         targets.sort(key=lambda t: t.start)
         dates = find_dates(sf, published, lex, para_date.day if para_date else None)
-        if any(x.precision == "day" for x in dates):
-            # a recalled year ("taken by the rebels in 2012") does not move the story's date
-            para_date = [x for x in dates if x.precision == "day"][-1]
+        days = [x for x in dates if x.precision == "day"]
+        if days:
+            # a recalled year ("taken by the rebels in 2012") does not move the story's date, nor does a
+            # day counted back from another ("a day after X fell")
+            ahead = [x for x in days if not (lex.anchored_re and lex.anchored_re.match(sf, x.start)
+                                             and lex.anchored.get(sf[x.start:x.end], 0) < 0)]
+            para_date = (ahead or days)[-1]
         sfacs = fac_spans[bisect.bisect_left(fac_starts, s0):bisect.bisect_left(fac_starts, s1)]
         sfacs = [_Span(f.start - s0, f.end - s0, f.value) for f in sfacs]
         consumed: set[int] = set()
@@ -557,7 +566,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 elif not sfacs and para_actor:
                     # "They captured X": a sentence naming no side continues the paragraph's last subject
                     actors[i] = para_actor
-                elif _PARTICIPIAL.match(sf[:c0]):
+                elif _PARTICIPIAL.match(sf[:c0]) or _PARTICIPIAL.match(sf[sf.rfind(", ", 0, c0) + 2:c0]):
                     # "Après avoir arraché Tariq al-Bab aux insurgés, l'armée a poursuivi": the main
                     # clause's subject, after the comma, did it
                     comma = sf.find(", ", c0)
@@ -576,6 +585,9 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             continue
         sources = _sources(sentence, sf, lex)
         src_factions = _source_faction(sources, fac_re, fac_names)
+        # the sides this sentence's changes with a named side go to
+        gains = {DEFAULT_OPPONENT.get(actors[k], "") if cues[k][2].loser else actors[k] for k in range(len(cues))
+                 if actors.get(k) and cues[k][2].type in ("capture", "advance")} - {""}
         prev_before: list[_Target] = []
         said: set[tuple[str, str, str, str]] = set()
         for i, (c0, c1, cue) in enumerate(cues):
@@ -607,6 +619,13 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 loser = actor
                 others = [f.value for f in sfacs if f.value != actor]
                 winner = others[0] if others else DEFAULT_OPPONENT.get(actor, "")
+            if ctype == "capture" and cue.place == "after":
+                # "la prise du village de X par les rebelles", "the fall of X to the army", "rebels lost X
+                # to the army": the side named right after the places took them
+                gainer = next((f for f in sfacs if 0 <= f.start - picked[-1].end <= 40
+                               and _GAINER.match(sf, picked[-1].end, f.start)), None)
+                if gainer is not None and gainer.value != loser:
+                    winner, loser = gainer.value, loser or (actor if actor != gainer.value else "")
             if ctype in ("capture", "advance", "control"):
                 opponent = loser or next((f.value for f in sfacs if winner and f.value != winner), "") \
                     or DEFAULT_OPPONENT.get(winner, "")
@@ -654,9 +673,13 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 cl0 = _clause_start(sf, c0, 0)
                 nb = _CLAUSE_BREAK.search(sf, c1)
                 cl1 = nb.start() if nb else len(sf)
-                # "said on Monday that its fighters had retaken X overnight": Monday dates the statement
-                pool = [x for x in dates if not _dates_statement(sf, x.start, lex)] or dates
-                near = [x for x in pool if cl0 <= x.start < cl1] or pool
+                # The cue's own clause first: "said on Monday that its fighters had retaken X overnight",
+                # where Monday dates the statement; outside it, a day before a recalled year.
+                stated = [_dates_statement(sf, x.start, lex) for x in dates]
+                own = [x for x in dates if cl0 <= x.start < cl1]
+                near = ([x for x, st in zip(dates, stated, strict=True) if cl0 <= x.start < cl1 and not st] or own
+                        or [x for x, st in zip(dates, stated, strict=True) if not st and x.precision == "day"]
+                        or [x for x in dates if x.precision == "day"] or dates)
                 d = min(near, key=lambda x: abs(x.start - c0))
                 event_date, dprec = d.day.isoformat(), d.precision
             elif para_date and ctype not in ("control", "siege"):
@@ -675,6 +698,9 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     winner = next((c.faction for c in reversed(claims.values()) if c.place.id == p.id
                                    and c.faction and c.type in ("capture", "advance", "control")
                                    and c.status == "reported" and c.date_precision == "day"), "")
+                    if not winner and len(gains) == 1:
+                        # "Jabal Badro passed to the army, a day after the fall of X": one side gains here
+                        winner = next(iter(gains))
                     opponent = opponent or DEFAULT_OPPONENT.get(winner, "")
                 if (ttype, p.id, winner, status) in said:
                     continue  # one sentence, two cues, one change ("pressed into X, seizing a third of it")

@@ -284,3 +284,35 @@ def test_a_few_buildings_in_a_place_are_an_advance():
     cs = read("They also recaptured some positions in Sakhour. The army captured several building blocks in "
               "Sheikh Saeed.", "en")
     assert {(c.type, c.place.id) for c in cs} == {("advance", "aleppo-sakhour"), ("advance", "aleppo-sheikh-saeed")}
+
+
+def test_a_noun_of_change_takes_the_side_named_after_its_place():
+    cs = read("La prise du village de Sakhour par les rebelles, dimanche, a été confirmée lundi.", "fr")
+    assert [(c.type, c.faction, c.event_date) for c in cs if c.type == "capture"] == [
+        ("capture", "opposition", "2016-11-27")]
+    cs = read("The fall of Sakhour to the army on Sunday left Sheikh Fares exposed.", "en")
+    assert [(c.place.id, c.faction) for c in cs if c.type == "capture"] == [("aleppo-sakhour", "government")]
+
+
+def test_the_loss_of_a_place_is_the_subjects_loss():
+    cs = read("A rebel official acknowledged the loss of Sakhour.", "en")
+    assert summary(cs) == [("capture", "aleppo-sakhour", "government", "reported")]
+
+
+def test_a_change_counted_from_another_day_and_a_side_shared_by_the_sentence():
+    cs = read("Dimanche, Haydariyé est passé aux mains des forces gouvernementales, au lendemain de la chute de "
+              "Sakhour.", "fr")
+    assert {(c.place.id, c.faction, c.event_date) for c in cs if c.type == "capture"} == {
+        ("aleppo-haydariyeh", "government", "2016-11-27"), ("aleppo-sakhour", "government", "2016-11-26")}
+
+
+def test_pushed_back_from_a_place_is_not_a_capture_and_a_foothold_is_an_advance():
+    cs = read("Insurgents gained a foothold in Sakhour on Thursday, but the army said it had pushed them back "
+              "from Sheikh Fares.", "en", published="2016-11-04")
+    assert {(c.type, c.place.id, c.faction) for c in cs if c.type in ("capture", "advance")} == {
+        ("advance", "aleppo-sakhour", "opposition")}
+
+
+def test_the_present_of_live_reports_is_read_too():
+    cs = read("13 h 05 – Selon la télévision d'Etat, les soldats syriens progressent dans le quartier de Sakhour.", "fr")
+    assert [(c.type, c.place.id) for c in cs] == [("advance", "aleppo-sakhour")]
