@@ -65,6 +65,9 @@ _CLAUSE_BREAK = re.compile(
     r"before|avant que|as|when|lorsque|quand|and then|puis)\b)")
 _LIST_GAP = re.compile(r"^[\s,;]*(?:(?:et|and|ainsi que|as well as|ou|or|puis|then|plus)\b)?[\s,]*"
                        r"(?:(?:the|le|la|les|l'|de|du|des|d'|of|in|a|au|aux)\s*)*"
+                       # "A et la totalité de B", "A as well as neighbouring B"
+                       r"(?:(?:la totalite|l'ensemble|l'integralite|the whole|the entire|all|neighbou?ring|nearby|adjacent|"
+                       r"voisine?s?|proches?)\s*(?:de|du|des|d'|of|the|le|la)?\s*)?"
                        r"(?:(?:districts?|quartiers?|neighbou?rhoods?|areas?|villages?|localites?|zones?)\s*(?:of|de|d')?\s*)?$")
 _MODIFIER = re.compile(r"(?:'s\b|\s+(?:province|governorate|countryside|district|offensive|battle|city council|"
                        r"region|province's))")
@@ -72,6 +75,23 @@ _MODIFIER = re.compile(r"(?:'s\b|\s+(?:province|governorate|countryside|district
 _NOUN_OF = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:de|du|des|d'|of|called|named)\s*(?:l'|la\s|le\s|the\s)?\s*$")
 #: Between a place and a district noun after it: "Hanano district", "Hanano's housing district".
 _NOUN_AFTER = re.compile(r"(?:'s)?\s*(?:[\w-]+\s+)?$")
+#: A share that is what is left, not what was won: "rebels now hold less than a fifth of", "ne ... plus que".
+_SHRINKING = re.compile(r"\b(?:less than|fewer than|only|just|barely|moins d|a peine|plus qu|seulement)")
+#: A capture's object follows its verb directly: words that open an adverbial instead ("ont repris *sur*
+#: plusieurs fronts, notamment à X") or end in a place preposition ("lost everything *in* X") mean the
+#: place is where, not what.
+_ADVERBIAL_START = re.compile(r"\s*(?:sur|dans|vers|depuis|pendant|contre|on|in|at|into|towards?|during|against|across)\b")
+_LOCATIVE_END = re.compile(r"\w.*\s(?:in|inside|at|dans|sur)\s+(?:the\s+|le\s+|la\s+|les\s+|l')?$")
+
+
+def _direct_object(gap: str, lex: Lexicon) -> bool:
+    """Whether a place after ``gap`` (the words between a capture verb and it) is the verb's object."""
+    bare = lex.filler.sub(" ", gap) if lex.filler else gap  # "a repris *dimanche* le quartier de X"
+    if _ADVERBIAL_START.match(bare):
+        return False
+    return not (_LOCATIVE_END.search(bare) and not (lex.partial and lex.partial.search(bare)))
+
+
 #: Between a place and the side that took it: "X par les rebelles", "X to the army", "X aux mains de".
 _GAINER = re.compile(r"[\s,]*(?:by|to|par|into the hands of|aux mains d(?:e|u|es)|au profit d(?:e|u|es))"
                      r"\s+(?:the\s+|les?\s+|la\s+|l'|des\s+)?(?:[\w-]+\s+){0,2}?$")
@@ -501,7 +521,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             # day counted back from another ("a day after X fell")
             ahead = [x for x in days if not (lex.anchored_re and lex.anchored_re.match(sf, x.start)
                                              and lex.anchored.get(sf[x.start:x.end], 0) < 0)]
-            para_date = (ahead or days)[-1]
+            para_date = ahead[-1] if ahead else para_date or days[-1]
         sfacs = fac_spans[bisect.bisect_left(fac_starts, s0):bisect.bisect_left(fac_starts, s1)]
         sfacs = [_Span(f.start - s0, f.end - s0, f.value) for f in sfacs]
         consumed: set[int] = set()
@@ -518,8 +538,11 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
         for i, (_c0, c1, cue) in enumerate(cues):
             if cue.actor == "after":
                 nxt = cues[i + 1][0] if i + 1 < len(cues) else len(sf)
+                # a loser is only named by an agent ("was lost by the rebels"), never by a side further on
+                agent = _AGENT.match(sf, c1) or sf[max(0, c1 - 4):c1].endswith((" by", " par"))
+                reach = c1 + CUE_REACH if not cue.loser else (c1 + 30 if agent else c1)
                 for f in sfacs:
-                    if c1 <= f.start < min(nxt, c1 + CUE_REACH):
+                    if c1 <= f.start < min(nxt, reach):
                         actors[i] = f.value
                         consumed.add(f.start)
                         break
@@ -528,7 +551,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     first = [f for f in sfacs if f.end <= cues[i][0]]
                     if first and _POSSESSIVE.match(sf, c1):
                         actors[i] = first[0].value
-                    elif cue.type == "capture" and not _AGENT.match(sf, c1):
+                    elif cue.type == "capture" and not cue.loser and not _AGENT.match(sf, c1):
                         # "X fell to the army, a day after Y and Z were taken": an agentless passive
                         # continues the side of the sentence's previous change, else the paragraph's
                         prev = [actors[j] for j in range(i) if actors.get(j) and cues[j][2].type == "capture"]
@@ -541,6 +564,8 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 # a participle ("en s'emparant de X") has the main clause's subject: the first side named
                 main = [f for f in sfacs if f.end <= c0 and f.start not in consumed]
                 actors[i] = main[0].value if main else para_actor
+            elif cue.actor == "none":
+                pass  # "the fall of X": the side comes from after the place or from the rest of the report
             elif cue.actor not in ("after", "subject"):
                 actors[i] = cue.actor
             elif cue.actor == "subject":
@@ -609,6 +634,9 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             if picked and cue.loser and cue.place == "after" and lex.direction and \
                     lex.direction.search(sf[c1:picked[0].start]):
                 picked = []  # "the last defenders withdrew towards X": X is where they went, not what they lost
+            if picked and cue.type == "capture" and cue.place == "after" and not _direct_object(
+                    sf[c1:picked[0].start], lex):
+                picked = []  # "les combats ont repris sur plusieurs fronts, à X", "we lost everything in X"
             if not picked:
                 continue
             ctype = cue.type
@@ -632,7 +660,8 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             else:
                 opponent = next((f.value for f in sfacs if actor and f.value != actor), "")
             if ctype == "control" and lex.partial and lex.now and cue.place == "after" and \
-                    lex.partial.search(sf[c1:picked[0].start]) and lex.now.search(sf[_clause_start(sf, c0, 0):c1]):
+                    lex.partial.search(sf[c1:picked[0].start]) and lex.now.search(sf[_clause_start(sf, c0, 0):c1]) \
+                    and not _SHRINKING.search(sf[c0:picked[0].start]):
                 ctype = "advance"  # "troops now control 40 percent of X": a partial gain, as of now
                 as_of_now = True
             elif ctype == "control" and lex.again and lex.again.search(sf[_clause_start(sf, c0, 0):c1]):

@@ -140,7 +140,7 @@ class Cue:
 
     type: str
     place: str  # "after" | "before"
-    actor: str  # "subject" | "main" (the main clause's, for participles) | "after" | a faction id
+    actor: str  # "subject" | "main" (the main clause's, for participles) | "after" | "none" | a faction id
     loser: bool
     regex: re.Pattern[str]
 

@@ -316,3 +316,36 @@ def test_pushed_back_from_a_place_is_not_a_capture_and_a_foothold_is_an_advance(
 def test_the_present_of_live_reports_is_read_too():
     cs = read("13 h 05 – Selon la télévision d'Etat, les soldats syriens progressent dans le quartier de Sakhour.", "fr")
     assert [(c.type, c.place.id) for c in cs] == [("advance", "aleppo-sakhour")]
+
+
+def test_a_fall_has_no_agent_before_it():
+    cs = read("Les rebelles ne contrôlent plus que quelques rues, après la chute lundi du quartier de Sakhour.", "fr")
+    assert not [c for c in cs if c.type == "capture" and c.faction == "opposition"]
+    cs = read("Le quartier de Sakhour est tombé dimanche aux mains de l'armée. Des obus sont tombés sur Sheikh Fares.",
+              "fr")
+    assert ("capture", "aleppo-sakhour", "government", "reported") in summary(cs)
+    assert not [c for c in cs if c.type == "capture" and c.place.id == "aleppo-sheikh-fares"]
+
+
+def test_a_place_that_is_not_the_verbs_object_is_not_captured():
+    cs = read("Dimanche, les combats ont repris sur plusieurs fronts, notamment à Sakhour.", "fr")
+    assert not [c for c in cs if c.type == "capture"]
+    cs = read('"We lost everything in Sakhour," said a resident who left on a bus.', "en")
+    assert not [c for c in cs if c.type == "capture"]
+
+
+def test_what_is_left_is_not_a_gain_and_towards_is_not_into():
+    cs = read("Rebels now hold less than a fifth of Sakhour, monitors said.", "en")
+    assert not [c for c in cs if c.type == "advance"]
+    cs = read("Les rebelles ont avancé samedi vers le village de Sakhour, sans parvenir à y entrer.", "fr")
+    assert not [c for c in cs if c.type in ("capture", "advance") and c.status == "reported"]
+
+
+def test_a_loser_is_named_only_by_an_agent_and_a_list_runs_on_through_the_whole_of():
+    cs = read("Sheikh Fares was captured by government troops on Tuesday, and the adjacent Sakhour district "
+              "was also lost, leaving insurgents cut off.", "en", published="2016-12-06")
+    assert {(c.place.id, c.faction) for c in cs if c.type == "capture"} == {
+        ("aleppo-sheikh-fares", "government"), ("aleppo-sakhour", "government")}
+    cs = read("Les forces gouvernementales ont reconquis samedi le village de Sakhour et la totalité de "
+              "Cheikh Farès.", "fr")
+    assert {c.place.id for c in cs if c.type == "capture"} == {"aleppo-sakhour", "aleppo-sheikh-fares"}
