@@ -33,22 +33,19 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
-
+from geo.cues import dates_statement, faction_regex, named_sources, sentence_cues, source_faction
 from geo.dates import find_dates
 from geo.factions import Factions
-from geo.lexicon import Cue, Lexicon, first_chars, fold_keep_length
+from geo.lexicon import Lexicon, fold_keep_length
 from geo.model import Article, Claim, Mention, Place, PlaceRef, stable_id
+from geo.sentences import CLAUSE_BREAK, clause_start, split_sentences
 
 #: How far (characters) a cue reaches to find its first place, and how close list items must be.
 CUE_REACH = 70
 LIST_GAP = 32
-#: Longest sentence read as one (characters); longer runs without a full stop are cut at clause marks.
-MAX_SENTENCE = 1200
 #: The other side of a two-sided fight, when a sentence names only the loser or only the winner.
 DEFAULT_OPPONENT = {"government": "opposition", "opposition": "government", "isis": "government",
                     "kurdish": "opposition"}
@@ -59,10 +56,6 @@ AREA_KINDS = {"area", "region"}
 #: Kinds too coarse for a coreference: "the area" after "Aleppo" is not Aleppo.
 COARSE_KINDS = {"city", "region", "country"}
 
-_SENT_SPLIT = re.compile(r"(?<=[.!?…»\"”])\s+(?=[«\"“(]?[A-ZÀ-ÖØ-Þ0-9])|(?<=[a-zà-ÿ]{3}\.)(?=[A-ZÀ-Þ][a-zà-ÿ])")
-_CLAUSE_BREAK = re.compile(
-    r"(?:[,;:(]\s|\s[-–—]\s|\b(?:que|qu'|qui|while|whereas|tandis que|alors que|but|mais|after|apres que|"
-    r"before|avant que|as|when|lorsque|quand|and then|puis)\b)")
 _LIST_GAP = re.compile(r"^[\s,;]*(?:(?:et|and|ainsi que|as well as|ou|or|puis|then|plus)\b)?[\s,]*"
                        r"(?:(?:the|le|la|les|l'|de|du|des|d'|of|in|a|au|aux)\s*)*"
                        # "A et la totalité de B", "A as well as neighbouring B"
@@ -120,7 +113,6 @@ _PARTICIPIAL = re.compile(r"^\W*(?:apres avoir|apres etre|after having|having|af
 _RELATIVE = re.compile(r",?\s*\b(?:qui|which|who)\s*$")
 #: Opening quotes and spaces before a clause's first word.
 _QUOTES = " \t«»\"“”'‘’("
-_SPEAKER = re.compile(r"\s*,?\s*(?:l[ea]s?\s+|the\s+)?((?:[A-Z][\w’'\-]+)(?:\s+(?:al-|el-|de\s|du\s|bin\s)?[A-Z][\w’'\-]+){0,3})")
 
 
 @dataclass(frozen=True)
@@ -140,175 +132,6 @@ class _Target:
     surface: str
 
 
-def split_sentences(text: str) -> list[tuple[int, int, int]]:
-    """``(paragraph_index, start, end)`` for every sentence; offsets into ``text``.
-
-    >>> split_sentences("A b c. D e f.\\nG h.")
-    [(0, 0, 6), (0, 7, 13), (1, 14, 18)]
-    """
-    out = []
-    pos = 0
-    for pi, para in enumerate(text.split("\n")):
-        p0 = pos
-        pos += len(para) + 1
-        if not para.strip():
-            continue
-        s = 0
-        for m in _SENT_SPLIT.finditer(para):
-            if para[s:m.start()].strip():
-                out.append((pi, p0 + s, p0 + len(para[:m.start()].rstrip())))
-            s = m.end()
-        if para[s:].strip():
-            out.append((pi, p0 + s, p0 + len(para.rstrip())))
-    return [piece for sent in out for piece in _cap(text, sent)]
-
-
-def _cap(text: str, sent: tuple[int, int, int]) -> list[tuple[int, int, int]]:
-    """A sentence longer than MAX_SENTENCE (text with no full stops) cut at clause marks or spaces,
-    so that reading stays linear in the text's length."""
-    pi, a, b = sent
-    out = []
-    while b - a > MAX_SENTENCE:
-        cut = max(text.rfind("; ", a, a + MAX_SENTENCE), text.rfind(", ", a, a + MAX_SENTENCE))
-        if cut <= a + MAX_SENTENCE // 2:
-            cut = text.rfind(" ", a, a + MAX_SENTENCE)
-        cut = cut + 1 if cut > a else a + MAX_SENTENCE
-        out.append((pi, a, cut))
-        a = cut
-    return [*out, (pi, a, b)]
-
-
-#: Compiled per Factions object and language (the object is kept to tell a reused id() apart).
-_FACTION_RE: dict[tuple[int, str], tuple[re.Pattern[str] | None, dict[str, str], Factions]] = {}
-
-
-def faction_regex(factions: Factions, lang: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    """One alternation of every faction name of a language (longest first), and name -> faction id."""
-    key = (id(factions), lang)
-    if key not in _FACTION_RE or _FACTION_RE[key][2] is not factions:
-        _FACTION_RE[key] = (*_faction_regex(factions, lang), factions)
-    return _FACTION_RE[key][0], _FACTION_RE[key][1]
-
-
-def _faction_regex(factions: Factions, lang: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    names = factions.aliases.get(lang, {})
-    if not names:
-        return None, {}
-    folded = {fold_keep_length(k): v for k, v in names.items()}
-    alt = "|".join(re.escape(k) for k in sorted(folded, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)"), folded
-
-
-def _compact(folded: str, filler: re.Pattern[str] | None) -> tuple[str, list[int]]:
-    """``folded`` with filler words (and the space before each) removed, and the original offset of each
-    kept character, so that cue patterns match across "est tombé *mercredi* aux mains de"."""
-    cuts = []
-    if filler is not None:
-        for m in filler.finditer(folded):
-            if m.end() < len(folded) and folded[m.end()] not in " ,.;:":
-                continue
-            a = m.start() - 1 if m.start() and folded[m.start() - 1] == " " else m.start()
-            if cuts and a < cuts[-1][1]:
-                a = cuts[-1][1]
-            cuts.append((a, m.end()))
-    if not cuts:
-        return folded, range(len(folded) + 1)  # type: ignore[return-value]
-    keep, pos = [], 0
-    for a, b in cuts:
-        keep.append((pos, a))
-        pos = b
-    keep.append((pos, len(folded)))
-    back = np.concatenate([np.arange(a, b) for a, b in keep] + [np.array([len(folded)])])
-    return "".join(folded[a:b] for a, b in keep), back.tolist()
-
-
-_RANK: dict[int, tuple[Lexicon, dict[int, int]]] = {}
-
-
-def _longest(hits: list[tuple[int, int, Cue]], lex: Lexicon) -> list[tuple[int, int, Cue]]:
-    """Keep the longest of overlapping matches; between equal ones, the cue listed first in the lexicon."""
-    rank = _RANK.get(id(lex))
-    if rank is None or rank[0] is not lex:
-        rank = _RANK[id(lex)] = (lex, {id(c): k for k, c in enumerate(lex.cues)})
-    order = rank[1]
-    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0], order.get(id(h[2]), 0)))
-    kept: list[tuple[int, int, Cue]] = []
-    for h in hits:
-        if all(h[1] <= k[0] or h[0] >= k[1] for k in kept):
-            kept.append(h)
-    return sorted(kept, key=lambda h: h[0])
-
-
-_LOOKBEHIND = "(?<![\\w])"
-_CueList = list[tuple[Cue, re.Pattern[str]]]
-_CUE_INDEX: dict[int, tuple[Lexicon, re.Pattern[str] | None, _CueList, _CueList, dict[str, _CueList]]] = {}
-
-
-def _cue_index(lex: Lexicon) -> tuple[re.Pattern[str] | None, _CueList, _CueList, dict[str, _CueList]]:
-    """For one lexicon: a trigger (a zero-width match wherever some cue can start), each free cue without
-    its leading boundary check, each sentence-initial cue without its ``^``, and the free cues by the
-    character they can start with (key "" for the cues that may start with anything)."""
-    cached = _CUE_INDEX.get(id(lex))
-    if cached is None or cached[0] is not lex:
-        free, anchored = [], []
-        for c in lex.cues:
-            p = c.regex.pattern
-            body = p[len(_LOOKBEHIND):] if p.startswith(_LOOKBEHIND) else p
-            if body.startswith("^"):
-                anchored.append((c, re.compile(body[1:])))
-            else:
-                free.append((c, re.compile(body)))
-        trigger = re.compile(_LOOKBEHIND + "(?=(?:" + "|".join(r.pattern for _, r in free) + "))") if free else None
-        firsts = [first_chars(r.pattern) for _, r in free]
-        chars = set().union(*(f for f in firsts if f is not None))
-        by_char = {ch: [cr for cr, f in zip(free, firsts, strict=True) if f is None or ch in f] for ch in chars}
-        by_char[""] = [cr for cr, f in zip(free, firsts, strict=True) if f is None]
-        cached = _CUE_INDEX[id(lex)] = (lex, trigger, free, anchored, by_char)
-    return cached[1], cached[2], cached[3], cached[4]
-
-
-def _sentence_cues(folded: str, spans: list[tuple[int, int, int]], lex: Lexicon
-                   ) -> list[list[tuple[int, int, Cue]]]:
-    """The cues of every sentence (offsets relative to it), found in one pass over the whole text.
-
-    One trigger pattern finds every position where some cue may start; only there is each cue tried.
-    That, rather than running each pattern over each sentence, is what keeps extraction fast. A match
-    across a sentence boundary is dropped; sentence-initial cues are tried at each sentence's start.
-    """
-    trigger, _free, anchored, by_char = _cue_index(lex)
-    compact, back = _compact(folded, lex.filler)
-    hits: list[tuple[int, int, Cue]] = []
-    anywhere = by_char[""]
-    if trigger is not None:
-        for t in trigger.finditer(compact):
-            p = t.start()
-            # only the cues that can start with this character are tried here
-            for c, rx in by_char.get(compact[p], anywhere):
-                m = rx.match(compact, p)
-                if m and m.end() > p:
-                    hits.append((back[p], back[m.end() - 1] + 1, c))
-    if anchored:
-        for _, s0, _ in spans:
-            j = bisect.bisect_left(back, s0)
-            for c, rx in anchored:
-                m = rx.match(compact, j)
-                if m and m.end() > j:
-                    hits.append((back[j], back[m.end() - 1] + 1, c))
-    starts = [s0 for _, s0, _ in spans]
-    per: list[list[tuple[int, int, Cue]]] = [[] for _ in spans]
-    for a, b, c in hits:
-        k = bisect.bisect_right(starts, a) - 1
-        if k >= 0 and b <= spans[k][2]:
-            per[k].append((a - spans[k][1], b - spans[k][1], c))
-    return [_longest(x, lex) if x else x for x in per]
-
-
-def _clause_start(folded: str, pos: int, floor: int) -> int:
-    """Start of the clause that contains ``pos`` (after the last clause break before it)."""
-    best = floor
-    for m in _CLAUSE_BREAK.finditer(folded, floor, pos):
-        best = m.end()
-    return best
 
 
 def _places_after(cue_end: int, limit: int, targets: list[_Target], folded: str,
@@ -366,79 +189,6 @@ def _places_before(cue_start: int, floor: int, targets: list[_Target], folded: s
     return list(reversed(out))
 
 
-_SOURCE_INDEX: dict[int, tuple[Lexicon, re.Pattern[str] | None, list[tuple[str, re.Pattern[str]]]]] = {}
-
-
-def _source_index(lex: Lexicon) -> tuple[re.Pattern[str] | None, list[tuple[str, re.Pattern[str]]]]:
-    """A trigger for every named source of a lexicon, and each source's pattern without its boundary check."""
-    cached = _SOURCE_INDEX.get(id(lex))
-    if cached is None or cached[0] is not lex:
-        bodies = [(name, re.compile(rx.pattern[len(_LOOKBEHIND):] if rx.pattern.startswith(_LOOKBEHIND)
-                                    else rx.pattern)) for name, rx in lex.sources]
-        trigger = (re.compile(_LOOKBEHIND + "(?=(?:" + "|".join(r.pattern for _, r in bodies) + "))")
-                   if bodies else None)
-        cached = _SOURCE_INDEX[id(lex)] = (lex, trigger, bodies)
-    return cached[1], cached[2]
-
-
-def _sources(sentence: str, folded: str, lex: Lexicon) -> list[str]:
-    """Named sources of a sentence that reports somebody's words (canonical names, in order)."""
-    if not lex.speech or not lex.speech.search(folded):
-        return []
-    found: list[tuple[int, str]] = []
-    spans: list[tuple[int, int]] = []
-    trigger, bodies = _source_index(lex)
-    if trigger is not None:
-        seen: set[str] = set()
-        for t in trigger.finditer(folded):  # positions where some source may start; each tried there
-            for name, rx in bodies:
-                if name in seen:
-                    continue
-                m = rx.match(folded, t.start())
-                if m:
-                    seen.add(name)
-                    found.append((m.start(), name))
-                    spans.append((m.start(), m.end()))
-    if lex.speaker_after:
-        for m in lex.speaker_after.finditer(folded):
-            sm = _SPEAKER.match(sentence, m.end())
-            if sm and sm.group(1):
-                a, b = sm.start(1), sm.end(1)
-                if not any(a < e and s < b for s, e in spans):  # a known source already covers it
-                    found.append((a, sm.group(1).strip()))
-                    spans.append((a, b))
-    out: list[str] = []
-    for _, n in sorted(found):
-        if n not in out:
-            out.append(n)
-    return out
-
-
-#: Words that may stand between a speech verb and the date of the statement ("said in a statement on").
-_STATEMENT_GAP = re.compile(r"(?:\s+(?:in|on|at|late|early|dans|un|une|a|an|the|le|la|its|their|son|sa|statement|communique|interview|entretien|video|conference|press|de|presse|tard|soir|matin|evening|morning|\w+day))*\s+$")
-
-
-def _dates_statement(folded: str, at: int, lex: Lexicon) -> bool:
-    """Whether the date at ``at`` follows a speech verb ("said on Monday", "a indiqué lundi", "said in a
-    statement on Monday"): it dates the words, not what they report."""
-    if not lex.speech:
-        return False
-    before = folded[max(0, at - 40):at]
-    return any(_STATEMENT_GAP.fullmatch(before, m.end()) for m in lex.speech.finditer(before))
-
-
-def _source_faction(sources: Iterable[str], fac_re: re.Pattern[str] | None, names: dict[str, str]) -> set[str]:
-    """Factions the sources belong to (a rebel spokesman speaks for the opposition)."""
-    out = set()
-    for s in sources:
-        f = fold_keep_length(s)
-        if fac_re:
-            for m in fac_re.finditer(f):
-                out.add(names[m.group(0)])
-        if "rebel" in f:
-            out.add("opposition")
-    return out
-
 
 def claims_from_mentions(article: Article, mentions: list[Mention], places: dict[str, Place],
                          factions: Factions, lex: Lexicon) -> list[Claim]:
@@ -489,7 +239,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
     last_para, para_date, para_actor = -1, None, ""
 
     spans = split_sentences(text)
-    all_cues = _sentence_cues(folded, spans, lex)
+    all_cues = sentence_cues(folded, spans, lex)
     for (para, s0, s1), cues in zip(spans, all_cues, strict=True):
         if para != last_para:
             last_para, para_date, para_actor = para, None, ""
@@ -530,8 +280,8 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
         def recalled(c0: int, c1: int, sf: str = sf, dates: list = dates) -> bool:
             """A cue in a clause dated by a year only ("which rebels had taken in 2012"): background, whose
             side is not the one the paragraph goes on with."""
-            nb = _CLAUSE_BREAK.search(sf, c1)
-            a, b = _clause_start(sf, c0, 0), nb.start() if nb else len(sf)
+            nb = CLAUSE_BREAK.search(sf, c1)
+            a, b = clause_start(sf, c0, 0), nb.start() if nb else len(sf)
             return any(x.precision == "year" and a <= x.start < b for x in dates)
 
         # Agents after the cue first ("tenus par le gouvernement"), so a subject search skips them.
@@ -569,7 +319,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             elif cue.actor not in ("after", "subject"):
                 actors[i] = cue.actor
             elif cue.actor == "subject":
-                cl = _clause_start(sf, c0, 0)
+                cl = clause_start(sf, c0, 0)
                 before = [f for f in sfacs if f.end <= c0 and f.start not in consumed]
                 in_clause = [f for f in before if f.start >= cl]
                 rel = _RELATIVE.search(sf[:cl])
@@ -608,8 +358,8 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             # no place or nothing said of it: the sentence only carries its date, subject and places on
             history.extend(m for m in sent_mentions if places[m.place_id].kind not in COARSE_KINDS)
             continue
-        sources = _sources(sentence, sf, lex)
-        src_factions = _source_faction(sources, fac_re, fac_names)
+        sources = named_sources(sentence, sf, lex)
+        src_factions = source_faction(sources, fac_re, fac_names)
         # the sides this sentence's changes with a named side go to
         gains = {DEFAULT_OPPONENT.get(actors[k], "") if cues[k][2].loser else actors[k] for k in range(len(cues))
                  if actors.get(k) and cues[k][2].type in ("capture", "advance")} - {""}
@@ -660,11 +410,11 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             else:
                 opponent = next((f.value for f in sfacs if actor and f.value != actor), "")
             if ctype == "control" and lex.partial and lex.now and cue.place == "after" and \
-                    lex.partial.search(sf[c1:picked[0].start]) and lex.now.search(sf[_clause_start(sf, c0, 0):c1]) \
+                    lex.partial.search(sf[c1:picked[0].start]) and lex.now.search(sf[clause_start(sf, c0, 0):c1]) \
                     and not _SHRINKING.search(sf[c0:picked[0].start]):
                 ctype = "advance"  # "troops now control 40 percent of X": a partial gain, as of now
                 as_of_now = True
-            elif ctype == "control" and lex.again and lex.again.search(sf[_clause_start(sf, c0, 0):c1]):
+            elif ctype == "control" and lex.again and lex.again.search(sf[clause_start(sf, c0, 0):c1]):
                 ctype = "capture"  # "de nouveau sous l'autorité de l'État": back in the hands of
             if ctype == "capture" and lex.partial:
                 # the quantity stands between cue and place, or inside the cue ("avaient en grande partie conquis")
@@ -679,7 +429,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                         types[k] = "advance"
                     prev = t.end
             status = "reported"
-            window = sf[_clause_start(sf, c0, 0):c0] if ctype != "control" else ""
+            window = sf[clause_start(sf, c0, 0):c0] if ctype != "control" else ""
             whole_window = sf[:c0]
             if ctype != "control":
                 if lex.modality.get("attempted") and (lex.modality["attempted"].search(whole_window)
@@ -699,12 +449,12 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             if as_of_now and not dates:
                 event_date, dprec = article.date, "day"
             elif dates:
-                cl0 = _clause_start(sf, c0, 0)
-                nb = _CLAUSE_BREAK.search(sf, c1)
+                cl0 = clause_start(sf, c0, 0)
+                nb = CLAUSE_BREAK.search(sf, c1)
                 cl1 = nb.start() if nb else len(sf)
                 # The cue's own clause first: "said on Monday that its fighters had retaken X overnight",
                 # where Monday dates the statement; outside it, a day before a recalled year.
-                stated = [_dates_statement(sf, x.start, lex) for x in dates]
+                stated = [dates_statement(sf, x.start, lex) for x in dates]
                 own = [x for x in dates if cl0 <= x.start < cl1]
                 near = ([x for x, st in zip(dates, stated, strict=True) if cl0 <= x.start < cl1 and not st] or own
                         or [x for x, st in zip(dates, stated, strict=True) if not st and x.precision == "day"]

@@ -63,7 +63,7 @@ def _code(*modules: str) -> list[Path]:
 def stage_inputs(stage: str, s: Settings) -> list[Path]:
     """The files whose contents decide a stage's output."""
     reading = [s.gazetteer_dir, s.lexicon_dir, s.factions_file,
-               *_code("claims", "toponyms", "gazetteer", "lexicon", "dates", "articles")]
+               *_code("claims", "cues", "sentences", "toponyms", "gazetteer", "lexicon", "dates", "articles")]
     return {
         "ingest": [s.articles_dir, *_code("articles")],
         "extract": [s.articles_jsonl, *reading],
@@ -128,7 +128,7 @@ class Reader:
         self.factions = load_factions(s.factions_file)
         self.lexicons = load_lexicons(s.lexicon_dir)
         self.fingerprint = _hash_paths([s.gazetteer_dir, s.lexicon_dir, s.factions_file,
-                                        *_code("claims", "toponyms", "gazetteer", "lexicon", "dates")])
+                                        *_code("claims", "cues", "sentences", "toponyms", "gazetteer", "lexicon", "dates")])
 
     def read(self, article: Article) -> tuple[list[Claim], list[tuple[str, str]]]:
         """Claims and unresolved names (name, sentence) of one article."""

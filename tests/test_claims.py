@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from geo.claims import claims_from_mentions, split_sentences
+from geo.claims import claims_from_mentions
 from geo.factions import load_factions
 from geo.lexicon import load_lexicons
 from geo.model import Article, Mention, Place
+from geo.sentences import split_sentences
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FACTIONS = load_factions(DATA / "factions.yaml")
@@ -182,7 +183,7 @@ def test_cues_are_only_tried_where_their_first_character_can_start_them():
     the development set, the character there is one first_chars() lists for it."""
     import yaml
 
-    from geo.claims import _compact, _cue_index
+    from geo.cues import cue_index, drop_fillers
     from geo.lexicon import first_chars, fold_keep_length
 
     lexicons = LEX
@@ -191,8 +192,8 @@ def test_cues_are_only_tried_where_their_first_character_can_start_them():
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for item in doc if isinstance(doc, list) else doc.get("passages", []):
             lex = lexicons.get(item.get("lang", "fr" if "_fr" in path.name else "en"), lexicons["en"])
-            compact, _ = _compact(fold_keep_length(item["text"]), lex.filler)
-            _, free, _, by_char = _cue_index(lex)
+            compact, _ = drop_fillers(fold_keep_length(item["text"]), lex.filler)
+            _, free, _, by_char = cue_index(lex)
             for _cue, rx in free:
                 first = first_chars(rx.pattern)
                 for p in range(len(compact)):
