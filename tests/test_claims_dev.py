@@ -55,6 +55,20 @@ def test_dev_set_change_claims_precision_recall_and_dates(reader):
     assert s.precision >= 0.95 and s.recall >= 0.95 and s.date_accuracy >= 0.95, s.report()
 
 
+#: Floors for the sets written after the rules, a little under their scores when this test was written:
+#: a change to the rules that loses ground on text it was not built on fails here.
+FLOORS = {"claims_heldout.yaml": (0.95, 0.85), "claims_blind.yaml": (0.9, 0.8), "claims_blind2.yaml": (0.9, 0.85),
+          "claims_blind3.yaml": (0.75, 0.8)}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_later_sets_keep_their_ground(reader, name):
+    s = _score(reader, [DEV / name])
+    precision, recall = FLOORS[name]
+    assert s.expected >= 30
+    assert s.precision >= precision and s.recall >= recall and s.date_accuracy >= 0.9, s.report()
+
+
 WORDS = ["Alep", "Aleppo", "l'armée", "rebels", "a repris", "seized", "mardi", "on Sunday", "«", "»", "\"", "quartier",
          "Sheikh Saeed", "حلب", "fell to", "tombé aux mains de", "including", "dont", "qui", "\x00", "\ufeff", " ", ", ",
          ". ", "\n", "(", ")", "'", "-", "1070", "Appartements", "dans la nuit de", "à", "la veille", "since"]
