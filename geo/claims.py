@@ -61,7 +61,8 @@ _LIST_GAP = re.compile(r"^[\s,;]*(?:(?:et|and|ainsi que|as well as|ou|or|puis|th
                        # "A et la totalité de B", "A as well as neighbouring B"
                        r"(?:(?:la totalite|l'ensemble|l'integralite|the whole|the entire|all|neighbou?ring|nearby|adjacent|"
                        r"voisine?s?|proches?)\s*(?:de|du|des|d'|of|the|le|la)?\s*)?"
-                       r"(?:(?:districts?|quartiers?|neighbou?rhoods?|areas?|villages?|localites?|zones?)\s*(?:of|de|d')?\s*)?$")
+                       r"(?:(?:districts?|quartiers?|neighbou?rhoods?|areas?|villages?|localites?|zones?|secteurs?)\s*"
+                       r"(?:(?:voisine?s?|proches?|adjacente?s?)\s*)?(?:of|de|d')?\s*)?$")
 _MODIFIER = re.compile(r"(?:'s\b|\s+(?:province|governorate|countryside|district|offensive|battle|city council|"
                        r"region|province's))")
 #: Between a district noun and the place it introduces: "quartier (voisin|rebelle) de X", "district of X".
@@ -111,6 +112,9 @@ _CONTAINER = re.compile(r"[\s,]*(?:[\w-]+\s+){0,2}?(?:in|of|a|dans|de|d'|du|near
 _PARTICIPIAL = re.compile(r"^\W*(?:apres avoir|apres etre|after having|having|after|en|since)\b[^,]*$")
 #: A relative pronoun opening a clause whose subject is the noun just before it.
 _RELATIVE = re.compile(r",?\s*\b(?:qui|which|who)\s*$")
+#: A determiner opening a noun phrase before a cue: the clause has a subject of its own.
+_OTHER_SUBJECT = re.compile(r"(?:^|\s)(?:aucune?|nul|nulle|no|the|a|an|le|la|les|un|une|des)\s+(?!(?:army|armee|rebels?|rebelles?|"
+                            r"troops|troupes|forces|insurges|insurgents)\b)[a-z]")
 #: Opening quotes and spaces before a clause's first word.
 _QUOTES = " \t«»\"“”'‘’("
 
@@ -237,6 +241,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
     history: list[Mention] = []
     claims: dict[str, Claim] = {}
     last_para, para_date, para_actor = -1, None, ""
+    story_date = None  # the last date the article reached, across paragraphs: what "a day after" counts from
 
     spans = split_sentences(text)
     all_cues = sentence_cues(folded, spans, lex)
@@ -253,7 +258,8 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             for cm in rx.finditer(sf):
                 if any(t.start <= cm.start() < t.end or cm.start() <= t.start < cm.end() for t in targets):
                     continue
-                if any(t.start >= cm.end() and _NOUN_OF.match(sf, cm.end(), t.start) for t in targets):
+                if any(t.start >= cm.end() and (_NOUN_OF.match(sf, cm.end(), t.start)
+                                                or not sf[cm.end():t.start].strip()) for t in targets):
                     continue  # "le quartier (voisin) de X", "the nearby district of X": X itself follows
                 if any(t.end <= cm.start() and _NOUN_AFTER.match(sf, t.end, cm.start()) for t in targets):
                     continue  # "the Hanano district", "X neighbourhood": the noun belongs to X
@@ -264,7 +270,8 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 if ok:
                     targets.append(_Target(ok[0], cm.start(), cm.end(), sentence[cm.start():cm.end()]))
         targets.sort(key=lambda t: t.start)
-        dates = find_dates(sf, published, lex, para_date.day if para_date else None)
+        context = para_date or story_date
+        dates = find_dates(sf, published, lex, context.day if context else None)
         days = [x for x in dates if x.precision == "day"]
         if days:
             # a recalled year ("taken by the rebels in 2012") does not move the story's date, nor does a
@@ -272,6 +279,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             ahead = [x for x in days if not (lex.anchored_re and lex.anchored_re.match(sf, x.start)
                                              and lex.anchored.get(sf[x.start:x.end], 0) < 0)]
             para_date = ahead[-1] if ahead else para_date or days[-1]
+            story_date = para_date
         sfacs = fac_spans[bisect.bisect_left(fac_starts, s0):bisect.bisect_left(fac_starts, s1)]
         sfacs = [_Span(f.start - s0, f.end - s0, f.value) for f in sfacs]
         consumed: set[int] = set()
@@ -338,8 +346,9 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     actors[i] = sfacs[0].value
                 elif before:
                     actors[i] = before[0].value
-                elif not sfacs and para_actor:
-                    # "They captured X": a sentence naming no side continues the paragraph's last subject
+                elif not sfacs and para_actor and not _OTHER_SUBJECT.search(sf, cl, c0):
+                    # "They captured X": a sentence naming no side continues the paragraph's last subject,
+                    # unless its clause has a subject of its own that is no side ("Aucune aide n'est entrée")
                     actors[i] = para_actor
                 elif _PARTICIPIAL.match(sf[:c0]) or _PARTICIPIAL.match(sf[sf.rfind(", ", 0, c0) + 2:c0]):
                     # "Après avoir arraché Tariq al-Bab aux insurgés, l'armée a poursuivi": the main
@@ -350,9 +359,9 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                         actors[i] = after[0].value
                 if actors.get(i) and not recalled(c0, _c1):
                     para_actor = actors[i]
-        if not any(actors.values()) and sfacs and sfacs[0].start < 40:
-            # "Government forces advanced on Friday. They captured X": a sentence opening on a side
-            # makes it the subject "they" continues, even when it has no cue of its own.
+        if not any(actors.values()) and sfacs and (sfacs[0].start < 40 or len({f.value for f in sfacs}) == 1):
+            # "Government forces advanced on Friday. They captured X": a sentence opening on a side, or
+            # naming one side only, makes it the subject "they" continues, even with no cue of its own.
             para_actor = sfacs[0].value
         if not targets or not cues:
             # no place or nothing said of it: the sentence only carries its date, subject and places on
@@ -432,9 +441,13 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             window = sf[clause_start(sf, c0, 0):c0] if ctype != "control" else ""
             whole_window = sf[:c0]
             if ctype != "control":
+                nb = CLAUSE_BREAK.search(sf, picked[-1].end)
                 if lex.modality.get("attempted") and (lex.modality["attempted"].search(whole_window)
                                                       or lex.modality["attempted"].search(sf[c1:])
-                                                      and ctype == "clash"):
+                                                      and ctype == "clash"
+                                                      # "a push into X last week was halted"
+                                                      or lex.modality["attempted"].search(
+                                                          sf[picked[-1].end:nb.start() if nb else len(sf)])):
                     status = "attempted"
                 elif lex.modality.get("planned") and lex.modality["planned"].search(window or whole_window[-60:]):
                     status = "planned"
@@ -481,6 +494,8 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                         # "Jabal Badro passed to the army, a day after the fall of X": one side gains here
                         winner = next(iter(gains))
                     opponent = opponent or DEFAULT_OPPONENT.get(winner, "")
+                if not winner and ttype in ("capture", "advance") and p.kind in AREA_KINDS | COARSE_KINDS:
+                    continue  # "no aid has entered eastern Aleppo": a whole area moving with no side says nothing
                 if (ttype, p.id, winner, status) in said:
                     continue  # one sentence, two cues, one change ("pressed into X, seizing a third of it")
                 said.add((ttype, p.id, winner, status))
@@ -522,4 +537,28 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 # a change of the whole city is written as one ("full control of Aleppo", "tout Alep")
                 del claims[c.id]
         history.extend(m for m in sent_mentions if places[m.place_id].kind not in COARSE_KINDS)
+    headline = _headline(text, spans)
+    if headline:
+        # A headline restates the story: its change is kept only when the body does not tell it.
+        told = {(c.type, c.place.id, c.faction) for c in claims.values() if c.sentence != headline}
+        claims = {k: c for k, c in claims.items() if c.sentence != headline or (c.type, c.place.id, c.faction) not in told}
     return sorted(claims.values(), key=lambda c: (c.event_date, c.place.id, c.type, c.id))
+
+
+#: Longest first line read as a headline (characters).
+HEADLINE_MAX = 200
+
+
+def _headline(text: str, spans: list[tuple[int, int, int]]) -> str:
+    """The first line of ``text`` when it reads as a headline: a paragraph of its own, short, with no
+    full stop at its end, followed by more text ("Syrie : l'armée entre dans la vieille ville d'Alep").
+
+    >>> t = "Alep : l'armée reprend Hanano\n\nL'armée a repris samedi le quartier."
+    >>> _headline(t, split_sentences(t))
+    "Alep : l'armée reprend Hanano"
+    """
+    first = [(a, b) for p, a, b in spans if p == spans[0][0]] if spans else []
+    if len(first) != 1 or len(spans) < 2:
+        return ""
+    line = text[first[0][0]:first[0][1]].strip()
+    return line if len(line) <= HEADLINE_MAX and not line.endswith((".", "!", "?", "…", "»", '"', "”")) else ""

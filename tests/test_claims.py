@@ -350,3 +350,48 @@ def test_a_loser_is_named_only_by_an_agent_and_a_list_runs_on_through_the_whole_
     cs = read("Les forces gouvernementales ont reconquis samedi le village de Sakhour et la totalité de "
               "Cheikh Farès.", "fr")
     assert {c.place.id for c in cs if c.type == "capture"} == {"aleppo-sakhour", "aleppo-sheikh-fares"}
+
+
+def test_a_headline_restating_the_body_adds_nothing_and_a_sideless_area_change_is_dropped():
+    text = ("Alep : l'armée reprend Sakhour\n\nL'armée syrienne a repris samedi le quartier de Sakhour. "
+            "Aucune aide n'est entrée dans l'est d'Alep depuis juillet.")
+    cs = read(text, "fr")
+    assert [(c.type, c.place.id, c.event_date) for c in cs if c.type in ("capture", "advance")] == [
+        ("capture", "aleppo-sakhour", "2016-11-26")]
+
+
+def test_its_fighters_continue_the_side_just_named():
+    text = ("The Kurdish YPG, which holds Sheikh Maqsoud, also took advantage of the rout. "
+            "Its fighters moved into parts of Sheikh Fares on Sunday, as rebels abandoned positions nearby.")
+    cs = read(text, "en")
+    assert [(c.type, c.place.id, c.faction) for c in cs if c.type == "advance"] == [
+        ("advance", "aleppo-sheikh-fares", "kurdish")]
+
+
+def test_days_counted_from_the_story_and_the_same_day():
+    text = ("Troops captured Sheikh Fares on Friday, state TV said.\n\nThe capture came a day after troops "
+            "retook Sakhour.")
+    cs = read(text, "en", published="2016-10-01")
+    assert {(c.place.id, c.event_date) for c in cs if c.type == "capture"} == {
+        ("aleppo-sheikh-fares", "2016-09-30"), ("aleppo-sakhour", "2016-09-29")}
+    cs = read("A day earlier, government forces pushed back into parts of Sakhour.", "en", published="2016-11-10")
+    assert [(c.type, c.event_date) for c in cs] == [("advance", "2016-11-09")]
+
+
+def test_strikes_and_fighting_resuming_and_halted_pushes_are_no_change():
+    cs = read("À Alep, les frappes ont repris dans la nuit sur les quartiers de Sakhour et de Cheikh Khodr.", "fr")
+    assert not [c for c in cs if c.type in ("capture", "advance")]
+    cs = read("Commanders say a government push into Sakhour last week was halted after heavy losses.", "en")
+    assert not [c for c in cs if c.status == "reported" and c.type in ("capture", "advance")]
+    cs = read("Insurgents tried to retake Sakhour but were repelled.", "en")
+    assert [c.status for c in cs if c.type == "capture"] == ["attempted"]
+    cs = read("Les insurgés ont également tenté de s'emparer de Sakhour, sans y parvenir.", "fr")
+    assert [c.status for c in cs if c.type == "capture"] == ["attempted"]
+
+
+def test_a_district_noun_with_its_adjective_continues_a_list_and_an_apposed_noun_is_the_place():
+    cs = read("Les troupes se sont emparées des hauteurs de Sakhour et du quartier voisin de Haydariyé.", "fr")
+    assert {c.place.id for c in cs if c.type == "capture"} == {"aleppo-sakhour", "aleppo-haydariyeh"}
+    cs = read("Sakhour est tombé lundi aux mains de l'armée. Plus au nord, des rebelles ont chassé lundi le groupe "
+              "Etat islamique de la localité de Cheikh Khodr.", "fr")
+    assert ("capture", "aleppo-sakhour", "opposition", "reported") not in summary(cs)
