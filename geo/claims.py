@@ -553,7 +553,7 @@ def _headline(text: str, spans: list[tuple[int, int, int]]) -> str:
     """The first line of ``text`` when it reads as a headline: a paragraph of its own, short, with no
     full stop at its end, followed by more text ("Syrie : l'armée entre dans la vieille ville d'Alep").
 
-    >>> t = "Alep : l'armée reprend Hanano\n\nL'armée a repris samedi le quartier."
+    >>> t = "Alep : l'armée reprend Hanano\\n\\nL'armée a repris samedi le quartier."
     >>> _headline(t, split_sentences(t))
     "Alep : l'armée reprend Hanano"
     """
