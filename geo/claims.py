@@ -109,12 +109,15 @@ _AGENT = re.compile(r"\s*(?:by|par|aux|to)\b")
 #: Between a place and the coarse place that contains it: "X project in southwest Aleppo", "X, dans l'est d'".
 _CONTAINER = re.compile(r"[\s,]*(?:[\w-]+\s+){0,2}?(?:in|of|a|dans|de|d'|du|near|pres de)\s+(?:[\w-]+\s+){0,2}?(?:l'|d')?$")
 #: A sentence opening on a participial clause whose subject comes after it ("Après avoir repris X, l'armée").
-_PARTICIPIAL = re.compile(r"^\W*(?:apres avoir|apres etre|after having|having|after|en|since)\b[^,]*$")
+_PARTICIPIAL = re.compile(r"^\W*(?:apres avoir|apres etre|apres s'etre|apres|after having|having|after|en|since)\b[^,]*$")
 #: A relative pronoun opening a clause whose subject is the noun just before it.
 _RELATIVE = re.compile(r",?\s*\b(?:qui|which|who)\s*$")
 #: A determiner opening a noun phrase before a cue: the clause has a subject of its own.
 _OTHER_SUBJECT = re.compile(r"(?:^|\s)(?:aucune?|nul|nulle|no|the|a|an|le|la|les|un|une|des)\s+(?!(?:army|armee|rebels?|rebelles?|"
                             r"troops|troupes|forces|insurges|insurgents)\b)[a-z]")
+#: A finite verb right after a side: the side is a clause's subject ("les forces du régime *ont poursuivi*").
+_FINITE = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:ont|a|avaient|avait|sont|est|se sont|s'est|have|has|had|were|was|"
+                     r"are|is|pressed|pushed|moved|continued|advanced|poursuivent|poursuivi)\b")
 #: Opening quotes and spaces before a clause's first word.
 _QUOTES = " \t«»\"“”'‘’("
 
@@ -354,7 +357,10 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     # "Après avoir arraché Tariq al-Bab aux insurgés, l'armée a poursuivi": the main
                     # clause's subject, after the comma, did it
                     comma = sf.find(", ", c0)
-                    after = [f for f in sfacs if comma >= 0 and comma < f.start < comma + 40]
+                    # the side that a verb follows ("..., l'un des bastions de la rébellion, les forces du
+                    # régime ont poursuivi"), else the first side right after the comma
+                    after = [f for f in sfacs if comma >= 0 and comma < f.start and _FINITE.match(sf, f.end)] or \
+                        [f for f in sfacs if comma >= 0 and comma < f.start < comma + 40]
                     if after:
                         actors[i] = after[0].value
                 if actors.get(i) and not recalled(c0, _c1):
@@ -469,7 +475,10 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 # where Monday dates the statement; outside it, a day before a recalled year.
                 stated = [dates_statement(sf, x.start, lex) for x in dates]
                 own = [x for x in dates if cl0 <= x.start < cl1]
+                # Outside it, a date in a later clause ("..., followed on 28 November by Y") is that clause's.
                 near = ([x for x, st in zip(dates, stated, strict=True) if cl0 <= x.start < cl1 and not st] or own
+                        or [x for x, st in zip(dates, stated, strict=True)
+                            if not st and x.precision == "day" and x.start < cl1]
                         or [x for x, st in zip(dates, stated, strict=True) if not st and x.precision == "day"]
                         or [x for x in dates if x.precision == "day"] or dates)
                 d = min(near, key=lambda x: abs(x.start - c0))

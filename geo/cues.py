@@ -52,16 +52,24 @@ def _faction_regex(factions: Factions, lang: str) -> tuple[re.Pattern[str] | Non
 
 def drop_fillers(folded: str, filler: re.Pattern[str] | None) -> tuple[str, list[int]]:
     """``folded`` with filler words (and the space before each) removed, and the original offset of each
-    kept character, so that cue patterns match across "est tombé *mercredi* aux mains de"."""
+    kept character, so that cue patterns match across "est tombé *mercredi* aux mains de".
+
+    >>> import re
+    >>> drop_fillers("la chute, samedi, de x", re.compile("samedi"))[0]
+    'la chute de x'
+"""
     cuts = []
     if filler is not None:
         for m in filler.finditer(folded):
             if m.end() < len(folded) and folded[m.end()] not in " ,.;:":
                 continue
             a = m.start() - 1 if m.start() and folded[m.start() - 1] == " " else m.start()
+            b = m.end()
+            if folded[max(0, m.start() - 2):m.start()] == ", " and folded[b:b + 1] == ",":
+                a, b = m.start() - 2, b + 1  # "après la chute*, samedi,* de X": the commas go with it
             if cuts and a < cuts[-1][1]:
                 a = cuts[-1][1]
-            cuts.append((a, m.end()))
+            cuts.append((a, b))
     if not cuts:
         return folded, range(len(folded) + 1)  # type: ignore[return-value]
     keep, pos = [], 0

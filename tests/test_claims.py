@@ -395,3 +395,22 @@ def test_a_district_noun_with_its_adjective_continues_a_list_and_an_apposed_noun
     cs = read("Sakhour est tombé lundi aux mains de l'armée. Plus au nord, des rebelles ont chassé lundi le groupe "
               "Etat islamique de la localité de Cheikh Khodr.", "fr")
     assert ("capture", "aleppo-sakhour", "opposition", "reported") not in summary(cs)
+
+
+def test_the_main_clause_subject_after_an_apposition_and_sides_named_in_the_fifth_set():
+    cs = read("Après avoir repris dimanche le quartier de Sakhour, l'un des bastions historiques de la rébellion, "
+              "les forces du régime ont poursuivi leur poussée.", "fr")
+    assert [(c.place.id, c.faction) for c in cs if c.type == "capture"] == [("aleppo-sakhour", "government")]
+    cs = read("On 27 November, Sakhour and Haydariyeh were reported to have come under GoS control, followed on "
+              "28 November by Sheikh Fares.", "en")
+    assert {(c.place.id, c.faction, c.event_date) for c in cs if c.type == "capture"} == {
+        ("aleppo-sakhour", "government", "2016-11-27"), ("aleppo-haydariyeh", "government", "2016-11-27")}
+    assert not [c for c in read("Sakhour came under heavy shelling by government forces.", "en")
+                if c.type == "capture"]
+
+
+def test_a_filler_between_commas_and_a_year_that_opens_a_period():
+    cs = read("Après la chute, samedi, de Sakhour, les forces progouvernementales ont avancé.", "fr")
+    assert [(c.place.id, c.event_date) for c in cs if c.type == "capture"] == [("aleppo-sakhour", "2016-11-26")]
+    cs = read("Rebels have held Sakhour since 2012.", "en")
+    assert all(c.event_date.startswith("2016") for c in cs)
