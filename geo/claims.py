@@ -495,9 +495,9 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 if not winner and ttype in ("capture", "advance"):
                     # "The fall of X ... leaves the army in control": the side an earlier report of
                     # this article gave the same change of X
-                    # (the latest such report, a statement of who holds X included; never a recalled year)
+                    # (the latest such report, never a recalled year; a statement of who holds X may come before or after)
                     winner = next((c.faction for c in reversed(claims.values()) if c.place.id == p.id
-                                   and c.faction and c.type in ("capture", "advance", "control")
+                                   and c.faction and c.type in ("capture", "advance")
                                    and c.status == "reported" and c.date_precision == "day"), "")
                     if not winner and len(gains) == 1:
                         # "Jabal Badro passed to the army, a day after the fall of X": one side gains here
