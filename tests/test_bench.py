@@ -29,3 +29,18 @@ def test_bench_map_runs_without_a_browser(tmp_path, capsys):
     row = json.loads(out.read_text())[0]
     assert row["events"] == 300 and row["geo_mb"] > 0 and row["per_marker_mb"] > 0
     assert "| 300 |" in capsys.readouterr().out
+
+
+def test_bench_reading_runs_and_finds_the_places_it_inserted(tmp_path, capsys, monkeypatch):
+    spec = importlib.util.spec_from_file_location("bench_reading", ROOT / "bench" / "bench_reading.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    monkeypatch.setattr(mod, "_load_spacy", lambda: None)  # spaCy is only installed by `make bench`
+    monkeypatch.setattr(mod, "ROUNDS", 1)
+    out = tmp_path / "reading.json"
+    assert mod.main(["--mb", "0.05", "--spacy-kb", "10", "-o", str(out)]) == 0
+    res = json.loads(out.read_text())
+    assert res["mentions"]["recall"] > 0.95 and res["mentions"]["mb_s"] > 0
+    assert res["extraction"]["claims"] > 0 and res["tokeniser"] in ("c", "python")
+    assert "spacy_ner_mb_s" not in res["slice"]
+    assert "geo mentions" in capsys.readouterr().out
