@@ -113,8 +113,7 @@ _PARTICIPIAL = re.compile(r"^\W*(?:apres avoir|apres etre|apres s'etre|apres|aft
 #: A relative pronoun opening a clause whose subject is the noun just before it.
 _RELATIVE = re.compile(r",?\s*\b(?:qui|which|who)\s*$")
 #: A determiner opening a noun phrase before a cue: the clause has a subject of its own.
-_OTHER_SUBJECT = re.compile(r"(?:^|\s)(?:aucune?|nul|nulle|no|the|a|an|le|la|les|un|une|des)\s+(?!(?:army|armee|rebels?|rebelles?|"
-                            r"troops|troupes|forces|insurges|insurgents)\b)[a-z]")
+_OTHER_SUBJECT = re.compile(r"(?:^|\s)(?:aucune?|nul|nulle|no|the|a|an|le|la|les|un|une|des)\s+[a-z]")
 #: A finite verb right after a side: the side is a clause's subject ("les forces du régime *ont poursuivi*").
 _FINITE = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:ont|a|avaient|avait|sont|est|se sont|s'est|have|has|had|were|was|"
                      r"are|is|pressed|pushed|moved|continued|advanced|poursuivent|poursuivi)\b")
