@@ -414,3 +414,10 @@ def test_a_filler_between_commas_and_a_year_that_opens_a_period():
     assert [(c.place.id, c.event_date) for c in cs if c.type == "capture"] == [("aleppo-sakhour", "2016-11-26")]
     cs = read("Rebels have held Sakhour since 2012.", "en")
     assert all(c.event_date.startswith("2016") for c in cs)
+
+
+def test_civilians_fleeing_is_no_change_and_a_promise_is_a_plan():
+    cs = read("Some 50,000 people had fled Sakhour since the weekend, the UN said.", "en")
+    assert not [c for c in cs if c.type in ("capture", "advance")]
+    cs = read("Les rebelles, qui avaient promis de « libérer Sakhour », n'ont plus attaqué depuis.", "fr")
+    assert not [c for c in cs if c.status == "reported" and c.type in ("capture", "advance")]

@@ -58,7 +58,7 @@ def test_dev_set_change_claims_precision_recall_and_dates(reader):
 #: Floors for the sets written after the rules, a little under their scores when this test was written:
 #: a change to the rules that loses ground on text it was not built on fails here.
 FLOORS = {"claims_heldout.yaml": (0.95, 0.85), "claims_blind.yaml": (0.9, 0.8), "claims_blind2.yaml": (0.9, 0.85),
-          "claims_blind3.yaml": (0.8, 0.8), "claims_blind4.yaml": (0.8, 0.9)}
+          "claims_blind3.yaml": (0.8, 0.8), "claims_blind4.yaml": (0.8, 0.9), "claims_blind5.yaml": (0.8, 0.78)}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
