@@ -21,7 +21,7 @@ help: ## List the targets
 
 install: $(STAMP) $(ASSETS) ## Create .venv, install geo with its dependencies, fetch the pinned map assets
 
-$(STAMP): pyproject.toml setup.py geo/_scan.pyx
+$(STAMP): pyproject.toml setup.py geo/places/_scan.pyx
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'

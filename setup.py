@@ -1,4 +1,4 @@
-"""Builds the optional C tokeniser (geo/_scan.pyx); everything else is declared in pyproject.toml.
+"""Builds the optional C tokeniser (geo/places/_scan.pyx); everything else is declared in pyproject.toml.
 
 ``optional=True``: without a C compiler the install still succeeds and geo uses its pure-Python
 tokeniser, which gives the same results (tests/test_scan.py), only slower.
@@ -11,7 +11,7 @@ try:
 except ImportError:  # the build requirements name Cython; this guards odd builds that skip them
     ext_modules = []
 else:
-    ext_modules = cythonize([Extension("geo._scan", ["geo/_scan.pyx"], optional=True)],
+    ext_modules = cythonize([Extension("geo.places._scan", ["geo/places/_scan.pyx"], optional=True)],
                             compiler_directives={"language_level": 3}, quiet=True)
 
 setup(ext_modules=ext_modules)

@@ -22,7 +22,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.control import _intervals, build_layers, control_at, holders, interval_holders
+from geo.control.layers import _intervals, build_layers, control_at, holders, interval_holders
 from geo.model import CRS_STORAGE, Event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -200,8 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| floor over the dated control ({j['intervals']} intervals) | {j['floor_dated_s']} | "
           f"{j['floor_dated_s'] / j['floor_s']:.2f} |")
     print(f"| geopandas.sjoin (one state, reference) | {j['sjoin_s']} | {j['sjoin_vs_floor']} |")
-    print(f"| geo.control.holders (dated, from the control polygons) | {j['holders_s']} | {j['ratio_vs_floor']} |")
-    print(f"| geo.control.interval_holders (dated, the rebuild's join) | {j['join_s']} | {j['join_vs_floor']} |")
+    print(f"| geo.control.layers.holders (dated, from the control polygons) | {j['holders_s']} | {j['ratio_vs_floor']} |")
+    print(f"| geo.control.layers.interval_holders (dated, the rebuild's join) | {j['join_s']} | {j['join_vs_floor']} |")
     if a.output:
         write_figures(a.output, result)
     return 0

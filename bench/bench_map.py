@@ -3,7 +3,7 @@
 For 1k, 10k and 100k synthetic events (each with a sentence, a title, a link and sources, as real ones
 have) it builds, in the same run:
 
-- geo's map (``geo.render.build_map`` + offline inlining): events as GeoJSON timeline layers on a canvas,
+- geo's map (``geo.map.render.build_map`` + offline inlining): events as GeoJSON timeline layers on a canvas,
   popups built in the browser from the features' properties;
 - folium's per-marker approach: one ``folium.CircleMarker`` with an HTML ``folium.Popup`` per event;
 - a bare canvas layer of the same points (one ``folium.GeoJson``, no popups, no slider): the floor for
@@ -38,10 +38,10 @@ import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 from common import write_figures  # noqa: E402
 
-from geo.assets import inline_assets  # noqa: E402
-from geo.factions import load_factions  # noqa: E402
+from geo.map.assets import inline_assets  # noqa: E402
+from geo.map.render import build_map  # noqa: E402
 from geo.model import CRS_STORAGE, EVENT_COLUMNS  # noqa: E402
-from geo.render import build_map  # noqa: E402
+from geo.read.factions import load_factions  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",

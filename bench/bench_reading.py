@@ -37,10 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import write_figures  # noqa: E402
 from corpus import corpus, truths  # noqa: E402
 
-from geo.gazetteer import TOKENISER  # noqa: E402
 from geo.pipeline import Reader  # noqa: E402
+from geo.places.gazetteer import TOKENISER  # noqa: E402
+from geo.places.toponyms import find_mentions  # noqa: E402
 from geo.settings import Settings  # noqa: E402
-from geo.toponyms import find_mentions  # noqa: E402
 
 #: Interleaved rounds of timing on the slice (best of each side kept).
 ROUNDS = 3

@@ -16,8 +16,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.gazetteer import load_gazetteer
 from geo.model import Article
+from geo.places.gazetteer import load_gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -25,12 +25,10 @@ import pandas as pd
 
 from geo import __version__
 from geo.articles import check_unique_ids, find_article_files, read_article_file
-from geo.claims import claims_from_mentions
 from geo.events import merge_claims
-from geo.factions import Factions, load_factions
 from geo.io import InputError, atomic_path, read_jsonl, write_csv, write_gpkg_layers, write_jsonl, write_text
-from geo.lexicon import load_lexicons
 from geo.model import CRS_STORAGE, EVENT_COLUMNS, Article, Claim, Event
+from geo.read import Factions, claims_from_mentions, load_factions, load_lexicons
 from geo.settings import DEFAULT_MAP_NAME, Settings
 
 Log = Callable[[str], None]
@@ -57,20 +55,22 @@ def _hash_paths(paths: list[Path]) -> str:
 
 
 def _code(*modules: str) -> list[Path]:
+    """Source files of ``geo/`` by path without suffix: ``_code("read/claims")``."""
     return [_GEO / f"{m}.py" for m in modules]
 
 
 def stage_inputs(stage: str, s: Settings) -> list[Path]:
     """The files whose contents decide a stage's output."""
     reading = [s.gazetteer_dir, s.lexicon_dir, s.factions_file,
-               *_code("claims", "cues", "sentences", "toponyms", "gazetteer", "lexicon", "dates", "articles")]
+               *_code("read/claims", "read/cues", "read/sentences", "places/toponyms", "places/gazetteer", "read/lexicon",
+                     "read/dates", "articles")]
     return {
         "ingest": [s.articles_dir, *_code("articles")],
         "extract": [s.articles_jsonl, *reading],
         "events": [s.claims_jsonl, *_code("events", "model")],
         "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson", s.factions_file,
-                   *_code("control", "snapshot", "model")],
-        "render": [s.control_gpkg, s.gazetteer_dir / "places.csv", s.factions_file, *_code("render", "assets")],
+                   *_code("control/layers", "control/snapshot", "model")],
+        "render": [s.control_gpkg, s.gazetteer_dir / "places.csv", s.factions_file, *_code("map/render", "map/assets")],
     }[stage]
 
 
@@ -122,17 +122,18 @@ class Reader:
     """Everything extraction needs, loaded once: gazetteer, factions, lexicons."""
 
     def __init__(self, s: Settings) -> None:
-        from geo.gazetteer import load_gazetteer
+        from geo.places import load_gazetteer
 
         self.gazetteer = load_gazetteer(s.gazetteer_dir)
         self.factions = load_factions(s.factions_file)
         self.lexicons = load_lexicons(s.lexicon_dir)
         self.fingerprint = _hash_paths([s.gazetteer_dir, s.lexicon_dir, s.factions_file,
-                                        *_code("claims", "cues", "sentences", "toponyms", "gazetteer", "lexicon", "dates")])
+                                        *_code("read/claims", "read/cues", "read/sentences", "places/toponyms",
+                                                "places/gazetteer", "read/lexicon", "read/dates")])
 
     def read(self, article: Article) -> tuple[list[Claim], list[tuple[str, str]]]:
         """Claims and unresolved names (name, sentence) of one article."""
-        from geo.toponyms import find_mentions, unresolved_candidates
+        from geo.places import find_mentions, unresolved_candidates
 
         lex = self.lexicons.get(article.lang) or self.lexicons.get("en") or next(iter(self.lexicons.values()))
         mentions = find_mentions(article.text, self.gazetteer, article.lang)
@@ -256,8 +257,7 @@ def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame | None:
 def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn: bool = False,
            png_dir: Path | None = None) -> Path:
     """<build>/control.gpkg -> <build>/maps/<name>.html (offline unless ``cdn``)."""
-    from geo.assets import inline_assets
-    from geo.render import build_map
+    from geo.map import build_map, inline_assets
 
     if not s.control_gpkg.exists():
         layers(s, log)

@@ -17,9 +17,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.evaluate import Expected, changes, score  # noqa: E402
 from geo.model import Article  # noqa: E402
 from geo.pipeline import Reader  # noqa: E402
+from geo.read.evaluate import Expected, changes, score  # noqa: E402
 from geo.settings import Settings  # noqa: E402
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
+from geo.places.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
 
 
 def score(gaz: Gazetteer, rows: list[dict]) -> tuple[float, list[str]]:

@@ -193,10 +193,10 @@ def test_many_events_open_clustered_and_follow_the_slider(browser, tmp_path):
     import geopandas as gpd
     import numpy as np
 
-    from geo.assets import inline_assets
-    from geo.factions import load_factions
+    from geo.map.assets import inline_assets
+    from geo.map.render import CLUSTER_FROM, build_map
     from geo.model import CRS_STORAGE, EVENT_COLUMNS
-    from geo.render import CLUSTER_FROM, build_map
+    from geo.read.factions import load_factions
 
     n = CLUSTER_FROM + 200
     rng = np.random.default_rng(1)

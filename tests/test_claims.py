@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from geo.claims import claims_from_mentions
-from geo.factions import load_factions
-from geo.lexicon import load_lexicons
 from geo.model import Article, Mention, Place
-from geo.sentences import split_sentences
+from geo.read.claims import claims_from_mentions
+from geo.read.factions import load_factions
+from geo.read.lexicon import load_lexicons
+from geo.read.sentences import split_sentences
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FACTIONS = load_factions(DATA / "factions.yaml")
@@ -183,8 +183,8 @@ def test_cues_are_only_tried_where_their_first_character_can_start_them():
     the development set, the character there is one first_chars() lists for it."""
     import yaml
 
-    from geo.cues import cue_index, drop_fillers
-    from geo.lexicon import first_chars, fold_keep_length
+    from geo.read.cues import cue_index, drop_fillers
+    from geo.read.lexicon import first_chars, fold_keep_length
 
     lexicons = LEX
     checked = 0

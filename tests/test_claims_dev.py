@@ -1,6 +1,6 @@
 """The extractor against the claims development set (tests/dev/, README there) and against arbitrary text.
 
-The dev set is scored end to end (gazetteer, toponyms, claims) with geo.evaluate; on failure the
+The dev set is scored end to end (gazetteer, toponyms, claims) with geo.read.evaluate; on failure the
 assertion message lists every miss. `scripts/score_dev.py` prints the same report.
 """
 
@@ -11,9 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.evaluate import Expected, changes, score
 from geo.model import Article
 from geo.pipeline import Reader
+from geo.read.evaluate import Expected, changes, score
 from geo.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from geo.cli import main
+from geo.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

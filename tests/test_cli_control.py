@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from geo.cli import main
+from geo.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.dates import find_dates, resolve_day_month, resolve_weekday
-from geo.lexicon import fold_keep_length, load_lexicons
+from geo.read.dates import find_dates, resolve_day_month, resolve_weekday
+from geo.read.lexicon import fold_keep_length, load_lexicons
 
 LEX = load_lexicons(Path(__file__).resolve().parent.parent / "data" / "lexicon")
 PUB = date(2016, 11, 8)  # a Tuesday

@@ -11,8 +11,8 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from geo.cli_gazetteer import gazetteer
-from geo.gazetteer import fold, load_gazetteer, slug, validate_gazetteer
+from geo.cli.gazetteer import gazetteer
+from geo.places.gazetteer import fold, load_gazetteer, slug, validate_gazetteer
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "gazetteer"
 SHARED = Path("/work/shared/data")
@@ -119,7 +119,7 @@ def test_validate_clean_and_broken(tmp_path: Path) -> None:
 
 
 def test_source_citations_are_not_split_into_aliases() -> None:
-    from geo.gazetteer_sources import _alias_rows, split_outside_brackets
+    from geo.places.sources import _alias_rows, split_outside_brackets
 
     names = split_outside_brackets("Masakin Hananou;Massaken Hanano (FR: europe1.fr; lci.fr);مساكن هنانو")
     rows = _alias_rows("aleppo-hanano", names, "outskirts")
@@ -244,7 +244,7 @@ def test_the_fast_token_split_gives_the_exact_tokens() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from geo.gazetteer import _TOKEN_SPLIT, _token_parts
+    from geo.places.gazetteer import _TOKEN_SPLIT, _token_parts
 
     @settings(max_examples=400, deadline=None)
     @given(st.text(alphabet=st.sampled_from(list("ab1_'’é\u0301\u064b ٣ح-.0xÉ\n")), max_size=30) | st.text(max_size=30))

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from click.testing import CliRunner
 
-from geo.cli import main
-from geo.geocode import Cache, Hit, geopy_asker, resolve
+from geo.cli.main import main
+from geo.places.geocode import Cache, Hit, geopy_asker, resolve
 
 UA = "geo-tests/1.0 (tests@example.org)"
 
@@ -129,7 +129,7 @@ def test_the_command_is_offline_by_default_then_asks_and_writes_a_review_file(tm
     assert [x["status"] for x in rows] == ["not_asked", "not_asked"]
     monkeypatch.setattr(socket.socket, "connect", real)
 
-    monkeypatch.setattr("geo.geocode.PROVIDERS", {"nominatim": 0.0, "photon": 0.0, "geonames": 0.0})
+    monkeypatch.setattr("geo.places.geocode.PROVIDERS", {"nominatim": 0.0, "photon": 0.0, "geonames": 0.0})
     FakeNominatim.flaky = {}
     r = CliRunner().invoke(main, ["geocode", "--build-dir", str(build), "--provider", "nominatim",
                                   "--user-agent", UA, "--domain", f"http://{server}"])

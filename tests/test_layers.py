@@ -7,10 +7,10 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from geo.control import build_layers, control_at, load_snapshots, read_control_file
-from geo.factions import load_factions
+from geo.control.layers import build_layers, control_at, load_snapshots, read_control_file
 from geo.io import InputError
 from geo.model import CRS_STORAGE, Event
+from geo.read.factions import load_factions
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTIONS = load_factions(ROOT / "data" / "factions.yaml")
@@ -154,7 +154,7 @@ def test_the_default_snapshots_load_cleanly():
 def test_the_rebuild_join_agrees_with_the_polygon_join_and_later_paints_win():
     import numpy as np
 
-    from geo.control import _intervals, holders, interval_holders
+    from geo.control.layers import _intervals, holders, interval_holders
 
     snaps = {"2016-11-01": snap(government=W, opposition=M.union(E)),
              "2016-11-10": snap(government=W.union(M), opposition=E)}

@@ -8,10 +8,10 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, box
 
-from geo.assets import AssetError, cdn_urls, inline_assets
-from geo.factions import load_factions
+from geo.map.assets import AssetError, cdn_urls, inline_assets
+from geo.map.render import build_map
 from geo.model import CRS_STORAGE, EVENT_COLUMNS
-from geo.render import build_map
+from geo.read.factions import load_factions
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTIONS = load_factions(ROOT / "data" / "factions.yaml")

@@ -72,7 +72,7 @@ def test_atomic_write_keeps_previous_file_when_writing_fails(tmp_path):
 def test_render_writes_a_png_per_date_and_keeps_cdn_links_only_when_asked(tmp_path):
     import shutil
 
-    from geo.assets import cdn_urls
+    from geo.map.assets import cdn_urls
 
     root = Path(__file__).resolve().parent.parent
     data = tmp_path / "data"

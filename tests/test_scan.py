@@ -1,4 +1,4 @@
-"""The C tokeniser (geo/_scan.pyx) gives exactly what the regular-expression tokeniser gives."""
+"""The C tokeniser (geo/places/_scan.pyx) gives exactly what the regular-expression tokeniser gives."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import gazetteer, toponyms
-from geo.gazetteer import _raw_arrays, load_gazetteer, token_arrays
-from geo.toponyms import find_mentions
+from geo.places import gazetteer, toponyms
+from geo.places.gazetteer import _raw_arrays, load_gazetteer, token_arrays
+from geo.places.toponyms import find_mentions
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -58,5 +58,5 @@ def test_mentions_are_the_same_with_either_tokeniser(monkeypatch: pytest.MonkeyP
 def test_the_install_builds_the_c_tokeniser_where_a_compiler_is() -> None:
     if not (shutil.which("cc") or shutil.which("gcc")):
         pytest.skip("no C compiler: geo runs on its pure-Python tokeniser")
-    assert gazetteer.TOKENISER == "c", "a C compiler is here but geo/_scan.pyx was not built: pip install -e ."
+    assert gazetteer.TOKENISER == "c", "a C compiler is here but geo/places/_scan.pyx was not built: pip install -e ."
     assert toponyms.folded_stream(["bab", "hdd"]) == (" bab hdd ", [1, 5])

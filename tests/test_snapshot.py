@@ -8,9 +8,9 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from geo.factions import load_factions
+from geo.control.snapshot import check_features, faction_from_colour, read_vector, snapshot_geojson
 from geo.io import InputError
-from geo.snapshot import check_features, faction_from_colour, read_vector, snapshot_geojson
+from geo.read.factions import load_factions
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTIONS = load_factions(ROOT / "data" / "factions.yaml")

@@ -4,7 +4,7 @@ import csv
 import importlib.util
 from pathlib import Path
 
-from geo.gazetteer import load_gazetteer
+from geo.places.gazetteer import load_gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = list(csv.DictReader((ROOT / "tests" / "data" / "spellings.csv").open(encoding="utf-8")))

@@ -7,9 +7,9 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.model import Place
-from geo.toponyms import find_mentions, unresolved_candidates
+from geo.places.gazetteer import Gazetteer, load_gazetteer
+from geo.places.toponyms import find_mentions, unresolved_candidates
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "gazetteer"
 SEED = Path("/work/shared/corpus/2016-11-08-mee-alep-1070.fr.md")

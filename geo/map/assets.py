@@ -60,7 +60,7 @@ def _find(url: str) -> str | None:
     for pattern, target in ASSETS:
         if re.search(pattern, url):
             return target if target is not None else ""
-    raise AssetError(f"no offline copy known for {url}: add it to geo/assets.py and package.json")
+    raise AssetError(f"no offline copy known for {url}: add it to geo/map/assets.py and package.json")
 
 
 def inline_assets(html: str, root: Path | None = None) -> str:

@@ -5,8 +5,8 @@ The mechanics only; the words live in the lexicons. One trigger pattern per lexi
 where some cue may start, and only the cues that can start with that character are tried there.
 
 >>> import yaml, pathlib
->>> from geo.lexicon import parse_lexicon
->>> root = pathlib.Path(__file__).resolve().parent.parent / "data"
+>>> from geo.read.lexicon import parse_lexicon
+>>> root = pathlib.Path(__file__).resolve().parents[2] / "data"
 >>> lex = parse_lexicon(yaml.safe_load((root / "lexicon/en.yaml").read_text()), "en.yaml")
 >>> text = fold_keep_length("The army retook Sakhour on Sunday, state TV said.")
 >>> [(text[a:b], c.type) for a, b, c in sentence_cues(text, [(0, 0, len(text))], lex)[0]]
@@ -23,8 +23,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from geo.factions import Factions
-from geo.lexicon import Cue, Lexicon, first_chars, fold_keep_length
+from geo.read.factions import Factions
+from geo.read.lexicon import Cue, Lexicon, first_chars, fold_keep_length
 
 _SPEAKER = re.compile(r"\s*,?\s*(?:l[ea]s?\s+|the\s+)?((?:[A-Z][\w’'\-]+)(?:\s+(?:al-|el-|de\s|du\s|bin\s)?[A-Z][\w’'\-]+){0,3})")
 

@@ -3,7 +3,7 @@
 >>> text = "L'armée a repris Sakhour. Les rebelles, qui tenaient le quartier, ont reculé."
 >>> [text[a:b] for _, a, b in split_sentences(text)]
 ["L'armée a repris Sakhour.", 'Les rebelles, qui tenaient le quartier, ont reculé.']
->>> from geo.lexicon import fold_keep_length
+>>> from geo.read.lexicon import fold_keep_length
 >>> s = fold_keep_length(text[26:])
 >>> s[clause_start(s, s.index("ont"), 0):]
 'ont recule.'

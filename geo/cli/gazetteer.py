@@ -9,11 +9,11 @@ import click
 import geopandas as gpd
 import pandas as pd
 
-from geo import gazetteer_sources as gs
-from geo.cli_common import GeoCommand, dir_options
-from geo.gazetteer import ALIAS_COLUMNS, PLACE_COLUMNS, load_gazetteer
+from geo.cli.common import GeoCommand, dir_options
 from geo.io import InputError, atomic_path, write_csv
 from geo.model import CRS_STORAGE
+from geo.places import ALIAS_COLUMNS, PLACE_COLUMNS, load_gazetteer
+from geo.places import sources as gs
 from geo.settings import Settings
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import click
 
 from geo import __version__, pipeline
-from geo.cli_common import GeoCommand, dir_options
-from geo.cli_control import control, diff_cmd, stats_cmd
-from geo.cli_gazetteer import gazetteer
-from geo.cli_geocode import geocode_cmd
+from geo.cli.common import GeoCommand, dir_options
+from geo.cli.control import control, diff_cmd, stats_cmd
+from geo.cli.gazetteer import gazetteer
+from geo.cli.geocode import geocode_cmd
 from geo.io import InputError
 from geo.settings import DEFAULT_MAP_NAME, Settings
 
@@ -172,7 +172,7 @@ def validate(settings: Settings) -> None:
     Example:
       geo validate --data-dir data
     """
-    from geo.validate import validate_inputs
+    from geo.cli.validate import validate_inputs
 
     errors, warnings = validate_inputs(settings)
     for w in warnings:

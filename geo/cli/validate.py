@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from geo.articles import find_article_files, read_article_file
-from geo.factions import Factions, load_factions
 from geo.io import InputError
-from geo.lexicon import load_lexicons
+from geo.read import Factions, load_factions, load_lexicons
 from geo.settings import Settings
 
 
@@ -31,7 +30,7 @@ def validate_inputs(s: Settings) -> tuple[list[str], list[str]]:
     except InputError as exc:
         errors.append(str(exc))
     if s.gazetteer_dir.is_dir():
-        from geo.gazetteer import validate_gazetteer
+        from geo.places import validate_gazetteer
 
         errors += validate_gazetteer(s.gazetteer_dir)
     else:

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.factions import Factions
+from geo.control.snapshot import _polygonal, read_snapshot
 from geo.io import InputError
 from geo.model import CONTESTED, CRS_METRIC, CRS_STORAGE, EVENT_COLUMNS, Event
-from geo.snapshot import _polygonal, read_snapshot
+from geo.read import Factions
 
 #: Buffer radius (metres) for a place without a polygon, by precision; precision 3 never moves a line.
 BUFFER_M = {1: 250.0, 2: 600.0}

@@ -136,19 +136,19 @@ FOLD_CACHE = 1 << 17
 
 
 def _scanned_arrays(text: str) -> tuple[list[int], list[int], list[str], list[int]]:
-    """The same as :func:`_raw_arrays`, in one C-level pass (geo/_scan.pyx)."""
+    """The same as :func:`_raw_arrays`, in one C-level pass (geo/places/_scan.pyx)."""
     if len(_FOLDED) > FOLD_CACHE:
         _FOLDED.clear()
     return _scan.scan(text, _FOLDED, fold_token, _ARTICLES)
 
 
 try:  # the optional C tokeniser, built at install time when a compiler is there (setup.py)
-    from geo import _scan  # type: ignore[attr-defined]
+    from geo.places import _scan  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on the install
     _scan = None
 if os.environ.get("GEO_PURE_PYTHON"):  # GEO_PURE_PYTHON=1: the regular expressions (for comparisons)
     _scan = None
-#: Which tokeniser token_arrays uses: "c" (geo/_scan.pyx) or "python" (regular expressions).
+#: Which tokeniser token_arrays uses: "c" (geo/places/_scan.pyx) or "python" (regular expressions).
 TOKENISER = "c" if _scan is not None else "python"
 
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from geo.lexicon import Lexicon
+from geo.read.lexicon import Lexicon
 
 #: How far after publication an explicit date may fall and still be read in the same year (days).
 FUTURE_SLACK_DAYS = 7

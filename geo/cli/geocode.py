@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from geo.cli_common import GeoCommand, dir_options
-from geo.geocode import PROVIDERS, REVIEW_COLUMNS, Cache, cached, geopy_asker, resolve
+from geo.cli.common import GeoCommand, dir_options
 from geo.io import InputError, write_csv
+from geo.places import PROVIDERS, REVIEW_COLUMNS, Cache, cached, geopy_asker, resolve
 from geo.settings import Settings
 
 

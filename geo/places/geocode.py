@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from geo.gazetteer import ALEPPO_CENTRE
+from geo.places.gazetteer import ALEPPO_CENTRE
 
 #: Providers geopy knows that `geo geocode` may ask, and the minimum seconds between two requests.
 PROVIDERS = {"nominatim": 1.0, "photon": 1.0, "geonames": 1.0}

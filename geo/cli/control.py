@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from geo import pipeline
-from geo.cli_common import GeoCommand, dir_options
+from geo.cli.common import GeoCommand, dir_options
 from geo.io import InputError, write_text
 from geo.settings import Settings
 
@@ -78,9 +78,8 @@ def import_(settings: Settings, file: Path, day: str, faction_field: str, defaul
       geo control import qgis.gpkg --date 2016-11-20 --faction-field side --resolve error
       geo control import east.shp --date 2016-12-01 --crs EPSG:32637 --faction opposition
     """
-    from geo.control import city_outline
-    from geo.factions import load_factions
-    from geo.snapshot import check_features, read_vector, snapshot_geojson
+    from geo.control import check_features, city_outline, read_vector, snapshot_geojson
+    from geo.read import load_factions
 
     factions = load_factions(settings.factions_file)
     if default_faction and not factions.is_valid(default_faction):
@@ -102,8 +101,7 @@ def import_(settings: Settings, file: Path, day: str, faction_field: str, defaul
                              outline=city_outline(pipeline.read_footprints(settings)))
     for w in checked.warnings:
         _log(f"warning: {w}")
-    from geo.compare import stats_table
-    from geo.control import control_states
+    from geo.control import control_states, stats_table
 
     km2 = stats_table(_snapshot_stats(control_states({day: checked.gdf}, [], None)[0][1]))
     summary = ", ".join(f"{f} {km2[f].iloc[0]:.2f} km2" for f in km2.columns)
@@ -139,8 +137,7 @@ def draft_cmd(settings: Settings, day: str, output: Path | None) -> None:
     Example:
       geo control draft --date 2016-11-20 -o draft.geojson
     """
-    from geo.compare import draft
-    from geo.snapshot import snapshot_geojson
+    from geo.control import draft, snapshot_geojson
 
     ctl, _, _ = _layers(settings)
     gdf = draft(ctl, day)
@@ -167,7 +164,7 @@ def diff_cmd(settings: Settings, date1: str, date2: str, fmt: str, output: Path 
       geo diff 2016-11-08 2016-11-28
       geo diff 2016-12-01 2016-12-13 --format geojson -o changes.geojson
     """
-    from geo.compare import balance, diff
+    from geo.control import balance, diff
 
     ctl, evs, _ = _layers(settings)
     d = diff(ctl, evs, date1, date2)
@@ -210,9 +207,9 @@ def stats_cmd(settings: Settings, fmt: str, chart: Path | None) -> None:
       geo stats
       geo stats --format markdown --chart docs/area-chart.png
     """
-    from geo.compare import area_chart, stats_table
-    from geo.factions import load_factions
+    from geo.control import area_chart, stats_table
     from geo.io import atomic_path
+    from geo.read import load_factions
 
     _, _, stats = _layers(settings)
     table = stats_table(stats)

@@ -1,13 +1,13 @@
 """Find place mentions in text: one Aho-Corasick automaton over every folded alias, with spans.
 
-The text is cut into tokens (:func:`geo.gazetteer.tokens`); each token's key is written into a folded
+The text is cut into tokens (:func:`geo.places.gazetteer.tokens`); each token's key is written into a folded
 stream, with a map from stream offsets back to the original text. Matches must start and end on token
 boundaries; overlapping matches keep the longest (then the leftmost). A key shared by several places
 is resolved by context: the candidate nearest to the article's unambiguous places.
 
 >>> from geo.model import Place
 >>> import geopandas as gpd
->>> from geo.gazetteer import Gazetteer
+>>> from geo.places.gazetteer import Gazetteer
 >>> g = Gazetteer({"aleppo": Place("aleppo", "Aleppo", "city", 37.16, 36.2, 3)},
 ...               [("aleppo", "Alep", "fr")], gpd.GeoDataFrame({"id": []}, geometry=[]))
 >>> [(m.place_id, m.surface) for m in find_mentions("Au nord d'Alep, mardi.", g)]
@@ -26,8 +26,8 @@ import unicodedata
 
 import ahocorasick
 
-from geo.gazetteer import ALEPPO_CENTRE, NEAR_DEG, Gazetteer, _scan, token_arrays
 from geo.model import Mention
+from geo.places.gazetteer import ALEPPO_CENTRE, NEAR_DEG, Gazetteer, _scan, token_arrays
 
 #: Kinds whose aliases are descriptors written in lower case ("les quartiers-ouest").
 LOWERCASE_OK = {"area"}

@@ -1,10 +1,10 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
-"""The tokeniser of mention finding in one C-level pass: what geo.gazetteer.token_arrays computes with
+"""The tokeniser of mention finding in one C-level pass: what geo.places.gazetteer.token_arrays computes with
 regular expressions, character by character. Optional: built at install time when a C compiler is
-there; geo.gazetteer falls back to the regular expressions otherwise, and tests/test_scan.py checks
+there; geo.places.gazetteer falls back to the regular expressions otherwise, and tests/test_scan.py checks
 that both give the same tokens, offsets and keys.
 
-Tokens are those of geo.gazetteer._TOKEN_SPLIT, i.e. Python's ``re`` rules:
+Tokens are those of geo.places.gazetteer._TOKEN_SPLIT, i.e. Python's ``re`` rules:
 
 - a run of ASCII digits ``[0-9]+``;
 - or a word: a letter (``\\w`` that is neither a decimal digit nor ``_``), then letters and combining
@@ -23,7 +23,7 @@ cdef inline bint _letter(Py_UCS4 c):
 
 
 cdef inline bint _mark(Py_UCS4 c):
-    # geo.gazetteer._MARKS
+    # geo.places.gazetteer._MARKS
     return (0x300 <= c <= 0x36F or 0x610 <= c <= 0x61A or 0x64B <= c <= 0x65F or c == 0x670
             or 0x6D6 <= c <= 0x6ED)
 

@@ -18,9 +18,9 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString
 
-from geo.gazetteer import ALIAS_COLUMNS, JUNK_ALIAS, PLACE_COLUMNS, fold, slug
 from geo.io import InputError, read_csv
 from geo.model import CRS_METRIC, CRS_STORAGE
+from geo.places.gazetteer import ALIAS_COLUMNS, JUNK_ALIAS, PLACE_COLUMNS, fold, slug
 
 #: Simplification tolerance for footprints (metres, in UTM 37N).
 SIMPLIFY_M = 5.0

@@ -24,8 +24,8 @@ from folium.plugins import Draw, Fullscreen, MeasureControl, Search, Timeline, T
 from folium.utilities import JsCode
 from jinja2 import Template
 
-from geo.factions import Factions
 from geo.model import json_list
+from geo.read import Factions
 
 #: End of the last interval on the slider (valid_to is empty for the last one).
 OPEN_END_DAYS = 10

@@ -1,7 +1,7 @@
 """Questions asked of the built control layers: what changed hands between two dates, the control of a
 date as a draft snapshot, and km2 per faction as a table.
 
-Everything here reads the layers of ``control.gpkg`` (see :mod:`geo.control`) and returns frames; the CLI
+Everything here reads the layers of ``control.gpkg`` (see :mod:`geo.control.layers`) and returns frames; the CLI
 prints or writes them. Areas in UTM 37N (EPSG:32637), storage in EPSG:4326.
 """
 
@@ -14,9 +14,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.control import control_at
+from geo.control.layers import control_at
+from geo.control.snapshot import _polygonal
 from geo.model import CRS_METRIC, CRS_STORAGE
-from geo.snapshot import _polygonal
 
 #: Pieces that changed hands under this area (km2) are tracing noise, not changes.
 MIN_CHANGE_KM2 = 1e-3

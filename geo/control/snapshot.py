@@ -37,10 +37,10 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 
-from geo.factions import Factions
+from geo.control.area import inside_syria, looks_swapped
 from geo.io import InputError, read_json
 from geo.model import CONTESTED, CRS_METRIC, CRS_STORAGE
-from geo.syria import inside_syria, looks_swapped
+from geo.read import Factions
 
 #: Polygon parts smaller than this (km2, i.e. 500 m2) are slivers: digitising noise, dropped.
 SLIVER_KM2 = 0.0005
@@ -145,7 +145,7 @@ def check_features(features: list[tuple[dict[str, Any], shapely.Geometry | None]
                    outline: shapely.Geometry | None = None) -> Checked:
     """Check ``(properties, geometry)`` pairs already in EPSG:4326; raise InputError on what cannot be fixed.
 
-    >>> from geo.factions import parse_factions
+    >>> from geo.read.factions import parse_factions
     >>> f = parse_factions({"factions": {"government": {"colour": "#d7301f"}, "opposition": {"colour": "#31a354"}}})
     >>> sq = shapely.box(37.10, 36.20, 37.11, 36.21)
     >>> c = check_features([({"fill": "#d7301f"}, sq)], f, "x.geojson")

@@ -15,10 +15,10 @@ The reading is driven by the per-language lexicon (data/lexicon/<lang>.yaml) and
 Places used as actors ("Damas et ses alliés") or as a source's base ("basé au Royaume-Uni") are dropped.
 
 >>> from geo.model import Mention, Place
->>> from geo.factions import parse_factions
->>> from geo.lexicon import parse_lexicon
+>>> from geo.read.factions import parse_factions
+>>> from geo.read.lexicon import parse_lexicon
 >>> import yaml, pathlib
->>> root = pathlib.Path(__file__).resolve().parent.parent / "data"
+>>> root = pathlib.Path(__file__).resolve().parents[2] / "data"
 >>> lex = parse_lexicon(yaml.safe_load((root / "lexicon/en.yaml").read_text()), "en.yaml")
 >>> fac = parse_factions(yaml.safe_load((root / "factions.yaml").read_text()))
 >>> from geo.model import Article
@@ -36,12 +36,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from geo.cues import dates_statement, faction_regex, named_sources, sentence_cues, source_faction
-from geo.dates import find_dates
-from geo.factions import Factions
-from geo.lexicon import Lexicon, fold_keep_length
 from geo.model import Article, Claim, Mention, Place, PlaceRef, stable_id
-from geo.sentences import CLAUSE_BREAK, clause_start, split_sentences
+from geo.read.cues import dates_statement, faction_regex, named_sources, sentence_cues, source_faction
+from geo.read.dates import find_dates
+from geo.read.factions import Factions
+from geo.read.lexicon import Lexicon, fold_keep_length
+from geo.read.sentences import CLAUSE_BREAK, clause_start, split_sentences
 
 #: How far (characters) a cue reaches to find its first place, and how close list items must be.
 CUE_REACH = 70

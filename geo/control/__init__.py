@@ -1,0 +1,19 @@
+"""Control: hand-drawn snapshots checked, events applied, dated layers, front lines, km2 and diffs.
+
+The names below are the wing's public face; the other modules are its own business.
+
+>>> from geo.control import build_layers, control_at  # imported on first use
+"""
+
+from geo._exports import lazy_exports
+
+_PUBLIC = {
+    "build_layers": "layers", "city_outline": "layers", "load_snapshots": "layers",
+    "read_control_file": "layers", "control_states": "layers", "control_at": "layers",
+    "check_features": "snapshot", "read_vector": "snapshot", "snapshot_geojson": "snapshot",
+    "faction_from_colour": "snapshot", "read_snapshot": "snapshot",
+    "stats_table": "compare", "draft": "compare", "balance": "compare", "diff": "compare", "area_chart": "compare",
+    "inside_syria": "area", "looks_swapped": "area",
+}
+__all__ = sorted(_PUBLIC)
+__getattr__, __dir__ = lazy_exports(__name__, _PUBLIC)

@@ -1,0 +1,20 @@
+"""Places: the gazetteer, its importers (``sources``), mentions in text and the opt-in geocoders.
+
+The names below are the wing's public face; the other modules are its own business.
+
+>>> from geo.places import load_gazetteer, find_mentions  # imported on first use
+"""
+
+from geo._exports import lazy_exports
+
+_PUBLIC = {
+    "Gazetteer": "gazetteer", "load_gazetteer": "gazetteer", "validate_gazetteer": "gazetteer",
+    "fold": "gazetteer", "slug": "gazetteer", "ALIAS_COLUMNS": "gazetteer", "PLACE_COLUMNS": "gazetteer",
+    "TOKENISER": "gazetteer",
+    "find_mentions": "toponyms", "unresolved_candidates": "toponyms",
+    "sources": "sources",  # the importers, public as a module: sources.FORMATS, sources.read_csr ...
+    "PROVIDERS": "geocode", "REVIEW_COLUMNS": "geocode", "Cache": "geocode", "Hit": "geocode",
+    "cached": "geocode", "geopy_asker": "geocode", "resolve": "geocode",
+}
+__all__ = sorted(_PUBLIC)
+__getattr__, __dir__ = lazy_exports(__name__, _PUBLIC)
