@@ -114,8 +114,9 @@ def folded_stream(keys: list[str]) -> tuple[str, list[int]]:
     if _scan is not None:
         return _scan.stream(keys)
     # token i starts at 1 + i + (length of the keys before it): computed without a Python-level loop
+    # (accumulate with initial=0 gives one sum too many: the keys' lengths bound the map)
     return " " + " ".join(keys) + " ", list(map(operator.add, itertools.accumulate(map(len, keys), initial=0),
-                                                itertools.count(1)))
+                                                range(1, len(keys) + 1)))
 
 
 #: How many (surface, key) verdicts a gazetteer keeps before starting afresh (memory stays bounded).
