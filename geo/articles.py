@@ -58,14 +58,24 @@ def _strip_html(raw: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", raw))
 
 
+_MONTH_ONLY = re.compile(r"^(\d{4})-(\d{2})$")
+
+
 def _iso_date(value: Any, where: str) -> str:
+    """``YYYY-MM-DD``, or ``YYYY-MM`` when only the month is known (a page that prints no day).
+
+    >>> _iso_date("2016-10", "a.md"), _iso_date("2016-11-08T10:00:00Z", "a.md")
+    ('2016-10', '2016-11-08')
+    """
     if isinstance(value, date):
         return value.isoformat()
     s = str(value or "").strip()
+    if (m := _MONTH_ONLY.match(s)) and 1 <= int(m.group(2)) <= 12:
+        return s
     try:
         return date.fromisoformat(s[:10]).isoformat()
     except ValueError:
-        raise InputError(f"{where}: date {s!r} is not an ISO date (YYYY-MM-DD)") from None
+        raise InputError(f"{where}: date {s!r} is not an ISO date (YYYY-MM-DD, or YYYY-MM)") from None
 
 
 def article_id_from_path(path: str | Path) -> str:
@@ -99,7 +109,7 @@ def parse_article_text(raw: str, path: str | Path, meta: dict[str, Any] | None =
     elif dm := _DATE_IN_NAME.search(Path(where).name):
         published = _iso_date(dm.group(1), where)
     else:
-        raise InputError(f"{where}: no publication date (add 'date: YYYY-MM-DD' to the front matter)")
+        published = ""  # undated: read all the same; claims carry the dates the text gives (see undated())
     lang = str(meta.get("lang") or detect_language(text)).lower()[:2]
     return Article(
         id=str(meta.get("id") or article_id_from_path(where)),
@@ -112,6 +122,20 @@ def parse_article_text(raw: str, path: str | Path, meta: dict[str, Any] | None =
         path=where,
         hash=hashlib.sha1(raw.encode("utf-8")).hexdigest(),
     )
+
+
+def undated(article: Article) -> str:
+    """Why an article's claims may lack a day: "" when it has a full publication date.
+
+    >>> undated(Article("a", "", "2016-10", "x", path="a.md")), undated(Article("a", "", "", "x", path="a.md"))
+    ('a.md: publication date 2016-10 has no day; relative dates are read to the month', 'a.md: no publication date; claims carry only the dates the text gives')
+    """
+    where = article.path or article.id
+    if not article.date:
+        return f"{where}: no publication date; claims carry only the dates the text gives"
+    if len(article.date) == 7:
+        return f"{where}: publication date {article.date} has no day; relative dates are read to the month"
+    return ""
 
 
 def read_article_file(path: Path, published: str | None = None) -> list[Article]:

@@ -55,6 +55,13 @@ def _modality(c: Claim) -> str:
 
 
 def _days(a: str, b: str) -> int:
+    """Days between two ISO dates; an undated claim ("") is near only another undated one.
+
+    >>> _days("2016-11-08", "2016-11-06"), _days("", ""), _days("", "2016-11-08") > DAY_WINDOW
+    (2, 0, True)
+    """
+    if not a or not b:
+        return 0 if a == b else 10**6
     return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
 
 

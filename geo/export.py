@@ -55,9 +55,10 @@ def _types(e: dict[str, Any]) -> tuple[str, str, str] | None:
 
 
 def acled_row(e: dict[str, Any], lon: float, lat: float) -> dict[str, Any] | None:
-    """One ACLED row (plus extension columns) for an event row, or None for a control statement."""
+    """One ACLED row (plus extension columns) for an event row, or None for a control statement or an
+    undated event (ACLED rows need a date)."""
     types = _types(e)
-    if types is None:
+    if types is None or not e.get("date"):
         return None
     event_type, sub, disorder = types
     a1, i1 = ACTORS.get(str(e.get("faction") or ""), ("Unidentified Armed Group (Syria)", 3))

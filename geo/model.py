@@ -138,8 +138,12 @@ class Claim:
     status: str = "reported"
     faction: str = ""
     opponent: str = ""
+    #: the day of the event, or a period's first day; "" (null in JSON) when the report gives no date
     event_date: str = ""
+    #: day, week, month, year or none (see ARCHITECTURE.md)
     date_precision: str = "day"
+    #: a period's last day (week, month, year); "" (null in JSON) for a day or no date
+    event_date_end: str = ""
     attributed_to: tuple[str, ...] = ()
     sentence: str = ""
     confidence: float = 0.5
@@ -153,12 +157,16 @@ class Claim:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["attributed_to"] = list(self.attributed_to)
+        d["event_date"] = self.event_date or None
+        d["event_date_end"] = self.event_date_end or None
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Claim:
         d = dict(d)
         d["place"] = PlaceRef(**d["place"])
+        d["event_date"] = d.get("event_date") or ""
+        d["event_date_end"] = d.get("event_date_end") or ""
         d["attributed_to"] = tuple(d.get("attributed_to") or ())
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in d.items() if k in known})

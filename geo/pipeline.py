@@ -24,7 +24,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import __version__
-from geo.articles import check_unique_ids, find_article_files, read_article_file
+from geo.articles import check_unique_ids, find_article_files, read_article_file, undated
 from geo.events import merge_claims
 from geo.io import InputError, atomic_path, read_jsonl, write_csv, write_gpkg_layers, write_jsonl, write_text
 from geo.model import CRS_STORAGE, EVENT_COLUMNS, Article, Claim, Event
@@ -105,6 +105,9 @@ def load_articles(paths: list[Path], log: Log = _quiet, published: str | None = 
     for f in files:
         arts += read_article_file(f, published)
     check_unique_ids(arts)
+    for a in arts:
+        if why := undated(a):
+            log(f"warning: {why} (give --published YYYY-MM-DD or a 'date:' in the front matter)")
     log(f"read {len(arts)} article(s) from {len(files)} file(s)")
     return arts
 

@@ -10,6 +10,7 @@ from geo.articles import (
     find_article_files,
     parse_article_text,
     read_article_file,
+    undated,
 )
 from geo.io import InputError
 
@@ -26,8 +27,13 @@ def test_front_matter_and_id_from_file_name(tmp_path):
 def test_front_matter_id_wins_and_date_from_name_when_absent(tmp_path):
     a = parse_article_text("---\nid: custom\ndate: 2016-11-08\n---\nThe army took the town.", tmp_path / "x.md")
     assert a.id == "custom"
-    with pytest.raises(InputError, match="no publication date"):
-        parse_article_text("The army took the town.", tmp_path / "x.md")
+    # an undated report is read, not refused: its claims carry the dates the text gives
+    undated_art = parse_article_text("The army took the town.", tmp_path / "x.md")
+    assert undated_art.date == "" and "no publication date" in undated(undated_art)
+    month = parse_article_text("---\ndate: 2016-10\n---\nThe army took the town.", tmp_path / "y.md")
+    assert month.date == "2016-10" and "has no day" in undated(month)
+    with pytest.raises(InputError, match="not an ISO date"):
+        parse_article_text("---\ndate: 2016-13\n---\nThe army took the town.", tmp_path / "z.md")
     b = parse_article_text("The army took the town.", tmp_path / "2016-12-22-final.en.txt")
     assert b.date == "2016-12-22" and b.lang == "en"
 

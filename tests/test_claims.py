@@ -421,3 +421,37 @@ def test_civilians_fleeing_is_no_change_and_a_promise_is_a_plan():
     assert not [c for c in cs if c.type in ("capture", "advance")]
     cs = read("Les rebelles, qui avaient promis de « libérer Sakhour », n'ont plus attaqué depuis.", "fr")
     assert not [c for c in cs if c.status == "reported" and c.type in ("capture", "advance")]
+
+
+# ---------------------------------------------------------------- undated and month-only reports
+
+def _dated(claims):
+    return sorted((c.place.id, c.event_date, c.date_precision, c.event_date_end) for c in claims)
+
+
+def test_an_undated_report_is_read_with_the_dates_its_text_gives():
+    text = ("On Sunday troops captured Haydariyeh.\n\nThe army retook Sakhour on 27 November 2016. "
+            "Troops also seized Sheikh Khodr.\n\nRebels seized Sheikh Saeed.")
+    assert _dated(read(text, "en", published="")) == [
+        ("aleppo-haydariyeh", "", "none", ""),          # a weekday of an unknown week
+        ("aleppo-sakhour", "2016-11-27", "day", ""),    # an explicit day with its year
+        ("aleppo-sheikh-khodr", "2016-11-27", "day", ""),  # the paragraph's date, as in a dated report
+        ("aleppo-sheikh-saeed", "", "none", ""),        # no date at all
+    ]
+    fr = read("Le 27 novembre, l'armée a repris Sakhour.", "fr", published="")
+    assert _dated(fr) == [("aleppo-sakhour", "", "none", "")]  # a day with no year: the year is unknown
+
+
+def test_a_month_only_report_reads_relative_days_to_the_month():
+    claims = read("On Sunday the army retook Sakhour. Rebels seized Sheikh Saeed on 3 October.", "en",
+                  published="2016-10")
+    assert _dated(claims) == [("aleppo-sakhour", "2016-10-01", "month", "2016-10-31"),
+                              ("aleppo-sheikh-saeed", "2016-10-03", "day", "")]
+
+
+def test_a_recalled_year_is_a_period_with_its_last_day():
+    (c,) = [c for c in read("Rebels had taken Sakhour in 2012.", "en") if c.place.id == "aleppo-sakhour"]
+    assert (c.event_date, c.date_precision, c.event_date_end) == ("2012-01-01", "year", "2012-12-31")
+    assert c.to_dict()["event_date_end"] == "2012-12-31"
+    undated_claim = read("Rebels seized Sheikh Saeed.", "en", published="")[0]
+    assert undated_claim.to_dict()["event_date"] is None  # null in JSON, as the claim contract says

@@ -90,6 +90,21 @@ def test_extract_csv_to_file(tmp_path):
     assert ",capture," in text and "2016-11-27" in text and "Jabal Badro" in text
 
 
+def test_extract_reads_an_undated_report_beside_dated_ones_and_warns(tmp_path):
+    (tmp_path / "a.en.md").write_text("The Syrian army captured Jabal Badro on 27 November 2016.\n")
+    (tmp_path / "b.en.md").write_text("---\ndate: 2016-11\n---\nOn Sunday the Syrian army captured Jabal Badro.\n")
+    (tmp_path / "c.en.md").write_text("---\ndate: 2016-11-28\n---\nOn Sunday the Syrian army captured Jabal Badro.\n")
+    res = CliRunner().invoke(main, ["extract", str(tmp_path), "--data-dir", str(DATA)])
+    assert res.exit_code == 0, res.output
+    rows = {r["article"]: r for r in map(json.loads, res.stdout.splitlines())}
+    assert (rows["a.en"]["published"], rows["a.en"]["event_date"], rows["a.en"]["date_precision"]) == \
+        ("", "2016-11-27", "day")
+    assert (rows["b.en"]["event_date"], rows["b.en"]["event_date_end"], rows["b.en"]["date_precision"]) == \
+        ("2016-11-01", "2016-11-30", "month")
+    assert rows["c.en"]["event_date"] == "2016-11-27"
+    assert "a.en.md: no publication date" in res.stderr and "b.en.md: publication date 2016-11 has no day" in res.stderr
+
+
 def test_validate_accepts_the_default_data():
     res = run("validate", "--data-dir", DATA)
     assert res.exit_code == 0, res.output

@@ -63,5 +63,6 @@ def test_the_install_builds_the_c_tokeniser_where_a_compiler_is() -> None:
     built_ext = importlib.util.find_spec("geo.places._scan") is not None
     assert built_ext, "a C compiler is here but geo/places/_scan.pyx was not built: pip install -e ."
     # GEO_PURE_PYTHON=1 forces the regular expressions on purpose; otherwise the built extension is used
-    assert gazetteer.TOKENISER == ("python" if os.environ.get("GEO_PURE_PYTHON") else "c")
+    expected = "python" if os.environ.get("GEO_PURE_PYTHON") else "c"
+    assert expected == gazetteer.TOKENISER, f"tokeniser in use: {gazetteer.TOKENISER}"
     assert toponyms.folded_stream(["bab", "hdd"]) == (" bab hdd ", [1, 5])

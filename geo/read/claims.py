@@ -38,7 +38,7 @@ from datetime import date
 
 from geo.model import Article, Claim, Mention, Place, PlaceRef, stable_id
 from geo.read.cues import dates_statement, faction_regex, named_sources, sentence_cues, source_faction
-from geo.read.dates import find_dates
+from geo.read.dates import find_dates, period_end, publication
 from geo.read.factions import Factions
 from geo.read.lexicon import Lexicon, fold_keep_length
 from geo.read.sentences import CLAUSE_BREAK, clause_start, split_sentences
@@ -201,7 +201,10 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
     """Every claim of one article, given its place mentions (spans into ``article.text``)."""
     text = article.text
     folded = fold_keep_length(text)
-    published = date.fromisoformat(article.date)
+    published, vague = publication(article.date)
+    # with no date of its own, a report is as of publication: a day, a month, or nothing known
+    as_published = (published.replace(day=1).isoformat(), "month") if vague == "month" else \
+        (article.date, "day") if vague == "day" else ("", "none")
     fac_re, fac_names = faction_regex(factions, lex.lang)
     fac_spans = [_Span(m.start(), m.end(), fac_names[m.group(0)]) for m in fac_re.finditer(folded)] if fac_re else []
 
@@ -273,7 +276,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     targets.append(_Target(ok[0], cm.start(), cm.end(), sentence[cm.start():cm.end()]))
         targets.sort(key=lambda t: t.start)
         context = para_date or story_date
-        dates = find_dates(sf, published, lex, context.day if context else None)
+        dates = find_dates(sf, published, lex, context.day if context else None, vague)
         days = [x for x in dates if x.precision == "day"]
         if days:
             # a recalled year ("taken by the rebels in 2012") does not move the story's date, nor does a
@@ -465,7 +468,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             # Dates: the expression nearest the cue; else the paragraph's last date for events;
             # a control or siege statement with no date of its own is as of publication.
             if as_of_now and not dates:
-                event_date, dprec = article.date, "day"
+                event_date, dprec = as_published
             elif dates:
                 cl0 = clause_start(sf, c0, 0)
                 nb = CLAUSE_BREAK.search(sf, c1)
@@ -485,7 +488,9 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             elif para_date and ctype not in ("control", "siege"):
                 event_date, dprec = para_date.day.isoformat(), para_date.precision
             else:
-                event_date, dprec = article.date, "day"
+                event_date, dprec = as_published
+            event_end = period_end(date.fromisoformat(event_date), dprec).isoformat() \
+                if event_date and dprec not in ("day", "none") else ""
             loser_confirms = bool(ctype in ("capture", "advance") and opponent and opponent in src_factions
                                   and winner not in src_factions)
             hedged = bool(lex.hedges and lex.hedges.search(sf))
@@ -518,7 +523,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                     id=cid, article=article.id, published=article.date, type=ttype, status=status,
                     faction=winner, opponent=opponent if opponent != winner else "",
                     place=PlaceRef(p.id, p.name, t.surface, p.lon, p.lat, precision),
-                    event_date=event_date, date_precision=dprec, attributed_to=tuple(sources),
+                    event_date=event_date, date_precision=dprec, event_date_end=event_end, attributed_to=tuple(sources),
                     sentence=sentence.strip(), confidence=round(min(0.95, max(0.05, conf)), 2),
                     loser_confirms=loser_confirms, title=article.title, url=article.url,
                     source=article.source, lang=lex.lang,

@@ -25,12 +25,47 @@ FUTURE_SLACK_DAYS = 7
 
 @dataclass(frozen=True)
 class DateMention:
-    """A date expression in a folded sentence: where it is, the day it means, and how precise."""
+    """A date expression in a folded sentence: where it is, the day it means, and how precise.
+
+    For a period (``precision`` month or year) ``day`` is its first day; :func:`period_end` gives its last.
+    """
 
     start: int
     end: int
     day: date
-    precision: str  # "day" | "year"
+    precision: str  # "day" | "month" | "year"
+
+
+def period_end(first: date, precision: str) -> date:
+    """The last day of the period that starts on ``first``.
+
+    >>> period_end(date(2016, 2, 1), "month"), period_end(date(2012, 1, 1), "year")
+    (datetime.date(2016, 2, 29), datetime.date(2012, 12, 31))
+    """
+    if precision == "year":
+        return date(first.year, 12, 31)
+    if precision == "month":
+        nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return nxt - timedelta(days=1)
+    if precision == "week":
+        return first + timedelta(days=6)
+    return first
+
+
+def publication(value: str) -> tuple[date | None, str]:
+    """The day relative dates count from, and how precise the publication date is.
+
+    A month-only date counts from the month's last day (an explicit "29 October" keeps its year);
+    an undated article has nothing to count from.
+
+    >>> publication("2016-11-08"), publication("2016-10"), publication("")
+    ((datetime.date(2016, 11, 8), 'day'), (datetime.date(2016, 10, 31), 'month'), (None, 'none'))
+    """
+    if not value:
+        return None, "none"
+    if len(value) == 7:
+        return period_end(date.fromisoformat(value + "-01"), "month"), "month"
+    return date.fromisoformat(value), "day"
 
 
 def resolve_weekday(weekday: int, published: date) -> date:
@@ -80,11 +115,14 @@ def date_trigger(lex: Lexicon) -> re.Pattern[str] | None:
     return cached[1]
 
 
-def find_dates(folded: str, published: date, lex: Lexicon, context: date | None = None) -> list[DateMention]:
+def find_dates(folded: str, published: date | None, lex: Lexicon, context: date | None = None,
+               vague: str = "day") -> list[DateMention]:
     """Every date expression in a folded sentence, resolved, sorted by position.
 
     ``context`` is the date the story is at (the paragraph's last date): "the next day" counts from it
     when the sentence has no date of its own. A relative day never falls after publication.
+    ``vague`` is how precise ``published`` is (:func:`publication`): with "month", a weekday or a
+    relative day is only known to the month; with "none" (``published`` None) only explicit dates are read.
     """
     trigger = date_trigger(lex)
     if trigger is None or not trigger.search(folded):
@@ -95,10 +133,25 @@ def find_dates(folded: str, published: date, lex: Lexicon, context: date | None 
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
+    def relative(s: int, e: int, day: date | None) -> DateMention | None:
+        """A day counted from publication, as precise as publication is."""
+        if day is None or vague == "none":
+            return None
+        if vague == "month":
+            return DateMention(s, e, published.replace(day=1), "month")
+        return DateMention(s, e, day, "day")
+
+    def add(d: DateMention | None, take: bool = True) -> None:
+        if d is not None:
+            found.append(d)
+            if take:
+                taken.append((d.start, d.end))
+
+    anchor = published or date.max  # undated: explicit dates without a year are not read (see below)
     if lex.night:
         for m in lex.night.finditer(folded):
             wd = lex.weekdays.index(m.group("weekday"))
-            found.append(DateMention(m.start(), m.end(), resolve_weekday(wd, published), "day"))
+            add(relative(m.start(), m.end(), resolve_weekday(wd, anchor) if published else None))
             taken.append((m.start(), m.end()))
     if lex.explicit_date:
         for m in lex.explicit_date.finditer(folded):
@@ -108,29 +161,29 @@ def find_dates(folded: str, published: date, lex: Lexicon, context: date | None 
             num = month_number(month or "", lex.months)
             if not day or not num:
                 continue
-            d = resolve_day_month(int(day), num,
-                                  int(g["year"]) if g.get("year") else None, published)
+            if published is None and not g.get("year"):
+                taken.append((m.start(), m.end()))  # undated and no year: the day is there, the year is not
+                continue
+            d = resolve_day_month(int(day), num, int(g["year"]) if g.get("year") else None, anchor)
             if d:
-                found.append(DateMention(m.start(), m.end(), d, "day"))
-                taken.append((m.start(), m.end()))
+                add(DateMention(m.start(), m.end(), d, "day"))
     if lex.year_date:
         for m in lex.year_date.finditer(folded):
             y = int(m.group("year"))
             # only a year other than the publication's says something ("in 2012"); its own year is kept
-            if free(m.start(), m.end()) and y != published.year:
-                found.append(DateMention(m.start(), m.end(), date(y, 1, 1), "year"))
-                taken.append((m.start(), m.end()))
+            if free(m.start(), m.end()) and (published is None or y != published.year):
+                add(DateMention(m.start(), m.end(), date(y, 1, 1), "year"))
     if lex.relative_re:
         for m in lex.relative_re.finditer(folded):
             if free(m.start(), m.end()):
-                found.append(DateMention(m.start(), m.end(),
-                                         published + timedelta(days=lex.relative[m.group(0)]), "day"))
+                add(relative(m.start(), m.end(),
+                             published + timedelta(days=lex.relative[m.group(0)]) if published else None))
                 taken.append((m.start(), m.end()))
     if lex.weekday_re:
         for m in lex.weekday_re.finditer(folded):
             if free(m.start(), m.end()):
                 wd = lex.weekdays.index(m.group(0))
-                found.append(DateMention(m.start(), m.end(), resolve_weekday(wd, published), "day"))
+                add(relative(m.start(), m.end(), resolve_weekday(wd, anchor) if published else None), take=False)
     if lex.anchored_re:
         for m in lex.anchored_re.finditer(folded):
             if not free(m.start(), m.end()):
@@ -138,8 +191,12 @@ def find_dates(folded: str, published: date, lex: Lexicon, context: date | None 
             # "la veille" is the day before the sentence's own date when it has one ("jeudi ... la veille")
             own = [d for d in found if d.precision == "day"]
             base = min(own, key=lambda d: abs(d.start - m.start())).day if own else (context or published)
-            day = min(base + timedelta(days=lex.anchored[m.group(0)]), published)
-            found.append(DateMention(m.start(), m.end(), day, "day"))
+            if base is None:
+                taken.append((m.start(), m.end()))
+                continue
+            day = min(base + timedelta(days=lex.anchored[m.group(0)]), anchor)
+            # counted from a day the text gives, it is a day even when publication is vague
+            add(DateMention(m.start(), m.end(), day, "day") if own or context else relative(m.start(), m.end(), day))
             taken.append((m.start(), m.end()))
     if lex.since:
         # "depuis le 15 novembre", "since Sunday": the start of a period, not the day of the event
