@@ -153,12 +153,17 @@ class Claim:
     url: str = ""
     source: str = ""
     lang: str = ""
+    #: why each field was read (cue, place, side, status, date, sources): ``geo extract --explain``
+    explain: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        """The claim as JSON wants it; ``explain`` keeps the why of each field."""
         d = asdict(self)
         d["attributed_to"] = list(self.attributed_to)
         d["event_date"] = self.event_date or None
         d["event_date_end"] = self.event_date_end or None
+        if not explain or self.explain is None:
+            d.pop("explain")
         return d
 
     @classmethod

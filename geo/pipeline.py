@@ -59,11 +59,14 @@ def _code(*modules: str) -> list[Path]:
     return [_GEO / f"{m}.py" for m in modules]
 
 
+def _reading_code() -> list[Path]:
+    """The code a claim depends on: every module of the reading wing, place finding, the claim record."""
+    return [*sorted((_GEO / "read").glob("*.py")), *_code("places/toponyms", "places/gazetteer", "model")]
+
+
 def stage_inputs(stage: str, s: Settings) -> list[Path]:
     """The files whose contents decide a stage's output."""
-    reading = [s.gazetteer_dir, s.lexicon_dir, s.factions_file,
-               *_code("read/claims", "read/cues", "read/sentences", "places/toponyms", "places/gazetteer", "read/lexicon",
-                     "read/dates", "articles")]
+    reading = [s.gazetteer_dir, s.lexicon_dir, s.factions_file, *_reading_code(), *_code("articles")]
     return {
         "ingest": [s.articles_dir, *_code("articles")],
         "extract": [s.articles_jsonl, *reading],
@@ -130,9 +133,7 @@ class Reader:
         self.gazetteer = load_gazetteer(s.gazetteer_dir)
         self.factions = load_factions(s.factions_file)
         self.lexicons = load_lexicons(s.lexicon_dir)
-        self.fingerprint = _hash_paths([s.gazetteer_dir, s.lexicon_dir, s.factions_file,
-                                        *_code("read/claims", "read/cues", "read/sentences", "places/toponyms",
-                                                "places/gazetteer", "read/lexicon", "read/dates")])
+        self.fingerprint = _hash_paths([s.gazetteer_dir, s.lexicon_dir, s.factions_file, *_reading_code()])
 
     def read(self, article: Article) -> tuple[list[Claim], list[tuple[str, str]]]:
         """Claims and unresolved names (name, sentence) of one article."""

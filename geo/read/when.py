@@ -1,0 +1,127 @@
+"""How and when: a cue's modality (reported, planned, attempted, denied), its type refined by quantity
+("much of X" is an advance), and the day it happened.
+
+>>> from datetime import date
+>>> from geo.read.dates import DateMention
+>>> nearest_date([DateMention(0, 6, date(2016, 11, 27), "day")], [False], 10, 0, 30).day
+datetime.date(2016, 11, 27)
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from geo.read.cues import dates_statement
+from geo.read.dates import DateMention, period_end
+from geo.read.lexicon import Lexicon
+from geo.read.record import Sentence, Story, Target
+from geo.read.sentences import CLAUSE_BREAK, clause_start
+
+#: A share that is what is left, not what was won: "rebels now hold less than a fifth of", "ne ... plus que".
+_SHRINKING = re.compile(r"\b(?:less than|fewer than|only|just|barely|moins d|a peine|plus qu|seulement)")
+
+
+def change_type(s: Sentence, i: int, picked: list[Target], lex: Lexicon) -> tuple[str, bool, list[str]]:
+    """The cue's type as the sentence qualifies it, whether it is "as of now", and one type per place.
+
+    "troops now control 40 percent of X" is an advance as of now; "de nouveau sous l'autorité de l'État"
+    a capture; "seized much of X" an advance; "seized A and much of B" a capture of A and an advance into B.
+    """
+    c0, c1, cue = s.cues[i]
+    sf = s.folded
+    ctype, as_of_now = cue.type, False
+    if ctype == "control" and lex.partial and lex.now and cue.place == "after" and \
+            lex.partial.search(sf[c1:picked[0].start]) and lex.now.search(sf[clause_start(sf, c0, 0):c1]) \
+            and not _SHRINKING.search(sf[c0:picked[0].start]):
+        ctype, as_of_now = "advance", True
+    elif ctype == "control" and lex.again and lex.again.search(sf[clause_start(sf, c0, 0):c1]):
+        ctype = "capture"
+    if ctype == "capture" and lex.partial:
+        # the quantity stands between cue and place, or inside the cue ("avaient en grande partie conquis")
+        span = sf[c0:picked[0].start] if cue.place == "after" else sf[max(0, picked[0].start - 40):picked[0].start]
+        if lex.partial.search(span):
+            ctype = "advance"
+    types = [ctype] * len(picked)
+    if ctype == "capture" and lex.partial and cue.place == "after":
+        prev = c1
+        for k, t in enumerate(picked):
+            if k and lex.partial.search(sf[prev:t.start]):
+                types[k] = "advance"
+            prev = t.end
+    return ctype, as_of_now, types
+
+
+def modality(s: Sentence, i: int, ctype: str, picked: list[Target], lex: Lexicon) -> tuple[str, str]:
+    """``(status, words)``: reported, or planned / attempted / denied with the words that said so."""
+    c0, c1, _ = s.cues[i]
+    sf = s.folded
+    status, words = "reported", ""
+    if ctype != "control":
+        cl = clause_start(sf, c0, 0)
+        nb = CLAUSE_BREAK.search(sf, picked[-1].end)
+        tail = picked[-1].end, nb.start() if nb else len(sf)
+        attempted, planned = lex.modality.get("attempted"), lex.modality.get("planned")
+        # before the cue; after it for fighting; after the places ("a push into X last week was halted")
+        for at, text in ((0, sf[:c0]), (c1, sf[c1:] if ctype == "clash" else ""), (tail[0], sf[tail[0]:tail[1]])):
+            if attempted and (m := attempted.search(text)):
+                return _denied(s, i, ctype, lex) or ("attempted", s.words(at + m.start(), at + m.end()))
+        at = cl if cl < c0 else max(0, c0 - 60)  # the clause before the cue, else the words just before it
+        if planned and (m := planned.search(sf[at:c0])):
+            status, words = "planned", s.words(at + m.start(), at + m.end())
+    return _denied(s, i, ctype, lex) or (status, words)
+
+
+def _denied(s: Sentence, i: int, ctype: str, lex: Lexicon) -> tuple[str, str] | None:
+    """A denied or negated change: "rebels denied that X had fallen", "X n'a pas été repris"."""
+    if ctype not in ("capture", "advance"):
+        return None
+    c0 = s.cues[i][0]
+    sf = s.folded
+    denied, negated = lex.modality.get("denied"), lex.modality.get("negated")
+    if denied and (m := denied.search(sf[:c0])):  # the denial comes before what it denies
+        return "denied", s.words(m.start(), m.end())
+    near = sf[max(0, c0 - 30):c0].rstrip()
+    if negated and (m := negated.search(near)):
+        at = max(0, c0 - 30)
+        return "denied", s.words(at + m.start(), at + m.end())
+    return None
+
+
+def nearest_date(dates: list[DateMention], stated: list[bool], c0: int, cl0: int, cl1: int) -> DateMention:
+    """The date of a cue at ``c0`` whose clause is ``[cl0, cl1)``, among the sentence's dates.
+
+    The cue's own clause first: "said on Monday that its fighters had retaken X overnight", where Monday
+    dates the statement (``stated``); outside it, a day, and a date in a later clause ("..., followed
+    on 28 November by Y") is that clause's.
+    """
+    own = [x for x in dates if cl0 <= x.start < cl1]
+    near = ([x for x, st in zip(dates, stated, strict=True) if cl0 <= x.start < cl1 and not st] or own
+            or [x for x, st in zip(dates, stated, strict=True) if not st and x.precision == "day" and x.start < cl1]
+            or [x for x, st in zip(dates, stated, strict=True) if not st and x.precision == "day"]
+            or [x for x in dates if x.precision == "day"] or dates)
+    return min(near, key=lambda x: abs(x.start - c0))
+
+
+def cue_date(s: Sentence, i: int, ctype: str, as_of_now: bool, story: Story, as_published: tuple[str, str],
+             lex: Lexicon) -> tuple[str, str, str, dict[str, str]]:
+    """``(event_date, precision, event_date_end, why)``: the expression nearest the cue; else the
+    paragraph's last date for events; a control or siege statement with no date of its own, or a report
+    with no date at all, is as of publication (``as_published``: the day, the month, or nothing)."""
+    c0, c1, _ = s.cues[i]
+    sf = s.folded
+    if as_of_now and not s.dates:
+        day, prec, why = *as_published, {"from": "publication"}
+    elif s.dates:
+        nb = CLAUSE_BREAK.search(sf, c1)
+        stated = [dates_statement(sf, x.start, lex) for x in s.dates]
+        d = nearest_date(s.dates, stated, c0, clause_start(sf, c0, 0), nb.start() if nb else len(sf))
+        day, prec, why = d.day.isoformat(), d.precision, {"words": s.words(d.start, d.end), "from": "sentence"}
+    elif story.para_date and ctype not in ("control", "siege"):
+        d = story.para_date.mention
+        day, prec, why = d.day.isoformat(), d.precision, {"words": story.para_date.words, "from": "paragraph"}
+    else:
+        day, prec, why = *as_published, {"from": "publication"}
+    end = period_end(date.fromisoformat(day), prec).isoformat() if day and prec not in ("day", "none") else ""
+    return day, prec, end, why
+
