@@ -16,6 +16,7 @@ import click
 from geo import __version__, pipeline
 from geo.cli.common import GeoCommand, dir_options
 from geo.cli.control import control, diff_cmd, stats_cmd
+from geo.cli.explain import claim_text
 from geo.cli.gazetteer import gazetteer
 from geo.cli.geocode import geocode_cmd
 from geo.io import InputError
@@ -68,14 +69,18 @@ def ingest(settings: Settings) -> None:
 @main.command(cls=GeoCommand)
 @dir_options
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
-              help="Output format when PATHS are given.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "text"]), default="jsonl", show_default=True,
+              help="Output format when PATHS are given (text: one line a claim, for reading).")
+@click.option("--explain", is_flag=True,
+              help="Say why each claim was read: the cue, the words that gave the side and where they came from "
+                   "(clause, paragraph, headline, article), the date expression and what it was counted from, "
+                   "the source (an 'explain' object in JSON Lines and CSV, indented lines in text).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of stdout (PATHS mode).")
 @click.option("--published", metavar="YYYY-MM-DD",
               help="Publication date to read relative dates against, overriding the front matter (PATHS mode).")
 def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path | None,
-            published: str | None) -> None:
+            published: str | None, explain: bool) -> None:
     """Find places and control claims in reports.
 
     With no PATHS, reads the data dir's articles and writes <build>/claims.jsonl and
@@ -86,21 +91,24 @@ def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path 
       geo extract
       geo extract ../shared/corpus/2016-11-08-mee-alep-1070.fr.md
       geo extract reports/ --format csv -o claims.csv
+      geo extract report.md --format text --explain
     """
     if not paths:
         click.echo(pipeline.extract(settings, _log))
         return
     arts = pipeline.load_articles(list(paths), _log, published)
     claims, _ = pipeline.extract_articles(arts, pipeline.Reader(settings), None, _log)
-    rows = [c.to_dict() for c in claims]
-    if fmt == "jsonl":
+    rows = [c.to_dict(explain=explain) for c in claims]
+    if fmt == "text":
+        text = "".join(claim_text(c, explain) for c in claims)
+    elif fmt == "jsonl":
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     else:
         import io as _io
 
         cols = ["id", "article", "published", "type", "status", "faction", "opponent", "place_id", "place_name",
                 "mention", "lon", "lat", "precision", "event_date", "date_precision", "attributed_to",
-                "loser_confirms", "confidence", "sentence", "url"]
+                "loser_confirms", "confidence", "sentence", "url"] + (["explain"] if explain else [])
         buf = _io.StringIO()
         w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
@@ -108,7 +116,8 @@ def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path 
             p = r.pop("place")
             w.writerow({**r, "place_id": p["id"], "place_name": p["name"], "mention": p["mention"],
                         "lon": p["lon"], "lat": p["lat"], "precision": p["precision"],
-                        "attributed_to": "; ".join(r["attributed_to"])})
+                        "attributed_to": "; ".join(r["attributed_to"]),
+                        **({"explain": json.dumps(r["explain"], ensure_ascii=False)} if "explain" in r else {})})
         text = buf.getvalue()
     if output:
         from geo.io import write_text

@@ -158,7 +158,7 @@ def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: St
                               and (winner.value if winner else "") not in src_factions)
         hedged = bool(lex.hedges and lex.hedges.search(s.folded))
         if date_why.get("from") == "publication":
-            date_why["counted_from"] = r.article.date or None
+            date_why["words"], date_why["counted_from"] = None, r.article.date or None
         for t, ttype in zip(picked, types, strict=True):
             p = r.places[t.mention.place_id]
             if not winner and ttype in ("capture", "advance"):

@@ -34,6 +34,8 @@ class DateMention:
     end: int
     day: date
     precision: str  # "day" | "month" | "year"
+    #: the day a relative expression was counted from ("Sunday", "yesterday", "a day later"); None if explicit
+    counted_from: date | None = None
 
 
 def period_end(first: date, precision: str) -> date:
@@ -138,8 +140,8 @@ def find_dates(folded: str, published: date | None, lex: Lexicon, context: date 
         if day is None or vague == "none":
             return None
         if vague == "month":
-            return DateMention(s, e, published.replace(day=1), "month")
-        return DateMention(s, e, day, "day")
+            return DateMention(s, e, published.replace(day=1), "month", published)
+        return DateMention(s, e, day, "day", published)
 
     def add(d: DateMention | None, take: bool = True) -> None:
         if d is not None:
@@ -196,7 +198,7 @@ def find_dates(folded: str, published: date | None, lex: Lexicon, context: date 
                 continue
             day = min(base + timedelta(days=lex.anchored[m.group(0)]), anchor)
             # counted from a day the text gives, it is a day even when publication is vague
-            add(DateMention(m.start(), m.end(), day, "day") if own or context else relative(m.start(), m.end(), day))
+            add(DateMention(m.start(), m.end(), day, "day", base) if own or context else relative(m.start(), m.end(), day))
             taken.append((m.start(), m.end()))
     if lex.since:
         # "depuis le 15 novembre", "since Sunday": the start of a period, not the day of the event

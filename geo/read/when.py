@@ -116,12 +116,18 @@ def cue_date(s: Sentence, i: int, ctype: str, as_of_now: bool, story: Story, as_
         nb = CLAUSE_BREAK.search(sf, c1)
         stated = [dates_statement(sf, x.start, lex) for x in s.dates]
         d = nearest_date(s.dates, stated, c0, clause_start(sf, c0, 0), nb.start() if nb else len(sf))
-        day, prec, why = d.day.isoformat(), d.precision, {"words": s.words(d.start, d.end), "from": "sentence"}
+        day, prec, why = d.day.isoformat(), d.precision, {"words": s.words(d.start, d.end), "from": "sentence",
+                                                          "counted_from": _iso(d.counted_from)}
     elif story.para_date and ctype not in ("control", "siege"):
         d = story.para_date.mention
-        day, prec, why = d.day.isoformat(), d.precision, {"words": story.para_date.words, "from": "paragraph"}
+        day, prec, why = d.day.isoformat(), d.precision, {"words": story.para_date.words, "from": "paragraph",
+                                                          "counted_from": _iso(d.counted_from)}
     else:
         day, prec, why = *as_published, {"from": "publication"}
     end = period_end(date.fromisoformat(day), prec).isoformat() if day and prec not in ("day", "none") else ""
     return day, prec, end, why
 
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
