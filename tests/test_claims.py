@@ -455,3 +455,29 @@ def test_a_recalled_year_is_a_period_with_its_last_day():
     assert c.to_dict()["event_date_end"] == "2012-12-31"
     undated_claim = read("Rebels seized Sheikh Saeed.", "en", published="")[0]
     assert undated_claim.to_dict()["event_date"] is None  # null in JSON, as the claim contract says
+
+
+# ---------------------------------------------------------------- containers and the lists that name what changed
+
+def test_a_counted_plural_of_places_before_a_container_takes_the_list_after_including():
+    got = summary(read("The army seized three districts of eastern Aleppo on Sunday, including Sakhour and "
+                       "Haydariyeh.", "en"))
+    assert got == [("capture", "aleppo-haydariyeh", "government", "reported"),
+                   ("capture", "aleppo-sakhour", "government", "reported")]
+    got = summary(read("Mardi, l'armée avait repris huit quartiers dans la partie centrale de l'est d'Alep, "
+                       "dont celui de Sakhour.", "fr"))
+    assert got == [("capture", "aleppo-sakhour", "government", "reported")]
+
+
+def test_a_place_named_in_an_apposition_after_including_is_the_subject():
+    got = summary(read("Quatre quartiers de l'est d'Alep, notamment Sakhour, sont tombés mardi aux mains de "
+                       "l'armée.", "fr"))
+    assert ("capture", "aleppo-sakhour", "government", "reported") in got
+    assert not [g for g in got if g[1] in ("aleppo", "aleppo-east")]
+
+
+def test_a_list_before_a_relative_clause_about_a_container_is_the_subject():
+    got = summary(read("Sakhour, Haydariyeh et Karm al-Tut, qui se trouvent dans l'est d'Alep, ont été pris "
+                       "par le régime.", "fr"))
+    assert got == [("capture", "aleppo-haydariyeh", "government", "reported"),
+                   ("capture", "aleppo-sakhour", "government", "reported")]

@@ -112,7 +112,7 @@ def sentence_targets(text: str, folded: str, s0: int, mentions: list[Mention], h
                      places: dict[str, Place], lex: Lexicon) -> list[Target]:
     """The sentence's place mentions, plus each coreference ("le quartier", "the area") resolved to the
     place last named (in this sentence, else before it), sorted by position (sentence offsets)."""
-    targets = [Target(m, m.start - s0, m.end - s0, m.surface) for m in mentions]
+    targets = [Target(m, m.start - s0, m.end - s0, m.surface, kind=places[m.place_id].kind) for m in mentions]
     for kind, rx in lex.coreference.items():
         for cm in rx.finditer(folded):
             if any(t.start <= cm.start() < t.end or cm.start() <= t.start < cm.end() for t in targets):
@@ -127,7 +127,8 @@ def sentence_targets(text: str, folded: str, s0: int, mentions: list[Mention], h
             ok = [m for m in pool if places[m.place_id].kind not in COARSE_KINDS and
                   (kind != "district" or places[m.place_id].kind in DISTRICT_KINDS)]
             if ok:
-                targets.append(Target(ok[0], cm.start(), cm.end(), text[cm.start():cm.end()], "coreference"))
+                targets.append(Target(ok[0], cm.start(), cm.end(), text[cm.start():cm.end()], "coreference",
+                                      places[ok[0].place_id].kind))
     return sorted(targets, key=lambda t: t.start)
 
 
@@ -158,7 +159,8 @@ def places_after(cue_end: int, limit: int, targets: list[Target], folded: str,
     return out
 
 
-def places_before(cue_start: int, floor: int, targets: list[Target], folded: str) -> list[Target]:
+def places_before(cue_start: int, floor: int, targets: list[Target], folded: str,
+                  including: re.Pattern[str] | None = None) -> list[Target]:
     """The subject of a cue ("X fell", "X and Y were taken"), with the list that ends at it."""
     out: list[Target] = []
     last = cue_start
@@ -184,9 +186,17 @@ def places_before(cue_start: int, floor: int, targets: list[Target], folded: str
         # "Le quartier de X, le plus vaste du nord-est d'Alep, est passé ...": the place nearest the cue
         # is inside an apposition; the subject is the place just before the apposition's opening comma.
         comma = folded.rfind(",", floor, out[0].start)
+        if comma >= 0 and including and including.match(folded[comma + 1:out[0].start].lstrip()):
+            return out  # "Five districts, including X, fell": the apposition names the subject
         subj = [t for t in targets if floor < t.end <= comma and not folded[t.end:comma].strip()]
         if subj:
             return subj[-1:]
+        if comma >= 0 and out[0].kind in COARSE_KINDS | {"area", "region"}:
+            # "A, B et C, qui se trouvent dans l'est d'Alep, ont été pris": the list before the relative
+            # clause, even when an unknown name ends it
+            listed = places_before(comma, floor, targets, folded)
+            if listed:
+                return listed
     return list(reversed(out))
 
 
@@ -211,17 +221,30 @@ def governed(s: Sentence, i: int, lex: Lexicon, prev_before: list[Target]) -> tu
     if cue.place == "after":
         picked, how = places_after(c1, nxt, targets, sf, lex.partial), "object"
     else:
-        picked, how = places_before(c0, prev_end, targets, sf), "subject"
-    if not picked and cue.place == "after" and cue.type in ("capture", "advance") and lex.including:
-        # "retook all the ground lost in the offensive, including A and B": the list after
-        # "including" is the object, unless another change cue comes first
-        inc = lex.including.search(sf, c1)
+        picked, how = places_before(c0, prev_end, targets, sf, lex.including), "subject"
+    changes = cue.type in ("capture", "advance")
+    if changes and cue.place == "after" and lex.including and (not picked or container(s, c1, picked[0], lex)):
+        # "retook all the ground lost in the offensive, including A and B", "seized three quarters of the
+        # Old City, including A and B": the list after "including" is the object, unless another change
+        # cue comes first
+        inc = lex.including.search(sf, picked[-1].end if picked else c1)
         if inc and "." not in sf[c1:inc.start()] and ";" not in sf[c1:inc.start()] and not any(
-                c1 <= o0 < inc.start() and oc.type in ("capture", "advance") for o0, _, oc in cues):
-            picked, how = places_after(inc.end(), len(sf), targets, sf), "including"
+                c1 < o0 < inc.start() and oc.type in ("capture", "advance") for o0, _, oc in cues):
+            members = places_after(inc.end(), len(sf), targets, sf)
+            if members or not picked:
+                picked, how = members, "including"
     if not picked and cue.place == "before" and i and cues[i - 1][2].place == "before":
         picked, how = prev_before, "shared subject"  # "X, which was taken by ... in 2012, fell": one subject
     return picked, how if picked else ""
+
+
+def container(s: Sentence, c1: int, first: Target, lex: Lexicon) -> bool:
+    """Whether the first place after a cue holds what changed hands rather than being it: a city or an area
+    ("eight districts in the centre of *eastern Aleppo*"), or a place after a counted plural of places
+    ("three quarters of *the Old City*")."""
+    if first.kind in COARSE_KINDS or first.kind in ("area", "region"):
+        return True
+    return bool(lex.plural_places and lex.plural_places.search(s.folded, c1, first.start))
 
 
 def rejected(s: Sentence, i: int, picked: list[Target], lex: Lexicon) -> bool:

@@ -184,6 +184,9 @@ class Lexicon:
     direction: re.Pattern[str] | None = None
     #: a change of a whole city needs one of these words in its sentence
     whole: re.Pattern[str] | None = None
+    #: a counted plural of places before a place ("three quarters of", "huit quartiers dans"): the place
+    #: after it holds what changed hands, it is not what changed hands
+    plural_places: re.Pattern[str] | None = None
     #: a night between two weekdays, dated to the first ("dans la nuit de mardi à mercredi")
     night: re.Pattern[str] | None = None
     #: day words relative to another date of the sentence ("la veille"): offset in days
@@ -235,6 +238,7 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         now=_compile(doc.get("now"), source),
         again=_compile(doc.get("again"), source),
         whole=_compile(doc.get("whole"), source),
+        plural_places=_compile(doc.get("plural_places"), source),
         pronoun=_compile(doc.get("pronoun"), source),
         first_person=_compile(doc.get("first_person"), source),
         direction=_compile(doc.get("direction"), source),

@@ -33,6 +33,7 @@ class Target:
     end: int
     surface: str
     via: str = "name"  # "name" | "coreference"
+    kind: str = ""  # the place's kind in the gazetteer (city, area, neighbourhood ...)
 
 
 @dataclass(frozen=True)
