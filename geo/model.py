@@ -160,6 +160,7 @@ class Claim:
         """The claim as JSON wants it; ``explain`` keeps the why of each field."""
         d = asdict(self)
         d["attributed_to"] = list(self.attributed_to)
+        d["faction"] = self.faction or None  # a change nobody named a side for: null, for review
         d["event_date"] = self.event_date or None
         d["event_date_end"] = self.event_date_end or None
         if not explain or self.explain is None:
@@ -170,6 +171,7 @@ class Claim:
     def from_dict(cls, d: dict[str, Any]) -> Claim:
         d = dict(d)
         d["place"] = PlaceRef(**d["place"])
+        d["faction"] = d.get("faction") or ""
         d["event_date"] = d.get("event_date") or ""
         d["event_date_end"] = d.get("event_date_end") or ""
         d["attributed_to"] = tuple(d.get("attributed_to") or ())

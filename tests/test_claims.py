@@ -175,7 +175,9 @@ def test_pronoun_subject_continues_the_paragraphs_last_side():
     text = "Government forces advanced on Friday. They captured Sakhour on Sunday.\nThey also took Haydariyeh."
     cs = {c.place.id: c.faction for c in read(text, "en")}
     assert cs["aleppo-sakhour"] == "government"
-    assert cs["aleppo-haydariyeh"] == ""  # a new paragraph: no side to inherit
+    # a new paragraph: no side to inherit from it; the article's main actor (its one gaining side) gives it
+    (hay,) = [c for c in read(text, "en") if c.place.id == "aleppo-haydariyeh"]
+    assert (hay.faction, hay.explain["side"]["from"]) == ("government", "article")
 
 
 def test_cues_are_only_tried_where_their_first_character_can_start_them():
@@ -481,3 +483,31 @@ def test_a_list_before_a_relative_clause_about_a_container_is_the_subject():
                        "par le régime.", "fr"))
     assert got == [("capture", "aleppo-haydariyeh", "government", "reported"),
                    ("capture", "aleppo-sakhour", "government", "reported")]
+
+
+# ---------------------------------------------------------------- sides from the story, never guessed
+
+def _sides(claims):
+    return {(c.place.id, c.faction, (c.explain or {}).get("side", {}).get("from")) for c in claims
+            if c.type == "capture"}
+
+
+def test_a_sideless_change_takes_the_side_of_the_paragraphs_last_change():
+    got = _sides(read("The army retook Sakhour on Sunday. Hours later came the fall of Haydariyeh.", "en"))
+    assert ("aleppo-haydariyeh", "government", "paragraph") in got
+
+
+def test_a_sideless_change_takes_the_headlines_side_then_the_articles():
+    text = "Army retakes Sakhour in eastern Aleppo\n\nThe fall of Haydariyeh was confirmed on Sunday."
+    assert ("aleppo-haydariyeh", "government", "headline") in _sides(read(text, "en"))
+    text = ("Troops retook Sakhour on Saturday.\n\nTroops retook Sheikh Fares on Sunday.\n\n"
+            "Residents said Haydariyeh fell on Monday.")
+    assert ("aleppo-haydariyeh", "government", "article") in _sides(read(text, "en"))
+
+
+def test_a_change_with_no_side_anywhere_stays_sideless_and_is_null_in_json():
+    (c,) = read("Residents said Haydariyeh fell on Monday.", "en")
+    assert c.faction == "" and c.explain["side"] == {"from": None}
+    assert c.to_dict()["faction"] is None
+    text = "Troops retook Sakhour on Saturday.\n\nRebels retook Sheikh Fares.\n\nHaydariyeh fell on Monday."
+    assert ("aleppo-haydariyeh", "", None) in _sides(read(text, "en"))  # two sides gained: no main actor

@@ -34,6 +34,7 @@ Places used as actors ("Damas et ses alliés") or as a source's base ("basé au 
 from __future__ import annotations
 
 import bisect
+from dataclasses import replace
 
 from geo.model import Article, Claim, Mention, Place, PlaceRef, stable_id
 from geo.read.cues import faction_regex, named_sources, sentence_cues, source_faction
@@ -126,8 +127,40 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                 claims[c.id] = c
             _tidy_sentence(r, s, claims)
         story.history.extend(m for m in s.mentions if places[m.place_id].kind not in COARSE_KINDS)
+    claims = _sides_from_the_story(_headline(r.text, spans), claims)
     return sorted(_tidy_headline(r.text, spans, claims).values(),
                   key=lambda c: (c.event_date, c.place.id, c.type, c.id))
+
+
+#: Share of an article's reported changes one side must have gained to be its main actor.
+MAIN_ACTOR_SHARE = 2 / 3
+
+
+def _sides_from_the_story(headline: str, claims: dict[str, Claim]) -> dict[str, Claim]:
+    """A change still without a side takes the side the headline's changes go to, else the article's
+    main actor (the side that gained at least two thirds of its reported changes); else it stays side-less
+    (``faction`` null) for review: never guessed."""
+    gains = [c for c in claims.values() if c.faction and c.status == "reported" and c.type in ("capture", "advance")]
+    top = {c.faction for c in gains if headline and c.sentence == headline}
+    side = None
+    if len(top) == 1:
+        side = Side(top.pop(), headline, "headline")
+    elif gains:
+        count = {f: sum(c.faction == f for c in gains) for f in {c.faction for c in gains}}
+        best = max(sorted(count), key=count.__getitem__)
+        if count[best] >= MAIN_ACTOR_SHARE * len(gains):
+            side = Side(best, "", "article")
+    if side is None:
+        return claims
+    out = {}
+    for c in claims.values():
+        if not c.faction and c.type in ("capture", "advance") and c.place.precision < 3:
+            why = {**(c.explain or {}), "side": {"words": side.words or None, "from": side.origin}}
+            cid = stable_id(c.article, c.id, side.value)
+            c = replace(c, id=cid, faction=side.value, opponent=c.opponent or DEFAULT_OPPONENT.get(side.value, ""),
+                        explain=why)
+        out[c.id] = c
+    return out
 
 
 def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: Story,
@@ -138,6 +171,7 @@ def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: St
     # the sides this sentence's changes with a named side go to
     gains = {DEFAULT_OPPONENT.get(sides[k].value, "") if s.cues[k][2].loser else sides[k].value
              for k in range(len(s.cues)) if sides.get(k) and s.cues[k][2].type in ("capture", "advance")} - {""}
+    whole_area = AREA_KINDS | COARSE_KINDS  # a whole area changes hands only with a side named for it
     prev_before: list[Target] = []
     said: set[tuple[str, str, str, str]] = set()
     out: list[Claim] = []
@@ -162,15 +196,20 @@ def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: St
         for t, ttype in zip(picked, types, strict=True):
             p = r.places[t.mention.place_id]
             if not winner and ttype in ("capture", "advance"):
+                # "the fall of X ...": an earlier report of X, the one side this sentence's other changes
+                # go to, the side the paragraph's last change went to
                 winner = _earlier_report(p.id, [*claims.values(), *out]) or \
-                    (Side(next(iter(gains)), "", "sentence") if len(gains) == 1 else None)
+                    (Side(next(iter(gains)), "", "sentence") if len(gains) == 1 else None) or \
+                    (story.para_gain.borrowed("paragraph") if story.para_gain and p.kind not in whole_area else None)
                 opponent = opponent or DEFAULT_OPPONENT.get(winner.value if winner else "", "")
-            if not winner and ttype in ("capture", "advance") and p.kind in AREA_KINDS | COARSE_KINDS:
+            if not winner and ttype in ("capture", "advance") and p.kind in whole_area:
                 continue  # "no aid has entered eastern Aleppo": a whole area moving with no side says nothing
             wv = winner.value if winner else ""
             if (ttype, p.id, wv, status) in said:
                 continue  # one sentence, two cues, one change ("pressed into X, seizing a third of it")
             said.add((ttype, p.id, wv, status))
+            if wv and status == "reported" and ttype in ("capture", "advance"):
+                story.para_gain = winner
             precision = max(p.precision, t.mention.precision)
             if lex.near and lex.near.search(s.folded[max(0, t.start - 22):t.start]):
                 precision = max(precision, 2)

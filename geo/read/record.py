@@ -81,16 +81,17 @@ class Sentence:
 
 @dataclass
 class Story:
-    """What the reading carries from sentence to sentence: the paragraph's date and side, the story's
-    date, the places named so far, and the article's headline side."""
+    """What the reading carries from sentence to sentence: the paragraph's date, subject and gaining side,
+    the story's date, and the places named so far."""
 
     para: int = -1
     para_date: Dated | None = None
     story_date: Dated | None = None
     para_side: Side | None = None
+    #: the side the paragraph's last reported change went to (what a side-less change of it borrows)
+    para_gain: Side | None = None
     history: list[Mention] = field(default_factory=list)
-    headline_side: Side | None = None
 
     def new_paragraph(self, para: int) -> None:
         if para != self.para:
-            self.para, self.para_date, self.para_side = para, None, None
+            self.para, self.para_date, self.para_side, self.para_gain = para, None, None, None
