@@ -511,3 +511,35 @@ def test_a_change_with_no_side_anywhere_stays_sideless_and_is_null_in_json():
     assert c.to_dict()["faction"] is None
     text = "Troops retook Sakhour on Saturday.\n\nRebels retook Sheikh Fares.\n\nHaydariyeh fell on Monday."
     assert ("aleppo-haydariyeh", "", None) in _sides(read(text, "en"))  # two sides gained: no main actor
+
+
+# ---------------------------------------------------------------- speakers, reversals, objects of an assault
+
+def test_a_side_that_labels_a_speaker_is_not_the_actor():
+    got = summary(read("An opposition activist said that by capturing Sakhour, government forces had "
+                       "tightened the siege.", "en"))
+    assert ("capture", "aleppo-sakhour", "government", "reported") in got
+    got = summary(read("Selon un responsable rebelle, en s'emparant de Sakhour, l'armée a coupé une route.", "fr"))
+    assert ("capture", "aleppo-sakhour", "government", "reported") in got
+    # the speaker's side still speaks for "we"
+    got = summary(read("\"We abandoned Sakhour last night,\" a rebel official said.", "en"))
+    assert ("capture", "aleppo-sakhour", "government", "reported") in got
+
+
+def test_a_gain_taken_back_in_the_same_sentence_is_an_attempt():
+    (c,) = [c for c in read("Government troops entered Sakhour on Sunday but were pushed back by rebel "
+                            "fighters.", "en") if c.place.id == "aleppo-sakhour"]
+    assert (c.type, c.status) == ("advance", "attempted")
+    (c,) = read("L'armée est entrée dans Sakhour avant d'être repoussée.", "fr")
+    assert c.status == "attempted"
+
+
+def test_a_retreat_from_a_place_gives_it_to_the_other_side():
+    got = summary(read("Government forces made a series of retreats from Sakhour on Saturday.", "en"))
+    assert got == [("capture", "aleppo-sakhour", "opposition", "reported")]
+
+
+def test_storming_positions_in_a_place_is_no_advance_into_it_but_storming_into_it_is():
+    assert not [c for c in read("Rebels stormed army positions in Sakhour.", "en") if c.type == "advance"]
+    assert summary(read("Rebels stormed into Sakhour.", "en")) == [("advance", "aleppo-sakhour", "opposition",
+                                                                    "reported")]

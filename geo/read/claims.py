@@ -34,6 +34,7 @@ Places used as actors ("Damas et ses alliés") or as a source's base ("basé au 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import replace
 
 from geo.model import Article, Claim, Mention, Place, PlaceRef, stable_id
@@ -105,7 +106,27 @@ def read_sentence(r: _Article, para: int, s0: int, s1: int, cues: list, story: S
         story.story_date = story.para_date
     sides = [Span(f.start - s0, f.end - s0, f.value)
              for f in _between(r.sides, [f.start for f in r.sides], s0, s1)]
-    return Sentence(para, s0, text, sf, cues, mentions, targets, sides, dates)
+    speakers = [f for f in sides if _labels_a_speaker(sf, f, r.lex)]
+    actors = [f for f in sides if f not in speakers]
+    return Sentence(para, s0, text, sf, cues, mentions, targets, actors, dates, speakers=speakers)
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _labels_a_speaker(folded: str, f: Span, lex: Lexicon) -> bool:
+    """Whether side name ``f`` labels someone who speaks ("an opposition activist said", "selon un responsable
+    rebelle"): then it says who speaks, not who acts. A labelled person who acts ("a rebel official
+    acknowledged the loss of X") still names the side."""
+    after = _SPACE.match(folded, f.end)
+    if lex.role_after and after and (role := lex.role_after.match(folded, after.end())):
+        start, end = f.start, role.end()
+    elif lex.role_before and (role := lex.role_before.search(folded, max(0, f.start - 40), f.start)):
+        start, end = role.start(), f.end
+    else:
+        return False
+    return bool(lex.speech and (lex.speech.search(folded, end, end + 60)
+                                or lex.speech.search(folded[max(0, start - 30):start])))
 
 
 def claims_from_mentions(article: Article, mentions: list[Mention], places: dict[str, Place],

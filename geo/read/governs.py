@@ -200,10 +200,14 @@ def places_before(cue_start: int, floor: int, targets: list[Target], folded: str
     return list(reversed(out))
 
 
-def direct_object(gap: str, lex: Lexicon) -> bool:
-    """Whether a place after ``gap`` (the words between a capture verb and it) is the verb's object."""
+def direct_object(gap: str, lex: Lexicon, motion: bool = False) -> bool:
+    """Whether a place after ``gap`` (the words between a capture verb and it) is the verb's object.
+
+    For a verb of motion (an advance) a preposition may open the gap ("stormed *into* X"); an object with a
+    place preposition after it still makes the place where ("stormed army positions *in* X").
+    """
     bare = lex.filler.sub(" ", gap) if lex.filler else gap  # "a repris *dimanche* le quartier de X"
-    if _ADVERBIAL_START.match(bare):
+    if not motion and _ADVERBIAL_START.match(bare):
         return False
     return not (_LOCATIVE_END.search(bare) and not (lex.partial and lex.partial.search(bare)))
 
@@ -254,5 +258,7 @@ def rejected(s: Sentence, i: int, picked: list[Target], lex: Lexicon) -> bool:
         return False
     if cue.loser and lex.direction and lex.direction.search(s.folded[c1:picked[0].start]):
         return True  # "the last defenders withdrew towards X": X is where they went, not what they lost
-    # "les combats ont repris sur plusieurs fronts, à X", "we lost everything in X"
-    return cue.type == "capture" and not direct_object(s.folded[c1:picked[0].start], lex)
+    # "les combats ont repris sur plusieurs fronts, à X", "we lost everything in X", "stormed army positions
+    # in X": the place is where the object is
+    gap = s.folded[c1:picked[0].start]
+    return cue.type in ("capture", "advance") and not direct_object(gap, lex, motion=cue.type == "advance")

@@ -187,6 +187,10 @@ class Lexicon:
     #: a counted plural of places before a place ("three quarters of", "huit quartiers dans"): the place
     #: after it holds what changed hands, it is not what changed hands
     plural_places: re.Pattern[str] | None = None
+    #: a speaker's label after a side ("an opposition *activist*") or before it ("un *responsable* rebelle"):
+    #: the side names who speaks, not who acts
+    role_after: re.Pattern[str] | None = None
+    role_before: re.Pattern[str] | None = None
     #: a night between two weekdays, dated to the first ("dans la nuit de mardi à mercredi")
     night: re.Pattern[str] | None = None
     #: day words relative to another date of the sentence ("la veille"): offset in days
@@ -239,6 +243,8 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         again=_compile(doc.get("again"), source),
         whole=_compile(doc.get("whole"), source),
         plural_places=_compile(doc.get("plural_places"), source),
+        role_after=_compile(doc.get("role_after"), source),
+        role_before=_compile(f"(?:{doc['role_before']}) ?$" if doc.get("role_before") else None, source),
         pronoun=_compile(doc.get("pronoun"), source),
         first_person=_compile(doc.get("first_person"), source),
         direction=_compile(doc.get("direction"), source),

@@ -74,6 +74,8 @@ class Sentence:
     sides: list[Span]  # faction names (sentence offsets)
     dates: list[DateMention]
     sources: list[str] = field(default_factory=list)
+    #: sides named as a speaker's label ("an opposition activist", "un responsable rebelle"), not as actors
+    speakers: list[Span] = field(default_factory=list)
 
     def words(self, a: int, b: int) -> str:
         return self.text[a:b]

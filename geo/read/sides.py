@@ -32,7 +32,9 @@ _POSSESSIVE = re.compile(r"\s*(?:ses|leurs|sa|son|its|their)\b")
 #: Words after a passive cue that introduce an agent ("by", "par") with no known faction after them.
 _AGENT = re.compile(r"\s*(?:by|par|aux|to)\b")
 #: A sentence opening on a participial clause whose subject comes after it ("Après avoir repris X, l'armée").
-_PARTICIPIAL = re.compile(r"^\W*(?:apres avoir|apres etre|apres s'etre|apres|after having|having|after|en|since)\b[^,]*$")
+_PARTICIPIAL = re.compile(r"^\W*(?:apres avoir|apres etre|apres s'etre|apres|after having|having|after|by|en|since)\b[^,]*$")
+#: Opens reported speech: a participle right after it starts its own sentence ("said that by capturing X, ...").
+_THAT = re.compile(r"\b(?:that|que|qu')\s*")
 #: A relative pronoun opening a clause whose subject is the noun just before it.
 _RELATIVE = re.compile(r",?\s*\b(?:qui|which|who)\s*$")
 #: A determiner opening a noun phrase before a cue: the clause has a subject of its own.
@@ -65,7 +67,8 @@ def cue_sides(s: Sentence, story: Story, lex: Lexicon) -> dict[int, Side]:
         if cue.actor == "main":
             # a participle ("en s'emparant de X") has the main clause's subject: the first side named
             main = [f for f in s.sides if f.end <= c0 and f.start not in consumed]
-            side = _side(s, main[0], "clause") if main else \
+            after = _main_subject_after(s, c0)  # "Selon X, en s'emparant de Y, l'armée a coupé ..."
+            side = _side(s, main[0], "clause") if main else _side(s, after, "clause") if after else \
                 story.para_side.borrowed("paragraph") if story.para_side else None
             if side:
                 sides[i] = side
@@ -139,26 +142,37 @@ def _subject(s: Sentence, i: int, consumed: set[int], story: Story, lex: Lexicon
         return _side(s, in_clause[-1], "clause")
     if para and lex.pronoun and lex.pronoun.match(sf, subj_at):
         return para.borrowed("paragraph")  # "Elles ont également pris pied dans X": the last side named
-    if lex.first_person and lex.first_person.match(sf, subj_at) and len({f.value for f in s.sides}) == 1:
+    named = sorted(s.sides + s.speakers, key=lambda f: f.start)
+    if lex.first_person and lex.first_person.match(sf, subj_at) and len({f.value for f in named}) == 1:
         # "« Nous avons dû abandonner X », a reconnu un commandant rebelle": the speaker's side
-        return _side(s, s.sides[0], "sentence")
+        return _side(s, named[0], "sentence")
     if before:
         return _side(s, before[0], "sentence")
     if not s.sides and para and not _OTHER_SUBJECT.search(sf, cl, c0):
         # "They captured X": a sentence naming no side continues the paragraph's last subject,
         # unless its clause has a subject of its own that is no side ("Aucune aide n'est entrée")
         return para.borrowed("paragraph")
-    if _PARTICIPIAL.match(sf[:c0]) or _PARTICIPIAL.match(sf[sf.rfind(", ", 0, c0) + 2:c0]):
+    that = [m.end() for m in _THAT.finditer(sf, 0, c0)]
+    if _PARTICIPIAL.match(sf[:c0]) or _PARTICIPIAL.match(sf[sf.rfind(", ", 0, c0) + 2:c0]) \
+            or that and _PARTICIPIAL.match(sf[that[-1]:c0]):  # "... said that by capturing X, the army ..."
         # "Après avoir arraché Tariq al-Bab aux insurgés, l'armée a poursuivi": the main
         # clause's subject, after the comma, did it
-        comma = sf.find(", ", c0)
-        # the side that a verb follows ("..., l'un des bastions de la rébellion, les forces du
-        # régime ont poursuivi"), else the first side right after the comma
-        after = [f for f in s.sides if comma >= 0 and comma < f.start and _FINITE.match(sf, f.end)] or \
-            [f for f in s.sides if comma >= 0 and comma < f.start < comma + 40]
+        after = _main_subject_after(s, c0)
         if after:
-            return _side(s, after[0], "clause")
+            return _side(s, after, "clause")
     return None
+
+
+def _main_subject_after(s: Sentence, c0: int) -> Span | None:
+    """The subject of the main clause after a participial one that holds the cue at ``c0``: the side that a
+    verb follows ("..., l'un des bastions de la rébellion, les forces du régime ont poursuivi"), else the
+    first side right after the comma that closes the participle."""
+    comma = s.folded.find(", ", c0)
+    if comma < 0:
+        return None
+    after = [f for f in s.sides if comma < f.start and _FINITE.match(s.folded, f.end)] or \
+        [f for f in s.sides if comma < f.start < comma + 40]
+    return after[0] if after else None
 
 
 def gained(s: Sentence, i: int, picked: list[Target], side: Side | None) -> tuple[Side | None, str]:

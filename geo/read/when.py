@@ -66,6 +66,10 @@ def modality(s: Sentence, i: int, ctype: str, picked: list[Target], lex: Lexicon
         for at, text in ((0, sf[:c0]), (c1, sf[c1:] if ctype == "clash" else ""), (tail[0], sf[tail[0]:tail[1]])):
             if attempted and (m := attempted.search(text)):
                 return _denied(s, i, ctype, lex) or ("attempted", s.words(at + m.start(), at + m.end()))
+        reversal = lex.modality.get("reversal")
+        if ctype in ("capture", "advance") and reversal and (m := reversal.search(sf, picked[-1].end)):
+            # "entering the district but partially withdrawing": a gain taken back in the same sentence
+            return _denied(s, i, ctype, lex) or ("attempted", s.words(m.start(), m.end()))
         at = cl if cl < c0 else max(0, c0 - 60)  # the clause before the cue, else the words just before it
         if planned and (m := planned.search(sf[at:c0])):
             status, words = "planned", s.words(at + m.start(), at + m.end())
