@@ -543,3 +543,21 @@ def test_storming_positions_in_a_place_is_no_advance_into_it_but_storming_into_i
     assert not [c for c in read("Rebels stormed army positions in Sakhour.", "en") if c.type == "advance"]
     assert summary(read("Rebels stormed into Sakhour.", "en")) == [("advance", "aleppo-sakhour", "opposition",
                                                                     "reported")]
+
+
+def test_more_verb_forms_and_list_links_real_reports_use():
+    assert summary(read("Les forces du régime ont capturé vendredi Sakhour.", "fr")) == [
+        ("capture", "aleppo-sakhour", "government", "reported")]
+    assert summary(read("Troops succeeded in wresting control of Sakhour.", "en")) == [
+        ("capture", "aleppo-sakhour", "government", "reported")]
+    got = summary(read("Hier, ils ont perdu le quartier de Sakhour et celui de Haydariyeh.", "fr"))
+    assert {g[1] for g in got} == {"aleppo-sakhour", "aleppo-haydariyeh"}
+    got = summary(read("More than half of Sakhour fell into regime hands on Sunday.", "en"))
+    assert got == [("advance", "aleppo-sakhour", "government", "reported")]
+
+
+def test_the_side_a_finite_verb_follows_is_the_subject_of_a_later_participle():
+    text = ("Selon l'OSDH, proche de l'opposition, les forces du régime ont pris Sheikh Fares, après avoir repris "
+            "jeudi aux rebelles le quartier de Sakhour.")
+    got = summary(read(text, "fr"))
+    assert ("capture", "aleppo-sakhour", "government", "reported") in got

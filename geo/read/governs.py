@@ -30,6 +30,8 @@ DISTRICT_KINDS = {"neighbourhood", "camp", "village", "town", "district", "landm
 COARSE_KINDS = {"city", "region", "country"}
 
 _LIST_GAP = re.compile(r"^[\s,;]*(?:(?:et|and|ainsi que|as well as|ou|or|puis|then|plus)\b)?[\s,]*"
+                       # "A et celui de B", "A and that of B"
+                       r"(?:(?:celui|celle|ceux|celles)\s+(?=d)|(?:that|those)\s+(?=of))?"
                        r"(?:(?:the|le|la|les|l'|de|du|des|d'|of|in|a|au|aux)\s*)*"
                        # "A et la totalité de B", "A as well as neighbouring B"
                        r"(?:(?:la totalite|l'ensemble|l'integralite|the whole|the entire|all|neighbou?ring|nearby|adjacent|"

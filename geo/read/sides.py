@@ -147,7 +147,10 @@ def _subject(s: Sentence, i: int, consumed: set[int], story: Story, lex: Lexicon
         # "« Nous avons dû abandonner X », a reconnu un commandant rebelle": the speaker's side
         return _side(s, named[0], "sentence")
     if before:
-        return _side(s, before[0], "sentence")
+        # the side a finite verb follows is a subject ("les forces du régime ont capturé X, après avoir
+        # repris Y"): the nearest such, else the first side named
+        subjects = [f for f in before if _FINITE.match(sf, f.end)]
+        return _side(s, subjects[-1] if subjects else before[0], "sentence")
     if not s.sides and para and not _OTHER_SUBJECT.search(sf, cl, c0):
         # "They captured X": a sentence naming no side continues the paragraph's last subject,
         # unless its clause has a subject of its own that is no side ("Aucune aide n'est entrée")
