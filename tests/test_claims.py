@@ -561,3 +561,16 @@ def test_the_side_a_finite_verb_follows_is_the_subject_of_a_later_participle():
             "jeudi aux rebelles le quartier de Sakhour.")
     got = summary(read(text, "fr"))
     assert ("capture", "aleppo-sakhour", "government", "reported") in got
+
+
+def test_dates_that_count_back_are_periods_not_the_publication_day():
+    assert _dated(read("Rebels retook Sakhour last week.", "en")) == [
+        ("aleppo-sakhour", "2016-11-21", "week", "2016-11-27")]
+    assert _dated(read("Il y a quelques jours, l'armée a repris Sakhour.", "fr")) == [
+        ("aleppo-sakhour", "2016-11-22", "week", "2016-11-26")]
+    assert _dated(read("L'armée avait repris Sakhour en octobre.", "fr")) == [
+        ("aleppo-sakhour", "2016-10-01", "month", "2016-10-31")]
+    assert _dated(read("The army retook Sakhour in December.", "en")) == [  # a later month: the year before
+        ("aleppo-sakhour", "2015-12-01", "month", "2015-12-31")]
+    c = read("Rebels retook Sakhour last week.", "en")[0]
+    assert c.explain["date"] == {"words": "last week", "from": "sentence", "counted_from": "2016-11-28"}

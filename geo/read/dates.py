@@ -33,9 +33,11 @@ class DateMention:
     start: int
     end: int
     day: date
-    precision: str  # "day" | "month" | "year"
+    precision: str  # "day" | "week" | "month" | "year"
     #: the day a relative expression was counted from ("Sunday", "yesterday", "a day later"); None if explicit
     counted_from: date | None = None
+    #: a period's last day when the expression says it ("last week"); else :func:`period_end` of ``day``
+    last: date | None = None
 
 
 def period_end(first: date, precision: str) -> date:
@@ -110,7 +112,7 @@ def date_trigger(lex: Lexicon) -> re.Pattern[str] | None:
     cached = _TRIGGERS.get(id(lex))
     if cached is None or cached[0] is not lex:
         pats = [r.pattern for r in (lex.night, lex.explicit_date, lex.year_date, lex.relative_re, lex.weekday_re,
-                                    lex.anchored_re) if r is not None]
+                                    lex.anchored_re, lex.periods_re, lex.month_date) if r is not None]
         # named groups would clash between patterns: the trigger needs none
         pats = [re.sub(r"\(\?P<\w+>", "(?:", p) for p in pats]
         cached = _TRIGGERS[id(lex)] = (lex, re.compile("|".join(f"(?:{p})" for p in pats)) if pats else None)
@@ -175,6 +177,21 @@ def find_dates(folded: str, published: date | None, lex: Lexicon, context: date 
             # only a year other than the publication's says something ("in 2012"); its own year is kept
             if free(m.start(), m.end()) and (published is None or y != published.year):
                 add(DateMention(m.start(), m.end(), date(y, 1, 1), "year"))
+    if lex.periods_re and published is not None:
+        for m in lex.periods_re.finditer(folded):
+            if free(m.start(), m.end()):
+                a, b = lex.periods[m.group(0)]
+                first, last = published + timedelta(days=a), published + timedelta(days=b)
+                if vague == "month":  # "last week" in a report dated only to the month: that month, roughly
+                    first, last = published.replace(day=1), published
+                add(DateMention(m.start(), m.end(), first, "week", published, last))
+    if lex.month_date:
+        for m in lex.month_date.finditer(folded):
+            num = month_number(m.group("month"), lex.months)
+            if not num or not free(m.start("month"), m.end()) or (published is None and not m.group("year")):
+                continue
+            year = int(m.group("year")) if m.group("year") else anchor.year - (num > anchor.month)
+            add(DateMention(m.start(), m.end(), date(year, num, 1), "month"))
     if lex.relative_re:
         for m in lex.relative_re.finditer(folded):
             if free(m.start(), m.end()):

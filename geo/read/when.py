@@ -114,6 +114,7 @@ def cue_date(s: Sentence, i: int, ctype: str, as_of_now: bool, story: Story, as_
     with no date at all, is as of publication (``as_published``: the day, the month, or nothing)."""
     c0, c1, _ = s.cues[i]
     sf = s.folded
+    last = None  # a period's last day, when its expression says it
     if as_of_now and not s.dates:
         day, prec, why = *as_published, {"from": "publication"}
     elif s.dates:
@@ -122,13 +123,15 @@ def cue_date(s: Sentence, i: int, ctype: str, as_of_now: bool, story: Story, as_
         d = nearest_date(s.dates, stated, c0, clause_start(sf, c0, 0), nb.start() if nb else len(sf))
         day, prec, why = d.day.isoformat(), d.precision, {"words": s.words(d.start, d.end), "from": "sentence",
                                                           "counted_from": _iso(d.counted_from)}
+        last = d.last
     elif story.para_date and ctype not in ("control", "siege"):
         d = story.para_date.mention
         day, prec, why = d.day.isoformat(), d.precision, {"words": story.para_date.words, "from": "paragraph",
                                                           "counted_from": _iso(d.counted_from)}
+        last = d.last
     else:
         day, prec, why = *as_published, {"from": "publication"}
-    end = period_end(date.fromisoformat(day), prec).isoformat() if day and prec not in ("day", "none") else ""
+    end = (last or period_end(date.fromisoformat(day), prec)).isoformat() if day and prec not in ("day", "none") else ""
     return day, prec, end, why
 
 
