@@ -167,8 +167,9 @@ def test_city_used_as_a_modifier_is_not_a_location():
 
 def test_event_recalled_from_another_year_keeps_that_year():
     cs = read("Masaken Hanano, which was taken by the rebels in 2012, fell to the army on Saturday.", "en")
-    by = {(c.faction, c.event_date[:4]) for c in cs if c.type == "capture"}
-    assert ("government", "2016") in by and ("opposition", "2012") in by
+    by = {(c.type, c.faction, c.event_date[:4]) for c in cs if c.type in ("capture", "control")}
+    # the recalled capture keeps its year, as a statement of who held it then (background, not news)
+    assert ("capture", "government", "2016") in by and ("control", "opposition", "2012") in by
 
 
 def test_pronoun_subject_continues_the_paragraphs_last_side():
@@ -574,3 +575,18 @@ def test_dates_that_count_back_are_periods_not_the_publication_day():
         ("aleppo-sakhour", "2015-12-01", "month", "2015-12-31")]
     c = read("Rebels retook Sakhour last week.", "en")[0]
     assert c.explain["date"] == {"words": "last week", "from": "sentence", "counted_from": "2016-11-28"}
+
+
+def test_background_is_not_news():
+    (c,) = read("Rebels had taken Sakhour in 2012.", "en")
+    assert (c.type, c.faction, c.event_date, c.event_date_end) == ("control", "opposition", "2012-01-01", "2012-12-31")
+    assert c.explain["date"]["background"] is True
+    got = [(c.type, c.event_date, c.event_date_end) for c in
+           read("Les rebelles avaient conquis Sakhour depuis 2012.", "fr")
+           if c.faction == "opposition"]
+    assert got == [("control", "2012-01-01", "2016-11-28")]
+    # a year of its own in a report of that year is news
+    (c,) = read("Rebels retook Sakhour in 2016.", "en", published="2017-01-10")
+    assert c.type == "control"
+    (c,) = read("Rebels retook Sakhour in 2016.", "en", published="2016-11-28")
+    assert c.type == "capture"

@@ -53,7 +53,7 @@ from geo.read.lexicon import Lexicon, fold_keep_length
 from geo.read.record import Dated, Sentence, Side, Span, Story, Target
 from geo.read.sentences import split_sentences
 from geo.read.sides import DEFAULT_OPPONENT, cue_sides, gained, opponent_of
-from geo.read.when import change_type, cue_date, modality
+from geo.read.when import background, change_type, cue_date, modality
 
 #: Kinds of derived areas ("eastern Aleppo") that a finer place of the same sentence makes redundant.
 AREA_KINDS = {"area", "region"}
@@ -209,6 +209,11 @@ def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: St
         opponent = opponent_of(s, ctype, winner.value if winner else "", loser, actor)
         status, status_words = modality(s, i, ctype, picked, lex)
         event_date, dprec, event_end, date_why = cue_date(s, i, ctype, as_of_now, story, r.as_published, lex)
+        if ctype in ("capture", "advance") and (period := background(s, i, picked, event_date, dprec, r.published, lex)):
+            # "taken by the rebels in 2012", "held since 2012": what the news stands on, not news
+            types = ["control"] * len(types)
+            event_date, dprec, event_end = period[0], "year", period[1]
+            date_why["background"] = True
         loser_confirms = bool(ctype in ("capture", "advance") and opponent and opponent in src_factions
                               and (winner.value if winner else "") not in src_factions)
         hedged = bool(lex.hedges and lex.hedges.search(s.folded))

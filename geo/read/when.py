@@ -138,3 +138,29 @@ def cue_date(s: Sentence, i: int, ctype: str, as_of_now: bool, story: Story, as_
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
+
+
+_YEAR = re.compile(r"(?:(?:the )?(?:summer|spring|autumn|fall|winter|end|beginning|start|middle) (?:of )?|(?:l'ete|le printemps|l'automne|l'hiver|la fin|le debut) (?:de |d')?)?((?:19|20)\d{2})\b")
+
+
+def background(s: Sentence, i: int, picked: list[Target], day: str, prec: str, published: date | None,
+               lex: Lexicon) -> tuple[str, str] | None:
+    """A change recalled as background, as ``(first day, last day)`` of the period it speaks of, or None.
+
+    "taken by the rebels in 2012" (a year before the publication's) is a control statement of that year;
+    "held since 2012", "qu'ils contrôlaient depuis 2012" one that runs from that year to publication. News is
+    what happened lately; a recalled year is what the news stands on.
+    """
+    if published is None:
+        return None
+    if prec == "year" and day and int(day[:4]) < published.year:
+        return day, f"{day[:4]}-12-31"
+    if lex.since is None:
+        return None
+    c0, c1, _ = s.cues[i]
+    nb = CLAUSE_BREAK.search(s.folded, picked[-1].end)
+    for m in lex.since.finditer(s.folded, clause_start(s.folded, c0, 0), nb.start() if nb else len(s.folded)):
+        y = _YEAR.match(s.folded, m.end() + 1)
+        if y and int(y.group(1)) < published.year:
+            return f"{y.group(1)}-01-01", published.isoformat()
+    return None
