@@ -590,3 +590,16 @@ def test_background_is_not_news():
     assert c.type == "control"
     (c,) = read("Rebels retook Sakhour in 2016.", "en", published="2016-11-28")
     assert c.type == "capture"
+
+
+def test_strikes_on_a_list_of_places_are_a_strike_at_each():
+    got = summary(read("Russian jets carried out raids on the neighbourhoods of Sakhour, Haydariyeh and Sheikh "
+                       "Fares on Sunday.", "en"))
+    assert got == [("strike", p, "government", "reported")
+                   for p in ("aleppo-haydariyeh", "aleppo-sakhour", "aleppo-sheikh-fares")]
+    got = summary(read("Des raids russes sur les quartiers de Sakhour et Haydariyé dans l'est d'Alep ont fait dix "
+                       "morts.", "fr"))
+    assert {g[1] for g in got if g[0] == "strike"} == {"aleppo-sakhour", "aleppo-haydariyeh"}
+    # an area named as a modifier is not a place of its own
+    got = summary(read("Air strikes hit the eastern Aleppo districts of Sakhour and Haydariyeh.", "en"))
+    assert {g[1] for g in got} == {"aleppo-sakhour", "aleppo-haydariyeh"}

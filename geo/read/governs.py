@@ -91,7 +91,8 @@ def located_mentions(mentions: list[Mention], places: dict[str, Place], sides: l
                 return False
         if m.place_id not in places:
             return False
-        return not (places[m.place_id].kind in COARSE_KINDS and _MODIFIER.match(folded, m.end))
+        # "Aleppo's", "Aleppo province", "the eastern Aleppo districts of X": the city or area names another place
+        return not (places[m.place_id].kind in COARSE_KINDS | {"area"} and _MODIFIER.match(folded, m.end))
 
     return sorted((m for m in mentions if is_location(m)), key=lambda m: m.start)
 
