@@ -603,3 +603,14 @@ def test_strikes_on_a_list_of_places_are_a_strike_at_each():
     # an area named as a modifier is not a place of its own
     got = summary(read("Air strikes hit the eastern Aleppo districts of Sakhour and Haydariyeh.", "en"))
     assert {g[1] for g in got} == {"aleppo-sakhour", "aleppo-haydariyeh"}
+
+
+def test_a_place_taken_and_taken_back_in_one_sentence_is_two_changes_in_order():
+    for text, lang in (("Sakhour was taken by the rebels on Saturday, then retaken by the army on Sunday.", "en"),
+                       ("The rebels captured Sakhour on Saturday but the army retook it on Sunday.", "en"),
+                       ("Les rebelles ont pris Sakhour samedi, mais l'armée l'a repris dimanche.", "fr")):
+        got = sorted((c.event_date, c.faction) for c in read(text, lang) if c.type == "capture")
+        assert got == [("2016-11-26", "opposition"), ("2016-11-27", "government")], text
+    (c,) = [c for c in read("The rebels captured Sakhour but the army retook it.", "en") if c.faction == "government"]
+    assert c.explain["place"] == {"words": "Sakhour", "via": "pronoun"}
+    assert read("The army retook it, officials said.", "en") == []  # nothing named before: nothing to stand for

@@ -240,9 +240,23 @@ def governed(s: Sentence, i: int, lex: Lexicon, prev_before: list[Target]) -> tu
             members = places_after(inc.end(), len(sf), targets, sf)
             if members or not picked:
                 picked, how = members, "including"
+    if not picked and changes and cue.place == "after" and lex.object_pronoun and _pronoun_object(sf, c0, c1, lex):
+        # "the rebels captured X on Saturday but the army retook it", "l'armée l'a reprise": the place last named
+        last = [t for t in targets if t.end <= c0]
+        if last:
+            picked, how = last[-1:], "pronoun"
     if not picked and cue.place == "before" and i and cues[i - 1][2].place == "before":
         picked, how = prev_before, "shared subject"  # "X, which was taken by ... in 2012, fell": one subject
     return picked, how if picked else ""
+
+
+def _pronoun_object(folded: str, c0: int, c1: int, lex: Lexicon) -> bool:
+    """Whether an object pronoun stands right after the cue ("retook *it*") or right before it ("*l'*a")."""
+    rx = lex.object_pronoun
+    after = re.match(r"\s+", folded[c1:])
+    if after and (m := rx.match(folded, c1 + after.end())) and not folded[m.end():m.end() + 1].isalnum():
+        return True
+    return folded[max(0, c0 - 2):c0] == "l'" and bool(rx.match(folded, c0 - 2))
 
 
 def container(s: Sentence, c1: int, first: Target, lex: Lexicon) -> bool:

@@ -190,6 +190,9 @@ class Lexicon:
     #: a speaker's label after a side ("an opposition *activist*") or before it ("un *responsable* rebelle"):
     #: the side names who speaks, not who acts
     role_after: re.Pattern[str] | None = None
+    #: an object pronoun that stands for the place last named: after the cue in English ("retook *it*"),
+    #: before it in French ("*l'*a reprise")
+    object_pronoun: re.Pattern[str] | None = None
     role_before: re.Pattern[str] | None = None
     #: a night between two weekdays, dated to the first ("dans la nuit de mardi à mercredi")
     night: re.Pattern[str] | None = None
@@ -249,6 +252,7 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         whole=_compile(doc.get("whole"), source),
         plural_places=_compile(doc.get("plural_places"), source),
         role_after=_compile(doc.get("role_after"), source),
+        object_pronoun=re.compile(doc["object_pronoun"]) if doc.get("object_pronoun") else None,
         role_before=_compile(f"(?:{doc['role_before']}) ?$" if doc.get("role_before") else None, source),
         pronoun=_compile(doc.get("pronoun"), source),
         first_person=_compile(doc.get("first_person"), source),
