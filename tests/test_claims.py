@@ -614,3 +614,13 @@ def test_a_place_taken_and_taken_back_in_one_sentence_is_two_changes_in_order():
     (c,) = [c for c in read("The rebels captured Sakhour but the army retook it.", "en") if c.faction == "government"]
     assert c.explain["place"] == {"words": "Sakhour", "via": "pronoun"}
     assert read("The army retook it, officials said.", "en") == []  # nothing named before: nothing to stand for
+
+
+def test_a_live_blogs_entry_headers_date_what_follows_them():
+    text = ("Aleppo live: the battle for the east\n\nSaturday 26 November, 10:05 GMT\n\nTroops captured Sakhour.\n\n"
+            "14:20 GMT\n\nRebels retook Sheikh Saeed.\n\nSunday 27 November, 09:00\n\nThe army entered Haydariyeh.")
+    got = {c.place.id: (c.event_date, c.explain["date"]["from"]) for c in read(text, "en")}
+    assert got == {"aleppo-sakhour": ("2016-11-26", "entry"), "aleppo-sheikh-saeed": ("2016-11-26", "entry"),
+                   "aleppo-haydariyeh": ("2016-11-27", "entry")}
+    # outside a live blog nothing changes: a report with no date words is as of publication
+    assert read("Troops captured Sakhour.", "en")[0].explain["date"]["from"] == "publication"

@@ -39,7 +39,7 @@ from dataclasses import replace
 
 from geo.model import Article, Claim, Mention, Place, PlaceRef, stable_id
 from geo.read.cues import faction_regex, named_sources, sentence_cues, source_faction
-from geo.read.dates import find_dates, publication
+from geo.read.dates import DateMention, find_dates, publication
 from geo.read.factions import Factions
 from geo.read.governs import (
     COARSE_KINDS,
@@ -140,6 +140,8 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
         story.new_paragraph(para)
         if r.text[s0:s1].lstrip().startswith("#"):
             continue  # a Markdown heading ("### Capture of Hanano") names a topic, it reports nothing
+        if _entry_header(r, s0, s1, cues, story):
+            continue
         s = read_sentence(r, para, s0, s1, cues, story)
         sides = cue_sides(s, story, lex)
         if s.targets and s.cues:
@@ -182,6 +184,24 @@ def _sides_from_the_story(headline: str, claims: dict[str, Claim]) -> dict[str, 
                         explain=why)
         out[c.id] = c
     return out
+
+
+def _entry_header(r: _Article, s0: int, s1: int, cues: list, story: Story) -> bool:
+    """A live blog's entry header ("14:32 GMT", "Sunday 27 November, 11:05"): it dates the entries below it,
+    with the day it names, else the day of the entry before it, else the publication day. Returns whether
+    the sentence was one."""
+    line = r.folded[s0:s1]
+    if cues or not r.lex.timestamp or not r.lex.timestamp.match(line.strip()) or r.published is None:
+        return False
+    days = [d for d in find_dates(line, r.published, r.lex, None, r.vague) if d.precision == "day"]
+    if days:
+        day = days[-1]
+        story.entry_date = Dated(day, r.text[s0 + day.start:s0 + day.end])
+    else:  # a clock time alone: the same day as the entry before it
+        day = story.entry_date.mention if story.entry_date else DateMention(0, 0, r.published, "day")
+        story.entry_date = Dated(day, r.text[s0:s1].strip())
+    story.story_date = story.entry_date
+    return True
 
 
 def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: Story,

@@ -193,6 +193,8 @@ class Lexicon:
     #: an object pronoun that stands for the place last named: after the cue in English ("retook *it*"),
     #: before it in French ("*l'*a reprise")
     object_pronoun: re.Pattern[str] | None = None
+    #: a live blog entry's header line (a clock time): it dates the entries below it
+    timestamp: re.Pattern[str] | None = None
     role_before: re.Pattern[str] | None = None
     #: a night between two weekdays, dated to the first ("dans la nuit de mardi à mercredi")
     night: re.Pattern[str] | None = None
@@ -253,6 +255,7 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         plural_places=_compile(doc.get("plural_places"), source),
         role_after=_compile(doc.get("role_after"), source),
         object_pronoun=re.compile(doc["object_pronoun"]) if doc.get("object_pronoun") else None,
+        timestamp=re.compile(doc["timestamp"]) if doc.get("timestamp") else None,
         role_before=_compile(f"(?:{doc['role_before']}) ?$" if doc.get("role_before") else None, source),
         pronoun=_compile(doc.get("pronoun"), source),
         first_person=_compile(doc.get("first_person"), source),

@@ -129,6 +129,10 @@ def cue_date(s: Sentence, i: int, ctype: str, as_of_now: bool, story: Story, as_
         day, prec, why = d.day.isoformat(), d.precision, {"words": story.para_date.words, "from": "paragraph",
                                                           "counted_from": _iso(d.counted_from)}
         last = d.last
+    elif story.entry_date and ctype not in ("control", "siege"):
+        d = story.entry_date.mention  # a live blog entry: the date of its header
+        day, prec, why = d.day.isoformat(), d.precision, {"words": story.entry_date.words, "from": "entry",
+                                                          "counted_from": _iso(d.counted_from)}
     else:
         day, prec, why = *as_published, {"from": "publication"}
     end = (last or period_end(date.fromisoformat(day), prec)).isoformat() if day and prec not in ("day", "none") else ""
