@@ -624,3 +624,20 @@ def test_a_live_blogs_entry_headers_date_what_follows_them():
                    "aleppo-haydariyeh": ("2016-11-27", "entry")}
     # outside a live blog nothing changes: a report with no date words is as of publication
     assert read("Troops captured Sakhour.", "en")[0].explain["date"]["from"] == "publication"
+
+
+def test_assaults_and_prospects_are_not_captures():
+    assert [c.type for c in read("Ils ont pris d'assaut l'axe nord du quartier de Sakhour.", "fr")] == ["clash"]
+    (c,) = read("La chute de Sakhour signifiera la fin du siège.", "fr")
+    assert (c.status, c.explain["status"]["words"]) == ("planned", "signifiera")
+    (c,) = read("Capturing Sakhour would give the army the road.", "en")
+    assert c.status == "planned"
+    (c,) = read("The army took Sakhour, which would give it the road.", "en")
+    assert c.status == "reported"  # the cue has its own subject: the prospect is another clause's
+
+
+def test_years_ago_are_background_but_a_since_clause_dates_nothing_else():
+    (c,) = read("Sakhour a été prise par les rebelles il y a quatre ans.", "fr")
+    assert (c.type, c.event_date[:4], c.date_precision) == ("control", "2012", "year")
+    (c,) = read("Troops seized Sakhour, the most serious breach since the city was divided four years ago.", "en")
+    assert (c.type, c.event_date) == ("capture", "2016-11-28")

@@ -184,7 +184,10 @@ def find_dates(folded: str, published: date | None, lex: Lexicon, context: date 
                 first, last = published + timedelta(days=a), published + timedelta(days=b)
                 if vague == "month":  # "last week" in a report dated only to the month: that month, roughly
                     first, last = published.replace(day=1), published
-                add(DateMention(m.start(), m.end(), first, "week", published, last))
+                # "four years ago" is a year (a recollection), "last week" a week
+                prec = "year" if b - a >= 300 else "week"
+                add(DateMention(m.start(), m.end(), date(first.year, 1, 1) if prec == "year" else first, prec,
+                                published, None if prec == "year" else last))
     if lex.month_date:
         for m in lex.month_date.finditer(folded):
             num = month_number(m.group("month"), lex.months)

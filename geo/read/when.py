@@ -71,8 +71,13 @@ def modality(s: Sentence, i: int, ctype: str, picked: list[Target], lex: Lexicon
             # "entering the district but partially withdrawing": a gain taken back in the same sentence
             return _denied(s, i, ctype, lex) or ("attempted", s.words(m.start(), m.end()))
         at = cl if cl < c0 else max(0, c0 - 60)  # the clause before the cue, else the words just before it
+        consequence = lex.modality.get("consequence")
         if planned and (m := planned.search(sf[at:c0])):
             status, words = "planned", s.words(at + m.start(), at + m.end())
+        elif consequence and _opens_clause(sf[cl:c0]) and (m := consequence.search(
+                sf, picked[-1].end, sf.find(".", picked[-1].end) % (len(sf) + 1))):
+            # "La chute de X signifiera ...": the change is what would follow, not what happened
+            status, words = "planned", s.words(m.start(), m.end())
     return _denied(s, i, ctype, lex) or (status, words)
 
 
@@ -92,19 +97,21 @@ def _denied(s: Sentence, i: int, ctype: str, lex: Lexicon) -> tuple[str, str] | 
     return None
 
 
-def nearest_date(dates: list[DateMention], stated: list[bool], c0: int, cl0: int, cl1: int) -> DateMention:
+def nearest_date(dates: list[DateMention], stated: list[bool], c0: int, cl0: int, cl1: int,
+                 apart: list[DateMention] | None = None) -> DateMention | None:
     """The date of a cue at ``c0`` whose clause is ``[cl0, cl1)``, among the sentence's dates.
 
     The cue's own clause first: "said on Monday that its fighters had retaken X overnight", where Monday
     dates the statement (``stated``); outside it, a day, and a date in a later clause ("..., followed
-    on 28 November by Y") is that clause's.
+    on 28 November by Y") is that clause's. A date in a clause of its own that opens a period (``apart``:
+    "since the city was divided four years ago") dates that clause only: None when nothing else is left.
     """
     own = [x for x in dates if cl0 <= x.start < cl1]
     near = ([x for x, st in zip(dates, stated, strict=True) if cl0 <= x.start < cl1 and not st] or own
             or [x for x, st in zip(dates, stated, strict=True) if not st and x.precision == "day" and x.start < cl1]
             or [x for x, st in zip(dates, stated, strict=True) if not st and x.precision == "day"]
-            or [x for x in dates if x.precision == "day"] or dates)
-    return min(near, key=lambda x: abs(x.start - c0))
+            or [x for x in dates if x not in (apart or [])])
+    return min(near, key=lambda x: abs(x.start - c0)) if near else None
 
 
 def cue_date(s: Sentence, i: int, ctype: str, as_of_now: bool, story: Story, as_published: tuple[str, str],
@@ -113,14 +120,10 @@ def cue_date(s: Sentence, i: int, ctype: str, as_of_now: bool, story: Story, as_
     paragraph's last date for events; a control or siege statement with no date of its own, or a report
     with no date at all, is as of publication (``as_published``: the day, the month, or nothing)."""
     c0, c1, _ = s.cues[i]
-    sf = s.folded
     last = None  # a period's last day, when its expression says it
     if as_of_now and not s.dates:
         day, prec, why = *as_published, {"from": "publication"}
-    elif s.dates:
-        nb = CLAUSE_BREAK.search(sf, c1)
-        stated = [dates_statement(sf, x.start, lex) for x in s.dates]
-        d = nearest_date(s.dates, stated, c0, clause_start(sf, c0, 0), nb.start() if nb else len(sf))
+    elif s.dates and (d := _sentence_date(s, c0, c1, lex)):
         day, prec, why = d.day.isoformat(), d.precision, {"words": s.words(d.start, d.end), "from": "sentence",
                                                           "counted_from": _iso(d.counted_from)}
         last = d.last
@@ -138,6 +141,15 @@ def cue_date(s: Sentence, i: int, ctype: str, as_of_now: bool, story: Story, as_
     end = (last or period_end(date.fromisoformat(day), prec)).isoformat() if day and prec not in ("day", "none") else ""
     return day, prec, end, why
 
+
+
+def _sentence_date(s: Sentence, c0: int, c1: int, lex: Lexicon) -> DateMention | None:
+    sf = s.folded
+    nb = CLAUSE_BREAK.search(sf, c1)
+    stated = [dates_statement(sf, x.start, lex) for x in s.dates]
+    # "since the city was divided four years ago": a clause opening on "since" dates the start of a period
+    apart = [x for x in s.dates if lex.since and lex.since.search(sf, clause_start(sf, x.start, 0), x.start)]
+    return nearest_date(s.dates, stated, c0, clause_start(sf, c0, 0), nb.start() if nb else len(sf), apart)
 
 
 def _iso(d: date | None) -> str | None:
@@ -168,3 +180,9 @@ def background(s: Sentence, i: int, picked: list[Target], day: str, prec: str, p
         if y and int(y.group(1)) < published.year:
             return f"{y.group(1)}-01-01", published.isoformat()
     return None
+
+
+def _opens_clause(before: str) -> bool:
+    """Whether a cue stands at the start of its clause: at most a determiner or a pronoun before it
+    ("*La* chute de X", "*Le* reprendre", "Capturing X")."""
+    return len(before.split()) <= 1
