@@ -76,6 +76,8 @@ class _Article:
                  for m in self.fac_re.finditer(self.folded)] if self.fac_re else []
         self.located = located_mentions(mentions, places, sides, self.folded, lex)
         self.sides = sides_outside_places(sides, self.located)
+        self.located_starts = [m.start for m in self.located]
+        self.side_starts = [f.start for f in self.sides]
 
 
 def _between(items: list, starts: list[int], a: int, b: int) -> list:
@@ -87,7 +89,7 @@ def read_sentence(r: _Article, para: int, s0: int, s1: int, cues: list, story: S
     """What sentence ``[s0, s1)`` contains: places (with coreferences), sides, dates and sources;
     updates the paragraph's and the story's date."""
     text, sf = r.text[s0:s1], r.folded[s0:s1]
-    mentions = _between(r.located, [m.start for m in r.located], s0, s1)
+    mentions = _between(r.located, r.located_starts, s0, s1)
     targets = sentence_targets(text, sf, s0, mentions, story.history, r.places, r.lex)
     context = story.para_date or story.story_date
     dates = find_dates(sf, r.published, r.lex, context.mention.day if context else None, r.vague)
@@ -105,7 +107,7 @@ def read_sentence(r: _Article, para: int, s0: int, s1: int, cues: list, story: S
             story.para_date = Dated(days[-1], text[days[-1].start:days[-1].end])
         story.story_date = story.para_date
     sides = [Span(f.start - s0, f.end - s0, f.value)
-             for f in _between(r.sides, [f.start for f in r.sides], s0, s1)]
+             for f in _between(r.sides, r.side_starts, s0, s1)]
     speakers = [f for f in sides if _labels_a_speaker(sf, f, r.lex)]
     actors = [f for f in sides if f not in speakers]
     return Sentence(para, s0, text, sf, cues, mentions, targets, actors, dates, speakers=speakers)
