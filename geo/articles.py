@@ -46,10 +46,38 @@ def detect_language(text: str) -> str:
     return "fr" if fr > en else "en"
 
 
+#: Words a sentence cannot end on: a line that ends on one was wrapped, and goes on in the next line.
+_OPEN_END = re.compile(r"(?:^|\s)(?:de|du|des|la|le|les|l'|d'|l’|d’|of|the|a|an|and|et|au|aux|in|on|by|par|pour|"
+                       r"sur|dans|en|to|from|with|avec)$", re.IGNORECASE)
+#: How a sentence or a heading may end a line.
+_CLOSED = ".!?:;»\"”)"
+
+
+def _wrapped(prev: str, line: str) -> bool:
+    """Whether ``line`` goes on with ``prev`` (wire copy hard-wrapped at 60-70 characters)."""
+    head, tail = line.lstrip(), prev.rstrip()
+    if not head or not tail or head[0] in "-*•#>|" or line.startswith(("    ", "\t")) and tail[-1] in _CLOSED:
+        return False
+    return (head[0].islower() and tail[-1] not in _CLOSED) or bool(_OPEN_END.search(tail))
+
+
 def normalise_text(text: str) -> str:
-    """NFC, Windows newlines out, trailing spaces trimmed (offsets then stay stable across runs)."""
+    """NFC, Windows newlines out, trailing spaces trimmed (offsets then stay stable across runs), and
+    hard-wrapped lines joined back into their paragraph (a break before a lower-case word, or after a word
+    that cannot end a sentence).
+
+    >>> normalise_text("Des rebelles ont lancé \\nune offensive contre la \\nbase.\\n    Vendredi, ils ont")
+    'Des rebelles ont lancé une offensive contre la base.\\n    Vendredi, ils ont\\n'
+    """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip() + "\n"
+    lines: list[str] = []
+    for line in text.split("\n"):
+        line = line.rstrip()
+        if lines and _wrapped(lines[-1], line):
+            lines[-1] = lines[-1] + " " + line.lstrip()
+        else:
+            lines.append(line)
+    return "\n".join(lines).strip() + "\n"
 
 
 def _strip_html(raw: str) -> str:

@@ -8,6 +8,7 @@ from geo.articles import (
     check_unique_ids,
     detect_language,
     find_article_files,
+    normalise_text,
     parse_article_text,
     read_article_file,
     undated,
@@ -78,3 +79,11 @@ def test_directory_expansion_skips_readme_and_duplicate_ids_are_refused(tmp_path
 def test_detect_language():
     assert detect_language("Selon l'OSDH, les forces du régime ont pris le contrôle du quartier") == "fr"
     assert detect_language("According to the monitor, the army has taken the district") == "en"
+
+
+def test_hard_wrapped_wire_copy_is_joined_back_into_sentences():
+    raw = ("    BEYROUTH (Reuters) - Des rebelles ont lancé \nune offensive contre la \nbase de Sakhour.\n"
+           "    Vendredi, les insurgés ont investi le bâtiment.\n\nA headline\nThe body starts here.\n- a bullet\n")
+    assert normalise_text(raw) == (
+        "BEYROUTH (Reuters) - Des rebelles ont lancé une offensive contre la base de Sakhour.\n"
+        "    Vendredi, les insurgés ont investi le bâtiment.\n\nA headline\nThe body starts here.\n- a bullet\n")

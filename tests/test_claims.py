@@ -641,3 +641,18 @@ def test_years_ago_are_background_but_a_since_clause_dates_nothing_else():
     assert (c.type, c.event_date[:4], c.date_precision) == ("control", "2012", "year")
     (c,) = read("Troops seized Sakhour, the most serious breach since the city was divided four years ago.", "en")
     assert (c.type, c.event_date) == ("capture", "2016-11-28")
+
+
+def test_a_side_adjective_after_a_noun_of_advance_names_who_advanced():
+    got = summary(read("Les médias évoquent la percée rebelle dans le quartier de Sakhour.", "fr"))
+    assert got == [("advance", "aleppo-sakhour", "opposition", "reported")]
+
+
+def test_a_district_noun_followed_by_a_name_is_no_coreference_even_when_the_name_is_unknown():
+    text = "L'armée est entrée dans Sakhour. Elle a pris le contrôle du village de Tal Aren."
+    assert [c.place.id for c in read(text, "fr") if c.type == "capture"] == []
+
+
+def test_places_between_two_landmarks_are_where_not_what():
+    text = "L'armée a pris le contrôle des usines situées entre le rond-point de Sakhour et celui de Haydariyé."
+    assert [c for c in read(text, "fr") if c.type == "capture"] == []

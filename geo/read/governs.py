@@ -44,6 +44,8 @@ _MODIFIER = re.compile(r"(?:'s\b|\s+(?:province|governorate|countryside|district
 _NOUN_OF = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:de|du|des|d'|of|called|named)\s*(?:l'|la\s|le\s|the\s)?\s*$")
 #: Between a place and a district noun after it: "Hanano district", "Hanano's housing district".
 _NOUN_AFTER = re.compile(r"(?:'s)?\s*(?:[\w-]+\s+)?$")
+#: After a district noun, a capitalised name: the noun introduces a place of its own ("le village de Tal Aren").
+_NAMED_AFTER = re.compile(r"\s+(?:de|du|des|d'|d’|of|called|named)\s*(?:l'|l’|la\s|le\s|the\s)?[A-Z]")
 #: A capture's object follows its verb directly: words that open an adverbial instead ("ont repris *sur*
 #: plusieurs fronts, notamment à X") or end in a place preposition ("lost everything *in* X") mean the
 #: place is where, not what.
@@ -59,7 +61,9 @@ _NEW_CLAUSE = re.compile(
 #: A bearing from a place named after an object: "the Y areas, south of X", "une colline au nord de X".
 _BEARING = re.compile(r"\w.*\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|au\s+(?:nord|sud)(?:-est|-ouest)?\s+d|"
                       r"a\s+l'(?:est|ouest)\s+d|overlook(?:s|ing)?|near|next\s+to|close\s+to|surplombant|pres\s+d|"
-                      r"a\s+proximite\s+d|non\s+loin\s+d)(?:e|u|es|')?\s*(?:the\s+|la\s+|le\s+|les\s+|l')?$")
+                      r"a\s+proximite\s+d|non\s+loin\s+d)(?:e|u|es|')?\s*(?:the\s+|la\s+|le\s+|les\s+|l')?$|"
+                      # "the factories between the X roundabout and ...", "entre le rond-point de X et ..."
+                      r"\b(?:between|entre)\s+(?:[\w'-]+\s+){0,3}?(?:(?:de|du|des|d'|of)\s*(?:the\s+|la\s+|le\s+|l')?)?$")
 #: A gap between two places that puts the second around the first ("A in B", "A dans B"), not after it.
 _CONTAINED = re.compile(r"^\s*(?:in|inside|dans|a|au|aux)\s")
 #: Between a place and the coarse place that contains it: "X project in southwest Aleppo", "X, dans l'est d'".
@@ -125,6 +129,8 @@ def sentence_targets(text: str, folded: str, s0: int, mentions: list[Mention], h
                 continue  # "le quartier (voisin) de X", "the nearby district of X": X itself follows
             if any(t.end <= cm.start() and _NOUN_AFTER.match(folded, t.end, cm.start()) for t in targets):
                 continue  # "the Hanano district", "X neighbourhood": the noun belongs to X
+            if _NAMED_AFTER.match(text, cm.end()):
+                continue  # "le village de Tal Aren", "the district of Karm": a name follows, known or not
             prior = [m for m in mentions if m.end - s0 <= cm.start()]
             pool = list(reversed(prior)) + list(reversed(history))
             ok = [m for m in pool if places[m.place_id].kind not in COARSE_KINDS and

@@ -140,6 +140,10 @@ def _subject(s: Sentence, i: int, consumed: set[int], story: Story, lex: Lexicon
     para = story.para_side
     if in_clause:
         return _side(s, in_clause[-1], "clause")
+    c1 = s.cues[i][1]
+    inside = [f for f in s.sides if c0 < f.start and f.end <= c1]
+    if inside:
+        return _side(s, inside[0], "cue")  # "la percée rebelle dans X": the side's adjective is in the cue
     if para and lex.pronoun and lex.pronoun.match(sf, subj_at):
         return para.borrowed("paragraph")  # "Elles ont également pris pied dans X": the last side named
     named = sorted(s.sides + s.speakers, key=lambda f: f.start)
