@@ -656,3 +656,18 @@ def test_a_district_noun_followed_by_a_name_is_no_coreference_even_when_the_name
 def test_places_between_two_landmarks_are_where_not_what():
     text = "L'armée a pris le contrôle des usines situées entre le rond-point de Sakhour et celui de Haydariyé."
     assert [c for c in read(text, "fr") if c.type == "capture"] == []
+
+
+def test_a_withdrawal_with_no_place_gives_back_the_place_that_just_changed_hands():
+    got = sorted((c.event_date, c.faction) for c in
+                 read("The army took Sakhour on Saturday but had to withdraw after two days.", "en")
+                 if c.type == "capture")
+    assert got == [("2016-11-26", "government"), ("2016-11-26", "opposition")]
+    # a loser with an object of its own is not a withdrawal from the place just named
+    got = summary(read("Troops moved into parts of Sakhour as rebels abandoned positions on the edge of town.", "en"))
+    assert got == [("advance", "aleppo-sakhour", "government", "reported")]
+
+
+def test_an_unnamed_place_inside_a_container_is_no_claim_on_the_container():
+    assert read("Government troops advanced on Friday in a district of eastern Aleppo.", "en") == []
+    assert read("Les rebelles sont entrés samedi dans un quartier stratégique de l'est d'Alep.", "fr") == []

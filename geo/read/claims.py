@@ -218,12 +218,18 @@ def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: St
     prev_before: list[Target] = []
     said: set[tuple[str, str, str, str]] = set()
     out: list[Claim] = []
+    last_change: list[Target] = []  # the places of the sentence's last change, for a loser that names none
     for i, (c0, c1, cue) in enumerate(s.cues):
         picked, how = governed(s, i, lex, prev_before)
         if cue.place == "before":
             prev_before = picked
+        if not picked and cue.loser and cue.place == "after" and last_change and _ends_clause(s, c1):
+            # "took the camp last week but had to withdraw after two days": the place just changed hands back
+            picked, how = last_change, "previous change"
         if not picked or rejected(s, i, picked, lex):
             continue
+        if cue.type in ("capture", "advance"):
+            last_change = picked
         side = sides.get(i)
         actor = side.value if side else ""
         winner, loser = gained(s, i, picked, side)
@@ -282,6 +288,17 @@ def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: St
                 title=r.article.title, url=r.article.url, source=r.article.source, lang=lex.lang, explain=explain,
             ))
     return out
+
+
+#: What may follow a cue that has no object: the end of the clause, or an adverbial.
+_NO_OBJECT = re.compile(r"\s*(?:$|[,.;:]|(?:after|before|amid|under|following|towards?|east|west|north|south|"
+                        r"overnight|later|again|quickly|apres|avant|vers|sous|face|rapidement)\b)")
+
+
+def _ends_clause(s: Sentence, c1: int) -> bool:
+    """Whether nothing but an adverbial follows a cue ("had to withdraw after two days", "were forced to
+    withdraw east"): the cue has no object of its own."""
+    return bool(_NO_OBJECT.match(s.folded, c1))
 
 
 def _earlier_report(place_id: str, claims: list[Claim]) -> Side | None:

@@ -246,6 +246,9 @@ def governed(s: Sentence, i: int, lex: Lexicon, prev_before: list[Target]) -> tu
             members = places_after(inc.end(), len(sf), targets, sf)
             if members or not picked:
                 picked, how = members, "including"
+        if how != "including" and picked and lex.unnamed_place and picked[0].kind in COARSE_KINDS | {"area", "region"} \
+                and lex.unnamed_place.search(sf, c1, picked[0].start):
+            picked = []  # "advanced in a district of western Aleppo": an unnamed place in a container
     if not picked and changes and cue.place == "after" and lex.object_pronoun and _pronoun_object(sf, c0, c1, lex):
         # "the rebels captured X on Saturday but the army retook it", "l'armée l'a reprise": the place last named
         last = [t for t in targets if t.end <= c0]

@@ -187,6 +187,8 @@ class Lexicon:
     #: a counted plural of places before a place ("three quarters of", "huit quartiers dans"): the place
     #: after it holds what changed hands, it is not what changed hands
     plural_places: re.Pattern[str] | None = None
+    #: an unnamed place inside the container named after it ("a district of western Aleppo"): no claim
+    unnamed_place: re.Pattern[str] | None = None
     #: a speaker's label after a side ("an opposition *activist*") or before it ("un *responsable* rebelle"):
     #: the side names who speaks, not who acts
     role_after: re.Pattern[str] | None = None
@@ -253,6 +255,7 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         again=_compile(doc.get("again"), source),
         whole=_compile(doc.get("whole"), source),
         plural_places=_compile(doc.get("plural_places"), source),
+        unnamed_place=_compile(doc.get("unnamed_place"), source),
         role_after=_compile(doc.get("role_after"), source),
         object_pronoun=re.compile(doc["object_pronoun"]) if doc.get("object_pronoun") else None,
         timestamp=re.compile(doc["timestamp"]) if doc.get("timestamp") else None,
