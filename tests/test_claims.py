@@ -671,3 +671,15 @@ def test_a_withdrawal_with_no_place_gives_back_the_place_that_just_changed_hands
 def test_an_unnamed_place_inside_a_container_is_no_claim_on_the_container():
     assert read("Government troops advanced on Friday in a district of eastern Aleppo.", "en") == []
     assert read("Les rebelles sont entrés samedi dans un quartier stratégique de l'est d'Alep.", "fr") == []
+
+
+def test_lists_and_participles_of_manner_real_reports_use():
+    got = summary(read("L'armée a avancé dimanche en prenant une grande partie de Sakhour et de Haydariyé.", "fr"))
+    assert got == [("advance", "aleppo-haydariyeh", "government", "reported"),
+                   ("advance", "aleppo-sakhour", "government", "reported")]
+    for text, lang in (("Government forces seized several districts on Sunday, including Sakhour as well as "
+                        "Haydariyeh.", "en"),
+                       ("Les rebelles ont repris Sakhour ainsi que Haydariyé.", "fr"),
+                       ("The districts taken on Sunday included Sakhour and Haydariyeh, the army said.", "en")):
+        assert {g[1] for g in summary(read(text, lang)) if g[0] == "capture"} == {"aleppo-sakhour",
+                                                                                  "aleppo-haydariyeh"}, text
