@@ -24,7 +24,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from geo.read.factions import Factions
-from geo.read.lexicon import Cue, Lexicon, first_chars, fold_keep_length
+from geo.read.lexicon import Cue, Lexicon, first_chars, fold_keep_length, literal_alternation
 
 _SPEAKER = re.compile(r"\s*,?\s*(?:l[ea]s?\s+|the\s+)?((?:[A-Z][\w’'\-]+)(?:\s+(?:al-|el-|de\s|du\s|bin\s)?[A-Z][\w’'\-]+){0,3})")
 
@@ -46,8 +46,8 @@ def _faction_regex(factions: Factions, lang: str) -> tuple[re.Pattern[str] | Non
     if not names:
         return None, {}
     folded = {fold_keep_length(k): v for k, v in names.items()}
-    alt = "|".join(re.escape(k) for k in sorted(folded, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)"), folded
+    # a trie of the names: hundreds of names cost a few branches per position, and the longest still wins
+    return re.compile(rf"(?<!\w)(?:{literal_alternation(folded)})(?!\w)"), folded
 
 
 def drop_fillers(folded: str, filler: re.Pattern[str] | None) -> tuple[str, list[int]]:
