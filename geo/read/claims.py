@@ -90,7 +90,9 @@ def read_sentence(r: _Article, para: int, s0: int, s1: int, cues: list, story: S
     updates the paragraph's and the story's date."""
     text, sf = r.text[s0:s1], r.folded[s0:s1]
     mentions = _between(r.located, r.located_starts, s0, s1)
-    targets = sentence_targets(text, sf, s0, mentions, story.history, r.places, r.lex)
+    # coreferences ("the district") matter only to a cue: a sentence without one keeps its mentions alone
+    targets = sentence_targets(text, sf, s0, mentions, story.history, r.places, r.lex) if cues else \
+        [Target(m, m.start - s0, m.end - s0, m.surface, kind=r.places[m.place_id].kind) for m in mentions]
     context = story.para_date or story.story_date
     dates = find_dates(sf, r.published, r.lex, context.mention.day if context else None, r.vague)
     days = [x for x in dates if x.precision == "day"]
