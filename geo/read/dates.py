@@ -103,6 +103,7 @@ def month_number(token: str, months: tuple[str, ...]) -> int | None:
     return hits[0] + 1 if len(hits) == 1 else None
 
 
+_DIGIT = re.compile(r"\d")
 _TRIGGERS: dict[int, tuple[Lexicon, re.Pattern[str] | None]] = {}
 
 
@@ -159,7 +160,8 @@ def find_dates(folded: str, published: date | None, lex: Lexicon, context: date 
             wd = lex.weekdays.index(m.group("weekday"))
             add(relative(m.start(), m.end(), resolve_weekday(wd, anchor) if published else None))
             taken.append((m.start(), m.end()))
-    if lex.explicit_date:
+    digits = _DIGIT.search(folded) is not None  # explicit days and years hold digits
+    if lex.explicit_date and digits:
         for m in lex.explicit_date.finditer(folded):
             g = m.groupdict()
             day = g.get("day") or g.get("day2")
@@ -173,7 +175,7 @@ def find_dates(folded: str, published: date | None, lex: Lexicon, context: date 
             d = resolve_day_month(int(day), num, int(g["year"]) if g.get("year") else None, anchor)
             if d:
                 add(DateMention(m.start(), m.end(), d, "day"))
-    if lex.year_date:
+    if lex.year_date and digits:
         for m in lex.year_date.finditer(folded):
             y = int(m.group("year"))
             # only a year other than the publication's says something ("in 2012"); its own year is kept
