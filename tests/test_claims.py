@@ -683,3 +683,19 @@ def test_lists_and_participles_of_manner_real_reports_use():
                        ("The districts taken on Sunday included Sakhour and Haydariyeh, the army said.", "en")):
         assert {g[1] for g in summary(read(text, lang)) if g[0] == "capture"} == {"aleppo-sakhour",
                                                                                   "aleppo-haydariyeh"}, text
+
+
+def test_we_speaks_for_the_side_named_last_before_the_quote():
+    text = ("Un commandant rebelle a parlé à la presse samedi.\n\n"
+            "« Nous avons perdu Sakhour, et je le regrette », a-t-il déclaré.")
+    assert ("capture", "aleppo-sakhour", "government", "reported") in summary(read(text, "fr"))
+
+
+def test_a_place_after_another_verb_in_a_place_preposition_is_where():
+    text = "Sakhour est un verrou. La reprendre sonnera le glas de leur présence dans cette localité."
+    assert [c for c in read(text, "fr") if c.type == "capture" and c.status == "reported"] == []
+    (c,) = [c for c in read("Des combats ont lieu à Sakhour, l'armée tentant de reprendre le contrôle de ce "
+                            "quartier.", "fr") if c.type == "capture"]
+    assert c.status == "attempted"
+    assert summary(read("L'armée est entrée au cœur du quartier de Sakhour.", "fr")) == [
+        ("advance", "aleppo-sakhour", "government", "reported")]

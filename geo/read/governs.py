@@ -50,7 +50,8 @@ _NAMED_AFTER = re.compile(r"\s+(?:de|du|des|d'|d’|of|called|named)\s*(?:l'|l�
 #: plusieurs fronts, notamment à X") or end in a place preposition ("lost everything *in* X") mean the
 #: place is where, not what.
 _ADVERBIAL_START = re.compile(r"\s*(?:sur|dans|vers|depuis|pendant|contre|on|in|at|into|towards?|during|against|across)\b")
-_LOCATIVE_END = re.compile(r"\w.*\s(?:in|inside|at|dans|sur)\s+(?:the\s+|le\s+|la\s+|les\s+|l')?$")
+_LOCATIVE_END = re.compile(r"\w.*\s(?:in|inside|at|dans|sur)\s+(?:the\s+|le\s+|la\s+|les\s+|l'|this\s+|that\s+|"
+                           r"these\s+|cette\s+|ce\s+|cet\s+|ces\s+)?$")
 #: In the words between a cue and its first place, a conjunction followed by a word that cannot start
 #: a noun phrase opens another clause: "captured the hospital and came within 500 m of X".
 _NEW_CLAUSE = re.compile(

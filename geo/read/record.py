@@ -93,6 +93,8 @@ class Story:
     #: the side the paragraph's last reported change went to (what a side-less change of it borrows)
     para_gain: Side | None = None
     history: list[Mention] = field(default_factory=list)
+    #: the last side named, as an actor or as a speaker's label: whom a later "we" speaks for
+    last_named: Side | None = None
     #: a live blog's last entry header: the date of what follows it (None outside live blogs)
     entry_date: Dated | None = None
 

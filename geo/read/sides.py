@@ -81,6 +81,9 @@ def cue_sides(s: Sentence, story: Story, lex: Lexicon) -> dict[int, Side]:
                 if not recalled(s, c0, c1):
                     story.para_side = side  # the subject a later "they" continues
         # cue.actor "none" ("the fall of X"): the side comes from after the place or from the story
+    named = sorted(s.sides + s.speakers, key=lambda f: f.start)
+    if named:
+        story.last_named = _side(s, named[-1], "sentence")
     if not sides and s.sides and (s.sides[0].start < 40 or len({f.value for f in s.sides}) == 1):
         # "Government forces advanced on Friday. They captured X": a sentence opening on a side, or
         # naming one side only, makes it the subject "they" continues, even with no cue of its own.
@@ -147,9 +150,13 @@ def _subject(s: Sentence, i: int, consumed: set[int], story: Story, lex: Lexicon
     if para and lex.pronoun and lex.pronoun.match(sf, subj_at):
         return para.borrowed("paragraph")  # "Elles ont également pris pied dans X": the last side named
     named = sorted(s.sides + s.speakers, key=lambda f: f.start)
-    if lex.first_person and lex.first_person.match(sf, subj_at) and len({f.value for f in named}) == 1:
-        # "« Nous avons dû abandonner X », a reconnu un commandant rebelle": the speaker's side
-        return _side(s, named[0], "sentence")
+    if lex.first_person and lex.first_person.match(sf, subj_at):
+        if len({f.value for f in named}) == 1:
+            # "« Nous avons dû abandonner X », a reconnu un commandant rebelle": the speaker's side
+            return _side(s, named[0], "sentence")
+        if not named and story.last_named:
+            # "« Nous avons perdu la caserne »", from a commander a sentence before: the side named last
+            return story.last_named.borrowed("paragraph")
     if before:
         # the side a finite verb follows is a subject ("les forces du régime ont capturé X, après avoir
         # repris Y"): the nearest such, else the first side named
