@@ -252,3 +252,24 @@ def test_the_fast_token_split_gives_the_exact_tokens() -> None:
         assert _token_parts(t) == _TOKEN_SPLIT.split(t)
 
     same()
+
+
+def test_lookup_strips_a_generic_word_that_agrees_with_the_kind(tmp_path: Path) -> None:
+    d = write_tiny(tmp_path / "gaz")
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "xx.yaml").write_text(
+        "lang: xx\ndescriptors:\n  district: [neighbourhood]\n  quartier: [neighbourhood]\n  village: [village]\n"
+        "descriptor_links: [the, of, le, de, d']\n", encoding="utf-8")
+    g = load_gazetteer(d)
+    for name in ("Haydariyeh district", "the Haydariyeh district", "quartier d'al-Haydariyeh", "le quartier de Haydariyé"):
+        assert [(p.id, s) for p, s in g.lookup(name)][:1] == [("aleppo-al-haydariyeh", 0.98)], name
+    assert g.lookup("village of Haydariyeh") == []  # the word disagrees with the place's kind
+    assert g.lookup("the Alep")[0][0].id == "aleppo"  # a small word alone
+    assert g.lookup("Haydariyeh")[0][1] == 1.0  # a plain name keeps its exact score
+
+
+def test_the_project_lexicons_carry_descriptors_for_both_languages() -> None:
+    g = load_gazetteer(DATA)
+    assert g.lookup("Sheikh Saeed district")[0][0].id == "aleppo-sheikh-saeed"
+    assert g.lookup("le camp de réfugiés de Handarat")[0][0].id == "aleppo-handarat-camp"
+    assert g.lookup("the village of Minian")[0][0].id == "aleppo-minyan"

@@ -216,6 +216,8 @@ class Gazetteer:
     _name_cache: dict[tuple[str, str], float] = field(default_factory=dict)
     #: find_mentions' verdict per (surface, key): the candidates a written name really names.
     _verdicts: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    #: generic words around a name ("X district", "le village de X") and the kinds they agree with
+    descriptors: Descriptors | None = None
 
     def __post_init__(self) -> None:
         if not self.by_key:
@@ -296,13 +298,20 @@ class Gazetteer:
         return hit
 
     def lookup(self, name: str, min_score: float = 0.85) -> list[tuple[Place, float]]:
-        """Best candidates for a name: exact folded key 1.0, else a fuzzy ratio of keys (>= min_score).
+        """Best candidates for a name: exact folded key 1.0; the name inside a generic word that agrees
+        with its kind ("Sheikh Saeed district", "le camp de réfugiés de Handarat") 0.98; else a fuzzy ratio
+        of keys (>= min_score).
 
         Equal scores are ordered by :meth:`rank` around Aleppo.
         """
         key = re.sub(r"\b(\d{1,3}) (\d{3})\b", r"\1\2", fold(name))  # "1 070 appartements": one number
+        described = [] if key in self.by_key or self.descriptors is None else self.descriptors.strip(name)
+        hits = {p: DESCRIBED for bare, kinds in described for p in self.by_key.get(fold(bare), ())
+                if kinds is None or self.places[p].kind in kinds}
         if key in self.by_key:
             scored = {p: 1.0 for p in self.by_key[key] if self.confirms(name, key, p)}
+        elif hits:
+            scored = hits
         else:
             scored = {}
             digits = set(re.findall(r"\d+", key))
@@ -395,9 +404,10 @@ def load_gazetteer(directory: Path) -> Gazetteer:
             aliases = [(r["place_id"], r["alias"], r["lang"]) for r in csv.DictReader(fh)]
     aliases += [(p.id, p.name, "en") for p in places.values()]
     aliases += generic_forms(aliases, _place_nouns(d.parent / "lexicon"))
+    descriptors = load_descriptors(d.parent / "lexicon")
     fps = (gpd.read_file(files[2], engine="pyogrio") if files[2].exists()
            else gpd.GeoDataFrame({"id": []}, geometry=[], crs=CRS_STORAGE))
-    g = Gazetteer(places, aliases, fps)
+    g = Gazetteer(places, aliases, fps, descriptors=descriptors)
     _CACHE[key] = g
     return g
 
@@ -412,6 +422,78 @@ def _place_nouns(lexicon_dir: Path) -> dict[str, dict[str, list[str]]]:
         if doc.get("place_nouns"):
             out[str(doc.get("lang", f.stem))] = {str(k).lower(): list(v) for k, v in doc["place_nouns"].items()}
     return out
+
+
+#: The score of a name found inside a generic word that agrees with the place's kind.
+DESCRIBED = 0.98
+
+
+@dataclass(frozen=True)
+class Descriptors:
+    """Generic words written around place names, with the kinds each agrees with, from the lexicons'
+    ``descriptors`` and ``descriptor_links``.
+
+    >>> d = Descriptors({"district": frozenset({"neighbourhood"}), "village": frozenset({"village"})}, ("the", "of"))
+    >>> d.strip("Sheikh Saeed district"), d.strip("the village of Minian")
+    ([('Sheikh Saeed', frozenset({'neighbourhood'}))], [('Minian', frozenset({'village'})), ('village of Minian', None)])
+    """
+
+    kinds: dict[str, frozenset[str]]
+    links: tuple[str, ...]
+
+    def _patterns(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+        cached = self.__dict__.get("_compiled")
+        if cached is None:
+            nouns = "|".join(re.escape(n) for n in sorted(self.kinds, key=len, reverse=True))
+            link = "|".join(re.escape(w) for w in sorted(self.links, key=len, reverse=True))
+            links = rf"(?:(?:{link})(?:\s+|(?<=')))*" if link else ""
+            cached = (re.compile(rf"^{links}(?P<noun>{nouns})(?:\s+|$){links}(?P<name>\S.*)$"),
+                      re.compile(rf"^{links}(?P<name>\S.*?)\s+(?P<noun>{nouns})$"),
+                      re.compile(rf"^(?:(?:{link})(?:\s+|(?<=')))+(?P<name>\S.*)$") if link else re.compile(r"(?!)"))
+            object.__setattr__(self, "_compiled", cached)
+        return cached
+
+    def strip(self, name: str) -> list[tuple[str, frozenset[str] | None]]:
+        """``(the name without its generic word, the kinds the word agrees with)``; ``None`` kinds when only
+        small words ("the", "le") were taken off."""
+        plain = _plain(name)
+        before, after, article = self._patterns()
+        out = []
+        for rx in (before, after):
+            if m := rx.match(plain):
+                out.append((_span_of(name, plain, m.start("name"), m.end("name")), self.kinds[m.group("noun")]))
+        if m := article.match(plain):
+            out.append((_span_of(name, plain, m.start("name"), m.end("name")), None))
+        return out
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, one kind of apostrophe, one space: the same length as ``text`` when the
+    text has no decomposable characters beyond accents (the usual case)."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(ch for ch in t if not unicodedata.combining(ch))
+    return re.sub(r"[’ʼ`]", "'", t).lower().strip()
+
+
+def _span_of(name: str, plain: str, a: int, b: int) -> str:
+    """The part of ``name`` that ``plain[a:b]`` came from (the plain form when the lengths differ)."""
+    return name.strip()[a:b] if len(name.strip()) == len(plain) else plain[a:b]
+
+
+def load_descriptors(lexicon_dir: Path) -> Descriptors | None:
+    """Every lexicon's ``descriptors`` (word -> kinds) and ``descriptor_links``, merged, or None."""
+    import yaml
+
+    kinds: dict[str, set[str]] = {}
+    links: set[str] = set()
+    for f in sorted(lexicon_dir.glob("*.yaml")) if lexicon_dir.is_dir() else []:
+        doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        for word, ks in (doc.get("descriptors") or {}).items():
+            kinds.setdefault(_plain(str(word)), set()).update(str(k) for k in ks)
+        links.update(_plain(str(w)) for w in doc.get("descriptor_links") or ())
+    if not kinds:
+        return None
+    return Descriptors({k: frozenset(v) for k, v in kinds.items()}, tuple(sorted(links)))
 
 
 def generic_forms(aliases: list[tuple[str, str, str]], nouns: dict[str, dict[str, list[str]]]
