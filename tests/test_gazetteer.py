@@ -273,3 +273,20 @@ def test_the_project_lexicons_carry_descriptors_for_both_languages() -> None:
     assert g.lookup("Sheikh Saeed district")[0][0].id == "aleppo-sheikh-saeed"
     assert g.lookup("le camp de réfugiés de Handarat")[0][0].id == "aleppo-handarat-camp"
     assert g.lookup("the village of Minian")[0][0].id == "aleppo-minyan"
+
+
+def test_the_distinctive_part_of_a_compound_name_is_found_alone_when_it_names_one_place(tmp_path: Path) -> None:
+    d = write_tiny(tmp_path / "gaz")
+    with (d / "places.csv").open("a", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([
+            ["aleppo-karm-al-qaterji", "Karm al-Qaterji", "neighbourhood", "37.18188", "36.20114", "1", "aleppo", "csr"],
+            ["aleppo-jabal-badro", "Jabal Badro", "neighbourhood", "37.19", "36.22", "1", "aleppo", "csr"],
+            ["far-karm-al-qaterji", "Tal Haydariyeh", "village", "40.0", "30.0", "1", "", "csr"],
+        ])
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "xx.yaml").write_text("lang: xx\ncompound_heads: [karm, jabal, tal]\n", encoding="utf-8")
+    g = load_gazetteer(d)
+    assert g.lookup("Qaterji")[0][0].id == "aleppo-karm-al-qaterji"
+    assert g.lookup("Badro") == []  # three skeleton letters: too likely to be something else
+    # a short form another place already goes by, or a far place's, is not added
+    assert [p.id for p, _ in g.lookup("Haydariyeh")] == ["aleppo-al-haydariyeh"]

@@ -404,6 +404,7 @@ def load_gazetteer(directory: Path) -> Gazetteer:
             aliases = [(r["place_id"], r["alias"], r["lang"]) for r in csv.DictReader(fh)]
     aliases += [(p.id, p.name, "en") for p in places.values()]
     aliases += generic_forms(aliases, _place_nouns(d.parent / "lexicon"))
+    aliases += short_forms(aliases, places, _compound_heads(d.parent / "lexicon"))
     descriptors = load_descriptors(d.parent / "lexicon")
     fps = (gpd.read_file(files[2], engine="pyogrio") if files[2].exists()
            else gpd.GeoDataFrame({"id": []}, geometry=[], crs=CRS_STORAGE))
@@ -494,6 +495,59 @@ def load_descriptors(lexicon_dir: Path) -> Descriptors | None:
     if not kinds:
         return None
     return Descriptors({k: frozenset(v) for k, v in kinds.items()}, tuple(sorted(links)))
+
+
+#: A short form with fewer skeleton letters than this (the folded key drops vowels) is too likely to be
+#: something else: "Badro" (bdr) stays a part of Jabal Badro, "Qaterji" (ktrj) stands alone.
+SHORT_FORM_MIN = 4
+
+
+def _compound_heads(lexicon_dir: Path) -> set[str]:
+    """Every lexicon's ``compound_heads``."""
+    import yaml
+
+    heads: set[str] = set()
+    for f in sorted(lexicon_dir.glob("*.yaml")) if lexicon_dir.is_dir() else []:
+        doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        heads.update(str(h) for h in doc.get("compound_heads") or ())
+    return heads
+
+
+def short_forms(aliases: list[tuple[str, str, str]], places: dict[str, Place], heads: set[str]
+                ) -> list[tuple[str, str, str]]:
+    """The distinctive part of compound names ("Karm al-Qaterji" -> "al-Qaterji"), as aliases of the one
+    place it names: never when another place already goes by it, when two compounds share it, or when it
+    is short, a head word itself or an everyday word.
+
+    >>> p = {"k": Place("k", "Karm al-Qaterji", "neighbourhood", 37.18, 36.20)}
+    >>> short_forms([("k", "Karm al-Qaterji", "en")], p, {"karm"})
+    [('k', 'al-Qaterji', 'en')]
+    """
+    heads = {fold(h) for h in heads}
+    taken = {fold(a) for _, a, _ in aliases}
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for pid, alias, lang in aliases:
+        words = alias.split(maxsplit=1)
+        if len(words) < 2 or fold(words[0]) not in heads or pid not in places or not _near_aleppo(places[pid]):
+            continue
+        rest = words[1].strip()
+        if not rest[:1].isalpha() or any(ch in rest for ch in ",;()"):
+            continue  # "Bab Antakya, Market": a description, not a compound name
+        key = fold(rest)
+        if len(key.replace(" ", "")) < SHORT_FORM_MIN or key in taken or key in heads or key in COMMON_WORDS:
+            continue
+        found.setdefault(key, []).append((pid, rest, lang))
+    return [row for rows in found.values() if len({r[0] for r in rows}) == 1 for row in rows[:1]]
+
+
+#: How far from Aleppo (degrees, about 50 km) a place may be and still lend its short form to reports.
+SHORT_FORM_REACH = 0.5
+
+
+def _near_aleppo(p: Place) -> bool:
+    """Whether a place is in the study area's reach: a short form of a far place (a Damascus suburb) would
+    be read into every Aleppo report."""
+    return abs(p.lon - ALEPPO_CENTRE[0]) <= SHORT_FORM_REACH and abs(p.lat - ALEPPO_CENTRE[1]) <= SHORT_FORM_REACH
 
 
 def generic_forms(aliases: list[tuple[str, str, str]], nouns: dict[str, dict[str, list[str]]]
