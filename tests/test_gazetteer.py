@@ -290,3 +290,17 @@ def test_the_distinctive_part_of_a_compound_name_is_found_alone_when_it_names_on
     assert g.lookup("Badro") == []  # three skeleton letters: too likely to be something else
     # a short form another place already goes by, or a far place's, is not added
     assert [p.id for p, _ in g.lookup("Haydariyeh")] == ["aleppo-al-haydariyeh"]
+
+
+@pytest.mark.parametrize("note", ['contains UNOSAT "Tareeq al-Bab" centroid -> Tariq al-Bab',
+                                  "see www.example.org", "Tariq al-Bab → al-Helwaniyeh",
+                                  "a district the polygon layer folds into another one keeps no name"])
+def test_an_alias_that_is_a_note_is_refused_by_load_and_validate(tmp_path: Path, note: str) -> None:
+    from geo.io import InputError
+
+    d = write_tiny(tmp_path / "gaz")
+    with (d / "aliases.csv").open("a", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerow(["aleppo-al-haydariyeh", note, "en", "crosswalk"])
+    with pytest.raises(InputError, match="row 5: alias .* not a name"):
+        load_gazetteer(d)
+    assert any("row 5" in p for p in validate_gazetteer(d))

@@ -41,7 +41,10 @@ import shapely.prepared
 from geo.model import CRS_STORAGE, Place
 
 #: An alias that is a web address or a citation fragment, never a place name ("lci.fr", "bfmtv.com 2016-07-07").
-JUNK_ALIAS = re.compile(r"(?:^|\s)[\w-]+(?:\.[\w-]+)*\.(?:com|fr|org|net|ir|cn|info|africa|press|uk|lb)\b|https?:|[()\[\]]")
+#: Not a name: a web address, a citation, a note ("contains UNOSAT 'X' centroid -> Y": an arrow, quotes, or a
+#: run of more than six words).
+JUNK_ALIAS = re.compile(r"(?:^|\s)[\w-]+(?:\.[\w-]+)*\.(?:com|fr|org|net|ir|cn|info|africa|press|uk|lb)\b|https?:|"
+                        r"[()\[\]\"“”→⇒]|->|=>|^\s*(?:\S+\s+){9,}\S")
 
 _ARTICLES = frozenset({"al", "el", "ad", "ash", "as", "ar", "at", "az", "an", "aj", "ag", "ak", "ach", "ech", "es", "et"})
 #: Articles that are also English/French words ("at", "as", "an", "et"): only when hyphenated.
@@ -402,6 +405,12 @@ def load_gazetteer(directory: Path) -> Gazetteer:
     if files[1].exists():
         with files[1].open(encoding="utf-8", newline="") as fh:
             aliases = [(r["place_id"], r["alias"], r["lang"]) for r in csv.DictReader(fh)]
+        for n, (_, alias, _) in enumerate(aliases, 2):
+            if JUNK_ALIAS.search(alias or ""):  # a note read as a name would be found in every report
+                from geo.io import InputError
+
+                raise InputError(f"{files[1]}: row {n}: alias {alias!r} is a note, a citation or a web address, "
+                                 "not a name")
     aliases += [(p.id, p.name, "en") for p in places.values()]
     aliases += generic_forms(aliases, _place_nouns(d.parent / "lexicon"))
     aliases += short_forms(aliases, places, _compound_heads(d.parent / "lexicon"))
