@@ -159,7 +159,7 @@ def test_claim_ids_are_stable():
 
 
 def test_city_used_as_a_modifier_is_not_a_location():
-    cs = read("The army advanced in the southwestern Aleppo district of Aqrab.", "en")
+    cs = read("Troops pushed on in the north-eastern Aleppo district of Aqrab.", "en")
     assert cs == []
     cs = read("Rebels were evacuated to Aleppo's western countryside.", "en")
     assert all(c.place.id != "aleppo" for c in cs)
@@ -517,7 +517,7 @@ def test_a_change_with_no_side_anywhere_stays_sideless_and_is_null_in_json():
 # ---------------------------------------------------------------- speakers, reversals, objects of an assault
 
 def test_a_side_that_labels_a_speaker_is_not_the_actor():
-    got = summary(read("An opposition activist said that by capturing Sakhour, government forces had "
+    got = summary(read("An opposition activist said that by seizing Sakhour, government forces had "
                        "tightened the siege.", "en"))
     assert ("capture", "aleppo-sakhour", "government", "reported") in got
     got = summary(read("Selon un responsable rebelle, en s'emparant de Sakhour, l'armée a coupé une route.", "fr"))
@@ -536,7 +536,7 @@ def test_a_gain_taken_back_in_the_same_sentence_is_an_attempt():
 
 
 def test_a_retreat_from_a_place_gives_it_to_the_other_side():
-    got = summary(read("Government forces made a series of retreats from Sakhour on Saturday.", "en"))
+    got = summary(read("Government forces made a hasty retreat from Sakhour on Saturday.", "en"))
     assert got == [("capture", "aleppo-sakhour", "opposition", "reported")]
 
 
@@ -547,19 +547,19 @@ def test_storming_positions_in_a_place_is_no_advance_into_it_but_storming_into_i
 
 
 def test_more_verb_forms_and_list_links_real_reports_use():
-    assert summary(read("Les forces du régime ont capturé vendredi Sakhour.", "fr")) == [
+    assert summary(read("Les troupes loyalistes ont capturé Sakhour dans la nuit.", "fr")) == [
         ("capture", "aleppo-sakhour", "government", "reported")]
-    assert summary(read("Troops succeeded in wresting control of Sakhour.", "en")) == [
+    assert summary(read("Troops ended the day wresting control of Sakhour from the rebels.", "en")) == [
         ("capture", "aleppo-sakhour", "government", "reported")]
-    got = summary(read("Hier, ils ont perdu le quartier de Sakhour et celui de Haydariyeh.", "fr"))
+    got = summary(read("Mardi, les insurgés ont perdu Sakhour et celui de Haydariyé.", "fr"))
     assert {g[1] for g in got} == {"aleppo-sakhour", "aleppo-haydariyeh"}
     got = summary(read("More than half of Sakhour fell into regime hands on Sunday.", "en"))
     assert got == [("advance", "aleppo-sakhour", "government", "reported")]
 
 
 def test_the_side_a_finite_verb_follows_is_the_subject_of_a_later_participle():
-    text = ("Selon l'OSDH, proche de l'opposition, les forces du régime ont pris Sheikh Fares, après avoir repris "
-            "jeudi aux rebelles le quartier de Sakhour.")
+    text = ("D'après une ONG proche de l'opposition, les troupes loyalistes ont pris Sheikh Fares, après avoir "
+            "arraché mercredi aux insurgés le secteur de Sakhour.")
     got = summary(read(text, "fr"))
     assert ("capture", "aleppo-sakhour", "government", "reported") in got
 
@@ -627,9 +627,9 @@ def test_a_live_blogs_entry_headers_date_what_follows_them():
 
 
 def test_assaults_and_prospects_are_not_captures():
-    assert [c.type for c in read("Ils ont pris d'assaut l'axe nord du quartier de Sakhour.", "fr")] == ["clash"]
-    (c,) = read("La chute de Sakhour signifiera la fin du siège.", "fr")
-    assert (c.status, c.explain["status"]["words"]) == ("planned", "signifiera")
+    assert [c.type for c in read("Les miliciens ont pris d'assaut le quartier de Sakhour.", "fr")] == ["clash"]
+    (c,) = read("La chute de Sakhour permettrait de briser le siège.", "fr")
+    assert (c.status, c.explain["status"]["words"]) == ("planned", "permettrait")
     (c,) = read("Capturing Sakhour would give the army the road.", "en")
     assert c.status == "planned"
     (c,) = read("The army took Sakhour, which would give it the road.", "en")
@@ -660,7 +660,7 @@ def test_places_between_two_landmarks_are_where_not_what():
 
 def test_a_withdrawal_with_no_place_gives_back_the_place_that_just_changed_hands():
     got = sorted((c.event_date, c.faction) for c in
-                 read("The army took Sakhour on Saturday but had to withdraw after two days.", "en")
+                 read("The army seized Sakhour on Saturday but was forced to pull out under heavy fire.", "en")
                  if c.type == "capture")
     assert got == [("2016-11-26", "government"), ("2016-11-26", "opposition")]
     # a loser with an object of its own is not a withdrawal from the place just named
@@ -669,8 +669,8 @@ def test_a_withdrawal_with_no_place_gives_back_the_place_that_just_changed_hands
 
 
 def test_an_unnamed_place_inside_a_container_is_no_claim_on_the_container():
-    assert read("Government troops advanced on Friday in a district of eastern Aleppo.", "en") == []
-    assert read("Les rebelles sont entrés samedi dans un quartier stratégique de l'est d'Alep.", "fr") == []
+    assert read("Troops pushed on Friday into a district of eastern Aleppo.", "en") == []
+    assert read("Des insurgés ont pénétré lundi dans un secteur clé de l'est d'Alep.", "fr") == []
 
 
 def test_lists_and_participles_of_manner_real_reports_use():
@@ -687,15 +687,15 @@ def test_lists_and_participles_of_manner_real_reports_use():
 
 def test_we_speaks_for_the_side_named_last_before_the_quote():
     text = ("Un commandant rebelle a parlé à la presse samedi.\n\n"
-            "« Nous avons perdu Sakhour, et je le regrette », a-t-il déclaré.")
+            "« Nous avons dû céder Sakhour cette nuit », a-t-il dit.")
     assert ("capture", "aleppo-sakhour", "government", "reported") in summary(read(text, "fr"))
 
 
 def test_a_place_after_another_verb_in_a_place_preposition_is_where():
-    text = "Sakhour est un verrou. La reprendre sonnera le glas de leur présence dans cette localité."
+    text = "Sakhour est un verrou. La reprendre ouvrirait la voie aux troupes postées dans cette localité."
     assert [c for c in read(text, "fr") if c.type == "capture" and c.status == "reported"] == []
-    (c,) = [c for c in read("Des combats ont lieu à Sakhour, l'armée tentant de reprendre le contrôle de ce "
-                            "quartier.", "fr") if c.type == "capture"]
+    (c,) = [c for c in read("Les soldats, tentant de reprendre Sakhour, ont essuyé des tirs nourris.", "fr")
+            if c.type == "capture"]
     assert c.status == "attempted"
-    assert summary(read("L'armée est entrée au cœur du quartier de Sakhour.", "fr")) == [
+    assert summary(read("Les soldats sont entrés au cœur de Sakhour.", "fr")) == [
         ("advance", "aleppo-sakhour", "government", "reported")]

@@ -226,7 +226,7 @@ def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: St
         if cue.place == "before":
             prev_before = picked
         if not picked and cue.loser and cue.place == "after" and last_change and _ends_clause(s, c1):
-            # "took the camp last week but had to withdraw after two days": the place just changed hands back
+            # "seized the hill at dawn but was forced to pull out under fire": the place changed hands back
             picked, how = last_change, "previous change"
         if not picked or rejected(s, i, picked, lex):
             continue
@@ -298,7 +298,7 @@ _NO_OBJECT = re.compile(r"\s*(?:$|[,.;:]|(?:after|before|amid|under|following|to
 
 
 def _ends_clause(s: Sentence, c1: int) -> bool:
-    """Whether nothing but an adverbial follows a cue ("had to withdraw after two days", "were forced to
+    """Whether nothing but an adverbial follows a cue ("was forced to pull out under fire", "were forced to
     withdraw east"): the cue has no object of its own."""
     return bool(_NO_OBJECT.match(s.folded, c1))
 

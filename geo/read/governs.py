@@ -249,7 +249,7 @@ def governed(s: Sentence, i: int, lex: Lexicon, prev_before: list[Target]) -> tu
                 picked, how = members, "including"
         if how != "including" and picked and lex.unnamed_place and picked[0].kind in COARSE_KINDS | {"area", "region"} \
                 and lex.unnamed_place.search(sf, c1, picked[0].start):
-            picked = []  # "advanced in a district of western Aleppo": an unnamed place in a container
+            picked = []  # "pushed into a district of eastern Aleppo": an unnamed place in a container
     if not picked and changes and cue.place == "after" and lex.object_pronoun and _pronoun_object(sf, c0, c1, lex):
         # "the rebels captured X on Saturday but the army retook it", "l'armée l'a reprise": the place last named
         last = [t for t in targets if t.end <= c0]

@@ -217,7 +217,7 @@ class Lexicon:
     #: a counted plural of places before a place ("three quarters of", "huit quartiers dans"): the place
     #: after it holds what changed hands, it is not what changed hands
     plural_places: re.Pattern[str] | None = None
-    #: an unnamed place inside the container named after it ("a district of western Aleppo"): no claim
+    #: an unnamed place inside the container named after it ("a district of eastern Aleppo"): no claim
     unnamed_place: re.Pattern[str] | None = None
     #: a speaker's label after a side ("an opposition *activist*") or before it ("un *responsable* rebelle"):
     #: the side names who speaks, not who acts

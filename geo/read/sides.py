@@ -33,7 +33,7 @@ _POSSESSIVE = re.compile(r"\s*(?:ses|leurs|sa|son|its|their)\b")
 _AGENT = re.compile(r"\s*(?:by|par|aux|to)\b")
 #: A sentence opening on a participial clause whose subject comes after it ("Après avoir repris X, l'armée").
 _PARTICIPIAL = re.compile(r"^\W*(?:apres avoir|apres etre|apres s'etre|apres|after having|having|after|by|en|since)\b[^,]*$")
-#: Opens reported speech: a participle right after it starts its own sentence ("said that by capturing X, ...").
+#: Opens reported speech: a participle right after it starts its own sentence ("said that by seizing X, ...").
 _THAT = re.compile(r"\b(?:that|que|qu')\s*")
 #: A relative pronoun opening a clause whose subject is the noun just before it.
 _RELATIVE = re.compile(r",?\s*\b(?:qui|which|who)\s*$")
@@ -168,7 +168,7 @@ def _subject(s: Sentence, i: int, consumed: set[int], story: Story, lex: Lexicon
         return para.borrowed("paragraph")
     that = [m.end() for m in _THAT.finditer(sf, 0, c0)]
     if _PARTICIPIAL.match(sf[:c0]) or _PARTICIPIAL.match(sf[sf.rfind(", ", 0, c0) + 2:c0]) \
-            or that and _PARTICIPIAL.match(sf[that[-1]:c0]):  # "... said that by capturing X, the army ..."
+            or that and _PARTICIPIAL.match(sf[that[-1]:c0]):  # "... said that by seizing X, the army ..."
         # "Après avoir arraché Tariq al-Bab aux insurgés, l'armée a poursuivi": the main
         # clause's subject, after the comma, did it
         after = _main_subject_after(s, c0)

@@ -68,7 +68,7 @@ def modality(s: Sentence, i: int, ctype: str, picked: list[Target], lex: Lexicon
                 return _denied(s, i, ctype, lex) or ("attempted", s.words(at + m.start(), at + m.end()))
         reversal = lex.modality.get("reversal")
         if ctype in ("capture", "advance") and reversal and (m := reversal.search(sf, picked[-1].end)):
-            # "entering the district but partially withdrawing": a gain taken back in the same sentence
+            # "moved into X but pulled back hours later": a gain taken back in the same sentence
             return _denied(s, i, ctype, lex) or ("attempted", s.words(m.start(), m.end()))
         at = cl if cl < c0 else max(0, c0 - 60)  # the clause before the cue, else the words just before it
         consequence = lex.modality.get("consequence")
@@ -76,7 +76,7 @@ def modality(s: Sentence, i: int, ctype: str, picked: list[Target], lex: Lexicon
             status, words = "planned", s.words(at + m.start(), at + m.end())
         elif consequence and _opens_clause(sf[cl:c0]) and (m := consequence.search(
                 sf, picked[-1].end, sf.find(".", picked[-1].end) % (len(sf) + 1))):
-            # "La chute de X signifiera ...": the change is what would follow, not what happened
+            # "La prise de X permettrait ...": the change is what would follow, not what happened
             status, words = "planned", s.words(m.start(), m.end())
     return _denied(s, i, ctype, lex) or (status, words)
 
