@@ -173,6 +173,10 @@ def extract_articles(arts: list[Article], reader: Reader, cache_dir: Path | None
         if len(arts) > 20 and i % 50 == 0:
             log(f"  read {i}/{len(arts)} articles")
     log(f"extracted {len(claims)} claim(s) from {len(arts)} article(s) ({hits} from cache)")
+    sideless = sum(1 for c in claims if not c.faction and c.type in ("capture", "advance") and c.status == "reported")
+    if sideless:
+        log(f"{sideless} change(s) name no side anywhere in their report (faction null): "
+            "review them with geo extract --explain")
     rows = sorted(unresolved.values(), key=lambda r: (-r["count"], r["name"]))
     for r in rows:
         r["articles"] = " ".join(r["articles"])

@@ -105,6 +105,15 @@ def test_extract_reads_an_undated_report_beside_dated_ones_and_warns(tmp_path):
     assert "a.en.md: no publication date" in res.stderr and "b.en.md: publication date 2016-11 has no day" in res.stderr
 
 
+def test_extract_counts_the_changes_that_name_no_side(tmp_path):
+    (tmp_path / "a.en.md").write_text("---\ndate: 2016-11-28\n---\nResidents said Jabal Badro fell on Monday.\n")
+    res = CliRunner().invoke(main, ["extract", str(tmp_path), "--data-dir", str(DATA)])
+    assert res.exit_code == 0, res.output
+    (row,) = [json.loads(x) for x in res.stdout.splitlines()]
+    assert row["faction"] is None and row["type"] == "capture"
+    assert "1 change(s) name no side" in res.stderr
+
+
 def test_validate_accepts_the_default_data():
     res = run("validate", "--data-dir", DATA)
     assert res.exit_code == 0, res.output
