@@ -11,6 +11,7 @@ $GEO gazetteer import "$S/aleppo/unosat2015_neighbourhood_centroids.csv" --forma
 $GEO gazetteer import "$S/aleppo/csr_cultural_sites.geojson" --format sites --source csr-sites --licence MIT
 $GEO gazetteer import "$S/aleppo/outskirts_places.csv" --format outskirts --source outskirts --licence CC-BY-SA
 $GEO gazetteer import "$S/syria/geonames_cities500_near_aleppo.csv" --format geonames --source geonames --licence CC-BY-4.0
+$GEO gazetteer import "$S/aleppo/governorate_places_wikipedia_module.csv" --format wikimodule --source wikimodule --licence CC-BY-SA
 # Descriptors reports use for the two halves of the divided city (the project's own, precision 3).
 $GEO gazetteer add aleppo-east --name "eastern Aleppo" --kind area --lon 37.185 --lat 36.205 --precision 3 \
   --alias "en:eastern Aleppo" --alias "en:east Aleppo" --alias "en:rebel-held east" --alias "en:the eastern districts" \

@@ -304,3 +304,23 @@ def test_an_alias_that_is_a_note_is_refused_by_load_and_validate(tmp_path: Path,
     with pytest.raises(InputError, match="row 5: alias .* not a name"):
         load_gazetteer(d)
     assert any("row 5" in p for p in validate_gazetteer(d))
+
+
+def test_the_wikipedia_module_import_keeps_named_places_near_the_city(tmp_path: Path) -> None:
+    from geo.places.sources import read_wikimodule
+
+    src = tmp_path / "module.csv"
+    src.write_text(
+        "label,lat,long,mark,marker_file,side_at_snapshot,governorate_guess,module_char_offset_page,note\n"
+        "Tell Bazo,36.25,37.18,m.gov_base,x.svg,government,Aleppo,0,\n"
+        "Fuel Storage Base,36.21,37.15,m.gov_base,x.svg,government,Aleppo,0,\n"
+        "Castello complex & Tal,36.23,37.14,m.gov_base,x.svg,government,Aleppo,0,\n"
+        "Artillery Army Base (Zahraa),36.20,37.12,m.gov_base,x.svg,government,Aleppo,0,\n"
+        "Umm Al Shuqaif Hill,36.26,37.16,m.gov_hill,x.svg,government,Aleppo,0,\n"
+        "Far Village,36.80,37.90,m.gov,x.svg,government,Aleppo,0,\n", encoding="utf-8")
+    b = read_wikimodule(src)
+    got = {p["name"]: p["kind"] for p in b.places}
+    assert got == {"Tell Bazo": "military_site", "Castello complex": "military_site",
+                   "Artillery Army Base": "military_site", "Umm Al Shuqaif Hill": "hill"}
+    aliases = {a["alias"] for a in b.aliases}
+    assert "Tal" not in aliases and "Zahraa" not in aliases  # a generic word alone, a place's location

@@ -80,6 +80,8 @@ def import_(settings: Settings, file: Path, fmt: str, name_field: str, name_ar_f
         batch = gs.read_crosswalk(file, f, key)
     elif fmt == "unosat":
         batch = gs.read_unosat(file, f, key)
+    elif fmt == "wikimodule":
+        batch = gs.read_wikimodule(file, key)
     else:
         batch = gs.read_generic(file, name_field, source or file.stem, kind, id_field, name_ar_field)
     p2, a2, f2 = gs.merge(p, a, f, batch)

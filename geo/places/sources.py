@@ -24,7 +24,7 @@ from geo.places.gazetteer import ALIAS_COLUMNS, JUNK_ALIAS, PLACE_COLUMNS, fold,
 
 #: Simplification tolerance for footprints (metres, in UTM 37N).
 SIMPLIFY_M = 5.0
-FORMATS = ("csr", "sites", "outskirts", "geonames", "crosswalk", "unosat", "auto")
+FORMATS = ("csr", "sites", "outskirts", "geonames", "crosswalk", "unosat", "wikimodule", "auto")
 
 
 @dataclass
@@ -177,6 +177,65 @@ def read_outskirts(path: Path, source: str = "outskirts") -> Batch:
             # the file gives "lat lon" pairs; geometries are (lon, lat)
             b.footprints.append({"id": pid, "kind": r.get("kind"), "csr_id": None,
                                  "geometry": LineString([(lo, la) for la, lo in pts])})
+    return b
+
+
+#: The wikimodule import keeps the places within this many degrees of the Citadel (about 13 km): the city and
+#: the outskirts the 2016 reports fought over, not the whole governorate.
+MODULE_REACH = (0.15, 0.12)
+MODULE_CENTRE = (37.1629, 36.1996)
+#: Words that make a label generic when it has nothing else ("Fuel Storage Base", "Water Pumping Plant"): such a
+#: label names a kind of place, and would be found in any report.
+GENERIC_LABEL_WORDS = frozenset("""the of al el and air defense defence army base bases brigade battalion branch
+intelligence military housing storage fuel gas water pumping plant factory factories facility free zone garages
+hangars checkpoint farm poultry research center centre ammunition missiles missile sector school academy college
+complex prison security hill tall tell tal jabal airport airbase station garage""".split())  # noqa: SIM905
+
+
+def _generic_label(name: str) -> bool:
+    """Whether a label names a kind of place rather than a place: generic words only, and no number.
+
+    >>> _generic_label("Fuel Storage Base"), _generic_label("Tal"), _generic_label("Brigade 80"), _generic_label("Tell Bazo")
+    (True, True, False, False)
+    """
+    words = set(re.findall(r"[a-z]+", unicode_ascii(name).lower()))
+    return words <= GENERIC_LABEL_WORDS and not re.search(r"\d", name)
+
+
+def _module_kind(mark: str) -> str:
+    """A place kind from the module's map marker ("m.gov_hill" -> hill)."""
+    for part, kind in (("hill", "hill"), ("air", "airport"), ("base", "military_site"), ("industry", "landmark")):
+        if part in mark:
+            return kind
+    return "village"
+
+
+def read_wikimodule(path: Path, source: str = "wikimodule") -> Batch:
+    """Places around the city from the table read off Wikipedia's Syrian war map module: villages, hills,
+    bases and factories with their coordinates (locations only: the module's markers are not 2016 control).
+
+    Each side of an "&" or a "/" is an alias, a parenthesis is dropped (it often says where the place is); a
+    part made only of generic words, with no number, is skipped; a place another source names within 3 km keeps its
+    id (:func:`merge`) and gains the label as an alias.
+    """
+    b = Batch(source)
+    for n, r in enumerate(read_csv(path), 2):
+        try:
+            lat, lon = float(r["lat"]), float(r["long"])
+        except (KeyError, ValueError):
+            raise InputError(f"{path}: row {n}: lat/long are not numbers") from None
+        if abs(lon - MODULE_CENTRE[0]) > MODULE_REACH[0] or abs(lat - MODULE_CENTRE[1]) > MODULE_REACH[1]:
+            continue
+        label = (r.get("label") or "").strip()
+        # a parenthesis often says where ("Artillery Army Base (Zahraa)"): it is dropped, not made a name
+        names = [x.strip() for x in re.split(r"[&/]", re.sub(r"\([^)]*\)", "", label)) if x.strip()]
+        names = [x for x in names if not _generic_label(x)]  # "Castello complex & Tal": "Tal" is a hill, any hill
+        if not names or fold(names[0]) == fold("Aleppo"):
+            continue
+        pid = _city_id(names[0])
+        b.places.append({"id": pid, "name": names[0], "kind": _module_kind(r.get("mark") or ""), "lon": lon,
+                         "lat": lat, "precision": 1, "parent": "aleppo", "source": source})
+        b.aliases += _alias_rows(pid, names, source, "en")
     return b
 
 
