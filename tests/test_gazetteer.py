@@ -324,3 +324,24 @@ def test_the_wikipedia_module_import_keeps_named_places_near_the_city(tmp_path: 
                    "Artillery Army Base": "military_site", "Umm Al Shuqaif Hill": "hill"}
     aliases = {a["alias"] for a in b.aliases}
     assert "Tal" not in aliases and "Zahraa" not in aliases  # a generic word alone, a place's location
+
+
+def test_lookup_explains_the_rule_and_reports_ties(tmp_path: Path) -> None:
+    d = write_tiny(tmp_path / "gazetteer")
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "xx.yaml").write_text(
+        "lang: xx\ndescriptors:\n  district: [neighbourhood]\ndescriptor_links: [the, of]\n", encoding="utf-8")
+    g = load_gazetteer(d)
+    assert g.explain_lookup("Alep")["rule"] == "exact alias"
+    assert g.explain_lookup("Haydariyé")["rule"] == "folded"
+    assert g.explain_lookup("Haydariyeh district")["rule"] == "descriptor stripped"
+    assert g.explain_lookup("Haydarieyyeh quarterr")["rule"] in ("fuzzy", None)
+    tie = g.explain_lookup("Dahiyat al-Assad")
+    assert tie["tie"] and [c["id"] for c in tie["candidates"]] == ["aleppo-dahiyat-al-assad", "harasta-dahiyat-al-assad"]
+    assert g.explain_lookup("Manchester") == {"query": "Manchester", "rule": None, "tie": False, "candidates": []}
+    res = CliRunner().invoke(gazetteer, ["lookup", "Dahiyat al-Assad", "--explain", "--data-dir", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "rule: exact alias (a tie" in res.output and "candidate: harasta-dahiyat-al-assad" in res.output
+    res = CliRunner().invoke(gazetteer, ["lookup", "Alep", "--explain", "--format", "jsonl", "--data-dir",
+                                         str(tmp_path)])
+    assert json.loads(res.output)["explain"]["rule"] == "exact alias"

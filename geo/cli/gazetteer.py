@@ -136,12 +136,16 @@ def add(settings: Settings, place_id: str, name: str, kind: str, lon: float, lat
 @dir_options
 @click.argument("names", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
-def lookup(settings: Settings, names: tuple[str, ...], fmt: str) -> None:
+@click.option("--explain", is_flag=True,
+              help="Say how the answer was found (exact alias, folded spelling, descriptor stripped, short form, "
+                   "fuzzy) and list every candidate with its score; a tie between the best is reported.")
+def lookup(settings: Settings, names: tuple[str, ...], fmt: str, explain: bool) -> None:
     """Look names up: id, name, kind, lon, lat, precision and score (id null when unresolved).
 
     \b
-    Example:
+    Examples:
       geo gazetteer lookup "Cheikh Saïd" "1070 Appartements" "حلب"
+      geo gazetteer lookup "Sakhur" "Qaterji district" --explain
     """
     g = load_gazetteer(settings.gazetteer_dir)
     for q in names:
@@ -150,10 +154,16 @@ def lookup(settings: Settings, names: tuple[str, ...], fmt: str) -> None:
         row = {"query": q, "id": p.id if p else None, "name": p.name if p else None,
                "kind": p.kind if p else None, "lon": p.lon if p else None, "lat": p.lat if p else None,
                "precision": p.precision if p else None, "score": score}
+        why = g.explain_lookup(q) if explain else None
         if fmt == "jsonl":
-            click.echo(json.dumps(row, ensure_ascii=False))
-        else:
-            click.echo("\t".join("" if v is None else str(v) for v in row.values()))
+            click.echo(json.dumps({**row, **({"explain": why} if why else {})}, ensure_ascii=False))
+            continue
+        click.echo("\t".join("" if v is None else str(v) for v in row.values()))
+        if why:
+            tie = " (a tie: ranked by spelling, then nearness to Aleppo)" if why["tie"] else ""
+            click.echo(f"    rule: {why['rule'] or 'no candidate'}{tie}")
+            for c in why["candidates"]:
+                click.echo(f"    candidate: {c['id']}  {c['name']}  {c['kind']}  {c['score']}")
 
 
 @gazetteer.command(cls=GeoCommand)

@@ -221,6 +221,8 @@ class Gazetteer:
     _verdicts: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     #: generic words around a name ("X district", "le village de X") and the kinds they agree with
     descriptors: Descriptors | None = None
+    #: folded keys that come from short forms of compound names ("Qaterji"), for explanations
+    short_keys: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.by_key:
@@ -307,29 +309,53 @@ class Gazetteer:
 
         Equal scores are ordered by :meth:`rank` around Aleppo.
         """
+        scored, _ = self._scored(name, min_score)
+        if not scored:
+            return []
+        ranked = self.rank(name, list(scored))
+        order = sorted(scored, key=lambda p: (-round(scored[p], 3), ranked.index(p)))
+        return [(self.places[p], round(scored[p], 3)) for p in order]
+
+    def explain_lookup(self, name: str, min_score: float = 0.85) -> dict:
+        """Why :meth:`lookup` answers what it does: the rule that found the candidates (``exact alias``,
+        ``folded`` spelling, ``descriptor stripped``, ``short form``, ``fuzzy``), each candidate with its
+        score, and whether the best ones tie (then :meth:`rank` orders them: spelling, then nearness to Aleppo).
+
+        >>> g = Gazetteer({"a": Place("a", "Hanano", "neighbourhood", 37.2, 36.23)}, [("a", "Hanano", "en")],
+        ...               gpd.GeoDataFrame({"id": []}, geometry=[], crs=CRS_STORAGE))
+        >>> g.explain_lookup("Hananou")["rule"], g.explain_lookup("Hanano")["rule"]
+        ('folded', 'exact alias')
+        """
+        scored, rule = self._scored(name, min_score)
+        hits = self.lookup(name, min_score)
+        best = [p for p, s in hits if s == hits[0][1]] if hits else []
+        return {"query": name, "rule": rule if hits else None, "tie": len(best) > 1,
+                "candidates": [{"id": p.id, "name": p.name, "kind": p.kind, "score": s} for p, s in hits]}
+
+    def _scored(self, name: str, min_score: float) -> tuple[dict[str, float], str]:
+        """Candidate ids with their scores, and the rule that found them."""
         key = re.sub(r"\b(\d{1,3}) (\d{3})\b", r"\1\2", fold(name))  # "1 070 appartements": one number
         described = [] if key in self.by_key or self.descriptors is None else self.descriptors.strip(name)
         hits = {p: DESCRIBED for bare, kinds in described for p in self.by_key.get(fold(bare), ())
                 if kinds is None or self.places[p].kind in kinds}
         if key in self.by_key:
             scored = {p: 1.0 for p in self.by_key[key] if self.confirms(name, key, p)}
-        elif hits:
-            scored = hits
-        else:
-            scored = {}
-            digits = set(re.findall(r"\d+", key))
-            for k, pids in self.by_key.items():
-                if abs(len(k) - len(key)) > 4 or set(re.findall(r"\d+", k)) != digits:
-                    continue  # "3000 apartments project" is never the 1070 project
-                r = SequenceMatcher(None, key, k).ratio()
-                if r >= min_score:
-                    for p in pids:
-                        scored[p] = max(scored.get(p, 0), r)
-        if not scored:
-            return []
-        ranked = self.rank(name, list(scored))
-        order = sorted(scored, key=lambda p: (-round(scored[p], 3), ranked.index(p)))
-        return [(self.places[p], round(scored[p], 3)) for p in order]
+            plain = name.strip().casefold()
+            rule = "short form" if key in self.short_keys else "exact alias" if any(
+                a.casefold() == plain for pid, a, _ in self.aliases if pid in scored) else "folded"
+            return scored, rule
+        if hits:
+            return hits, "descriptor stripped"
+        scored = {}
+        digits = set(re.findall(r"\d+", key))
+        for k, pids in self.by_key.items():
+            if abs(len(k) - len(key)) > 4 or set(re.findall(r"\d+", k)) != digits:
+                continue  # "3000 apartments project" is never the 1070 project
+            r = SequenceMatcher(None, key, k).ratio()
+            if r >= min_score:
+                for p in pids:
+                    scored[p] = max(scored.get(p, 0), r)
+        return scored, "fuzzy"
 
 
 #: One-word keys this short (skeleton letters) must also look like a known spelling (difflib ratio).
@@ -413,11 +439,12 @@ def load_gazetteer(directory: Path) -> Gazetteer:
                                  "not a name")
     aliases += [(p.id, p.name, "en") for p in places.values()]
     aliases += generic_forms(aliases, _place_nouns(d.parent / "lexicon"))
-    aliases += short_forms(aliases, places, _compound_heads(d.parent / "lexicon"))
+    shorts = short_forms(aliases, places, _compound_heads(d.parent / "lexicon"))
+    aliases += shorts
     descriptors = load_descriptors(d.parent / "lexicon")
     fps = (gpd.read_file(files[2], engine="pyogrio") if files[2].exists()
            else gpd.GeoDataFrame({"id": []}, geometry=[], crs=CRS_STORAGE))
-    g = Gazetteer(places, aliases, fps, descriptors=descriptors)
+    g = Gazetteer(places, aliases, fps, descriptors=descriptors, short_keys=frozenset(fold(a) for _, a, _ in shorts))
     _CACHE[key] = g
     return g
 
