@@ -61,15 +61,20 @@ def _wrapped(prev: str, line: str) -> bool:
     return (head[0].islower() and tail[-1] not in _CLOSED) or bool(_OPEN_END.search(tail))
 
 
+#: A French elision whose apostrophe a lost encoding turned into "?" ("d?armement", "L?Armée", "qu?il").
+_LOST_APOSTROPHE = re.compile(r"(?<![^\W\d_])([dDlLnNjJmMsStTcC]|[qQ]u)\?(?=[^\W\d_])")
+
+
 def normalise_text(text: str) -> str:
     """NFC, Windows newlines out, trailing spaces trimmed (offsets then stay stable across runs), and
     hard-wrapped lines joined back into their paragraph (a break before a lower-case word, or after a word
-    that cannot end a sentence).
+    that cannot end a sentence), and French elisions whose apostrophe became "?" mended ("d?armement").
 
     >>> normalise_text("Des rebelles ont lancé \\nune offensive contre la \\nbase.\\n    Vendredi, ils ont")
     'Des rebelles ont lancé une offensive contre la base.\\n    Vendredi, ils ont\\n'
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _LOST_APOSTROPHE.sub(r"\1'", text)
     lines: list[str] = []
     for line in text.split("\n"):
         line = line.rstrip()

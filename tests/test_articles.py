@@ -87,3 +87,8 @@ def test_hard_wrapped_wire_copy_is_joined_back_into_sentences():
     assert normalise_text(raw) == (
         "BEYROUTH (Reuters) - Des rebelles ont lancé une offensive contre la base de Sakhour.\n"
         "    Vendredi, les insurgés ont investi le bâtiment.\n\nA headline\nThe body starts here.\n- a bullet\n")
+
+
+def test_french_elisions_whose_apostrophe_became_a_question_mark_are_mended():
+    assert normalise_text("L?Armée a pris l?académie d?armement. Qu?il vienne? Oui? Is it?") == \
+        "L'Armée a pris l'académie d'armement. Qu'il vienne? Oui? Is it?\n"

@@ -699,3 +699,15 @@ def test_a_place_after_another_verb_in_a_place_preposition_is_where():
     assert c.status == "attempted"
     assert summary(read("Les soldats sont entrés au cœur de Sakhour.", "fr")) == [
         ("advance", "aleppo-sakhour", "government", "reported")]
+
+
+def test_a_side_name_that_starts_inside_another_and_runs_past_it_is_the_one_meant():
+    got = summary(read("L'Armée de la Conquête a pris samedi le contrôle de Sakhour.", "fr"))
+    assert got == [("capture", "aleppo-sakhour", "opposition", "reported")]
+
+
+def test_an_explicit_date_between_a_noun_of_change_and_its_place_is_read_past():
+    (c,) = read("La reprise, le 26 novembre, du quartier de Sakhour a marqué un tournant.", "fr")
+    assert (c.type, c.place.id, c.event_date) == ("capture", "aleppo-sakhour", "2016-11-26")
+    (c,) = read("The capture on 26 November of Sakhour by the army was confirmed.", "en")
+    assert (c.faction, c.event_date) == ("government", "2016-11-26")

@@ -38,7 +38,7 @@ import re
 from dataclasses import replace
 
 from geo.model import Article, Claim, Mention, Place, PlaceRef, stable_id
-from geo.read.cues import faction_regex, named_sources, sentence_cues, source_faction
+from geo.read.cues import faction_regex, named_sources, sentence_cues, side_names, source_faction
 from geo.read.dates import DateMention, find_dates, publication
 from geo.read.factions import Factions
 from geo.read.governs import (
@@ -72,8 +72,7 @@ class _Article:
         self.as_published = (self.published.replace(day=1).isoformat(), "month") if self.vague == "month" else \
             (article.date, "day") if self.vague == "day" else ("", "none")
         self.fac_re, self.fac_names = faction_regex(factions, lex.lang)
-        sides = [Span(m.start(), m.end(), self.fac_names[m.group(0)])
-                 for m in self.fac_re.finditer(self.folded)] if self.fac_re else []
+        sides = [Span(m.start(), m.end(), self.fac_names[m.group(0)]) for m in side_names(self.folded, self.fac_re)]
         self.located = located_mentions(mentions, places, sides, self.folded, lex)
         self.sides = sides_outside_places(sides, self.located)
         self.located_starts = [m.start for m in self.located]

@@ -50,6 +50,30 @@ def _faction_regex(factions: Factions, lang: str) -> tuple[re.Pattern[str] | Non
     return re.compile(rf"(?<!\w)(?:{literal_alternation(folded)})(?!\w)"), folded
 
 
+def side_names(folded: str, fac_re: re.Pattern[str] | None) -> list[re.Match[str]]:
+    """Every side name in ``folded``, longest first where two overlap: a name that starts inside another and
+    runs past it is the one meant ("l'armée de la conquête" is not "l'armée").
+
+    >>> rx = re.compile(r"(?<!\\w)(?:l'armee|armee de la conquete)(?!\\w)")
+    >>> [m.group(0) for m in side_names("l'armee de la conquete a pris x", rx)]
+    ['armee de la conquete']
+    """
+    out: list[re.Match[str]] = []
+    if fac_re is None:
+        return out
+    pos = 0
+    while m := fac_re.search(folded, pos):
+        best = m
+        for k in range(m.start() + 1, m.end()):
+            if not folded[k - 1].isalnum() and folded[k].isalnum():
+                n = fac_re.match(folded, k)
+                if n and n.end() > best.end():
+                    best = n
+        out.append(best)
+        pos = best.end()
+    return out
+
+
 def drop_fillers(folded: str, filler: re.Pattern[str] | None) -> tuple[str, list[int]]:
     """``folded`` with filler words (and the space before each) removed, and the original offset of each
     kept character, so that cue patterns match across "est tombé *mercredi* aux mains de".
