@@ -711,3 +711,13 @@ def test_an_explicit_date_between_a_noun_of_change_and_its_place_is_read_past():
     assert (c.type, c.place.id, c.event_date) == ("capture", "aleppo-sakhour", "2016-11-26")
     (c,) = read("The capture on 26 November of Sakhour by the army was confirmed.", "en")
     assert (c.faction, c.event_date) == ("government", "2016-11-26")
+
+
+def test_a_weekend_is_the_saturday_and_sunday_it_names():
+    # published on Monday 28 November 2016
+    assert _dated(read("Rebels seized Sakhour over the weekend.", "en")) == [
+        ("aleppo-sakhour", "2016-11-26", "week", "2016-11-27")]
+    assert _dated(read("Les rebelles ont pris Sakhour le week-end dernier.", "fr")) == [
+        ("aleppo-sakhour", "2016-11-26", "week", "2016-11-27")]
+    assert _dated(read("Les rebelles ont pris Sakhour le week-end dernier.", "fr", published="2016-11-27")) == [
+        ("aleppo-sakhour", "2016-11-19", "week", "2016-11-20")]

@@ -122,6 +122,22 @@ def date_trigger(lex: Lexicon) -> re.Pattern[str] | None:
     return cached[1]
 
 
+def _period(spec: tuple[int, int] | str, published: date) -> tuple[date, date]:
+    """First and last day of a period counted back from publication: offsets in days, or a weekend.
+
+    >>> _period("weekend", date(2016, 11, 28)), _period((-7, -1), date(2016, 11, 28))[0]
+    ((datetime.date(2016, 11, 26), datetime.date(2016, 11, 27)), datetime.date(2016, 11, 21))
+    >>> _period("weekend-1", date(2016, 11, 27))[0], _period("weekend-1", date(2016, 11, 28))[0]
+    (datetime.date(2016, 11, 19), datetime.date(2016, 11, 26))
+    """
+    if isinstance(spec, str):
+        # "weekend": the latest Saturday-Sunday on or before publication; "weekend-1" ("last weekend"): the
+        # latest one that was over before publication day
+        saturday = resolve_weekday(5, published - timedelta(days=2 if spec == "weekend-1" else 0))
+        return saturday, min(saturday + timedelta(days=1), published)
+    return published + timedelta(days=spec[0]), published + timedelta(days=spec[1])
+
+
 def find_dates(folded: str, published: date | None, lex: Lexicon, context: date | None = None,
                vague: str = "day") -> list[DateMention]:
     """Every date expression in a folded sentence, resolved, sorted by position.
@@ -184,12 +200,11 @@ def find_dates(folded: str, published: date | None, lex: Lexicon, context: date 
     if lex.periods_re and published is not None:
         for m in lex.periods_re.finditer(folded):
             if free(m.start(), m.end()):
-                a, b = lex.periods[m.group(0)]
-                first, last = published + timedelta(days=a), published + timedelta(days=b)
+                first, last = _period(lex.periods[m.group(0)], published)
                 if vague == "month":  # "last week" in a report dated only to the month: that month, roughly
                     first, last = published.replace(day=1), published
                 # "four years ago" is a year (a recollection), "last week" a week
-                prec = "year" if b - a >= 300 else "week"
+                prec = "year" if (last - first).days >= 300 else "week"
                 add(DateMention(m.start(), m.end(), date(first.year, 1, 1) if prec == "year" else first, prec,
                                 published, None if prec == "year" else last))
     if lex.month_date:

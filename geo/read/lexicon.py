@@ -233,8 +233,9 @@ class Lexicon:
     #: day words relative to another date of the sentence ("la veille"): offset in days
     anchored: dict[str, int] = field(default_factory=dict)
     anchored_re: re.Pattern[str] | None = None
-    #: periods counted back from publication ("last week", "il y a quelques jours"): first and last day offsets
-    periods: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: periods counted back from publication ("last week", "il y a quelques jours"): first and last day offsets,
+    #: or "weekend" / "weekend-1" for the latest Saturday-Sunday on or before publication / the one before it
+    periods: dict[str, tuple[int, int] | str] = field(default_factory=dict)
     periods_re: re.Pattern[str] | None = None
     #: a month named without a day ("in October", "en octobre 2016"): groups month, year
     month_date: re.Pattern[str] | None = None
@@ -293,7 +294,8 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         pronoun=_compile(doc.get("pronoun"), source),
         first_person=_compile(doc.get("first_person"), source),
         direction=_compile(doc.get("direction"), source),
-        periods={k: (int(v[0]), int(v[1])) for k, v in (dates.get("periods") or {}).items()},
+        periods={k: str(v) if isinstance(v, str) else (int(v[0]), int(v[1]))
+                 for k, v in (dates.get("periods") or {}).items()},
         periods_re=_compile("(?:" + "|".join(sorted((re.escape(k) for k in dates["periods"]), key=len, reverse=True))
                             + ")", source) if dates.get("periods") else None,
         month_date=_compile(dates.get("month"), source),
