@@ -61,7 +61,7 @@ def _code(*modules: str) -> list[Path]:
 
 def _reading_code() -> list[Path]:
     """The code a claim depends on: every module of the reading wing, place finding, the claim record."""
-    return [*sorted((_GEO / "read").glob("*.py")), *_code("places/toponyms", "places/gazetteer", "model")]
+    return [*sorted((_GEO / "read").glob("*.py")), *_code("places/toponyms", "places/gazetteer", "places/variants", "model")]
 
 
 def stage_inputs(stage: str, s: Settings) -> list[Path]:

@@ -1,0 +1,163 @@
+"""The spellings a report writes a place in beyond its aliases: the name inside a generic word ("Sheikh
+Saeed district", "le camp de réfugiés de Handarat"), the distinctive part of a compound name ("Qaterji" for
+Karm al-Qaterji), and the French forms of English names ending in a generic noun ("rond-point de X"). The
+words live in the lexicons (``descriptors``, ``descriptor_links``, ``compound_heads``, ``place_nouns``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from geo.model import Place
+from geo.places.gazetteer import ALEPPO_CENTRE, COMMON_WORDS, fold
+
+
+def _lexicon_docs(lexicon_dir: Path) -> list[dict]:
+    """Every lexicon file of ``lexicon_dir``, parsed (none when the folder is absent)."""
+    files = sorted(lexicon_dir.glob("*.yaml")) if lexicon_dir.is_dir() else []
+    return [yaml.safe_load(f.read_text(encoding="utf-8")) or {} for f in files]
+
+
+def _place_nouns(lexicon_dir: Path) -> dict[str, dict[str, list[str]]]:
+    """``{lang: {english noun: [patterns with {name}]}}`` from the lexicons' ``place_nouns``."""
+    return {str(doc.get("lang")): {str(k).lower(): list(v) for k, v in doc["place_nouns"].items()}
+            for doc in _lexicon_docs(lexicon_dir) if doc.get("place_nouns")}
+
+
+@dataclass(frozen=True)
+class Descriptors:
+    """Generic words written around place names, with the kinds each agrees with, from the lexicons'
+    ``descriptors`` and ``descriptor_links``.
+
+    >>> d = Descriptors({"district": frozenset({"neighbourhood"}), "village": frozenset({"village"})}, ("the", "of"))
+    >>> d.strip("Sheikh Saeed district"), d.strip("the village of Minian")
+    ([('Sheikh Saeed', frozenset({'neighbourhood'}))], [('Minian', frozenset({'village'})), ('village of Minian', None)])
+    """
+
+    kinds: dict[str, frozenset[str]]
+    links: tuple[str, ...]
+
+    def _patterns(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+        cached = self.__dict__.get("_compiled")
+        if cached is None:
+            nouns = "|".join(re.escape(n) for n in sorted(self.kinds, key=len, reverse=True))
+            link = "|".join(re.escape(w) for w in sorted(self.links, key=len, reverse=True))
+            links = rf"(?:(?:{link})(?:\s+|(?<=')))*" if link else ""
+            cached = (re.compile(rf"^{links}(?P<noun>{nouns})(?:\s+|$){links}(?P<name>\S.*)$"),
+                      re.compile(rf"^{links}(?P<name>\S.*?)\s+(?P<noun>{nouns})$"),
+                      re.compile(rf"^(?:(?:{link})(?:\s+|(?<=')))+(?P<name>\S.*)$") if link else re.compile(r"(?!)"))
+            object.__setattr__(self, "_compiled", cached)
+        return cached
+
+    def strip(self, name: str) -> list[tuple[str, frozenset[str] | None]]:
+        """``(the name without its generic word, the kinds the word agrees with)``; ``None`` kinds when only
+        small words ("the", "le") were taken off."""
+        plain = _plain(name)
+        before, after, article = self._patterns()
+        out = []
+        for rx in (before, after):
+            if m := rx.match(plain):
+                out.append((_span_of(name, plain, m.start("name"), m.end("name")), self.kinds[m.group("noun")]))
+        if m := article.match(plain):
+            out.append((_span_of(name, plain, m.start("name"), m.end("name")), None))
+        return out
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, one kind of apostrophe, one space: the same length as ``text`` when the
+    text has no decomposable characters beyond accents (the usual case)."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(ch for ch in t if not unicodedata.combining(ch))
+    return re.sub(r"[’ʼ`]", "'", t).lower().strip()
+
+
+def _span_of(name: str, plain: str, a: int, b: int) -> str:
+    """The part of ``name`` that ``plain[a:b]`` came from (the plain form when the lengths differ)."""
+    return name.strip()[a:b] if len(name.strip()) == len(plain) else plain[a:b]
+
+
+def load_descriptors(lexicon_dir: Path) -> Descriptors | None:
+    """Every lexicon's ``descriptors`` (word -> kinds) and ``descriptor_links``, merged, or None."""
+    kinds: dict[str, set[str]] = {}
+    links: set[str] = set()
+    for doc in _lexicon_docs(lexicon_dir):
+        for word, ks in (doc.get("descriptors") or {}).items():
+            kinds.setdefault(_plain(str(word)), set()).update(str(k) for k in ks)
+        links.update(_plain(str(w)) for w in doc.get("descriptor_links") or ())
+    if not kinds:
+        return None
+    return Descriptors({k: frozenset(v) for k, v in kinds.items()}, tuple(sorted(links)))
+
+
+#: A short form with fewer skeleton letters than this (the folded key drops vowels) is too likely to be
+#: something else: "Badro" (bdr) stays a part of Jabal Badro, "Qaterji" (ktrj) stands alone.
+SHORT_FORM_MIN = 4
+
+
+def _compound_heads(lexicon_dir: Path) -> set[str]:
+    """Every lexicon's ``compound_heads``."""
+    return {str(h) for doc in _lexicon_docs(lexicon_dir) for h in doc.get("compound_heads") or ()}
+
+
+def short_forms(aliases: list[tuple[str, str, str]], places: dict[str, Place], heads: set[str] | Path
+                ) -> list[tuple[str, str, str]]:
+    """The distinctive part of compound names ("Karm al-Qaterji" -> "al-Qaterji"), as aliases of the one
+    place it names: never when another place already goes by it, when two compounds share it, or when it
+    is short, a head word itself or an everyday word.
+
+    >>> p = {"k": Place("k", "Karm al-Qaterji", "neighbourhood", 37.18, 36.20)}
+    >>> short_forms([("k", "Karm al-Qaterji", "en")], p, {"karm"})
+    [('k', 'al-Qaterji', 'en')]
+    """
+    heads = {fold(h) for h in (_compound_heads(heads) if isinstance(heads, Path) else heads)}
+    taken = {fold(a) for _, a, _ in aliases}
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for pid, alias, lang in aliases:
+        words = alias.split(maxsplit=1)
+        if len(words) < 2 or fold(words[0]) not in heads or pid not in places or not _near_aleppo(places[pid]):
+            continue
+        rest = words[1].strip()
+        if not rest[:1].isalpha() or any(ch in rest for ch in ",;()"):
+            continue  # "Bab Antakya, Market": a description, not a compound name
+        key = fold(rest)
+        if len(key.replace(" ", "")) < SHORT_FORM_MIN or key in taken or key in heads or key in COMMON_WORDS:
+            continue
+        found.setdefault(key, []).append((pid, rest, lang))
+    return [row for rows in found.values() if len({r[0] for r in rows}) == 1 for row in rows[:1]]
+
+
+#: How far from Aleppo (degrees, about 50 km) a place may be and still lend its short form to reports.
+SHORT_FORM_REACH = 0.5
+
+
+def _near_aleppo(p: Place) -> bool:
+    """Whether a place is in the study area's reach: a short form of a far place (a Damascus suburb) would
+    be read into every Aleppo report."""
+    return abs(p.lon - ALEPPO_CENTRE[0]) <= SHORT_FORM_REACH and abs(p.lat - ALEPPO_CENTRE[1]) <= SHORT_FORM_REACH
+
+
+def generic_forms(aliases: list[tuple[str, str, str]], nouns: dict[str, dict[str, list[str]]] | Path
+                  ) -> list[tuple[str, str, str]]:
+    """Aliases in other languages for English names ending in a generic noun.
+
+    >>> generic_forms([("j", "Jandoul roundabout", "en")], {"fr": {"roundabout": ["rond-point de {name}"]}})
+    [('j', 'rond-point de Jandoul', 'fr')]
+    """
+    if isinstance(nouns, Path):
+        nouns = _place_nouns(nouns)
+    out = []
+    for pid, alias, lang in aliases:
+        if lang != "en":
+            continue
+        low = alias.lower()
+        for lg, table in nouns.items():
+            for noun, forms in table.items():
+                if low.endswith(" " + noun) and len(alias) > len(noun) + 2:
+                    name = alias[:-len(noun) - 1].strip()
+                    out += [(pid, f.format(name=name), lg) for f in forms]
+    return out
