@@ -20,7 +20,7 @@ from shapely.geometry import LineString
 
 from geo.io import InputError, read_csv
 from geo.model import CRS_METRIC, CRS_STORAGE
-from geo.places.gazetteer import ALIAS_COLUMNS, JUNK_ALIAS, PLACE_COLUMNS, fold, slug
+from geo.places.gazetteer import ALEPPO_CENTRE, ALIAS_COLUMNS, JUNK_ALIAS, PLACE_COLUMNS, fold, slug
 
 #: Simplification tolerance for footprints (metres, in UTM 37N).
 SIMPLIFY_M = 5.0
@@ -154,14 +154,19 @@ def read_sites(path: Path, source: str = "csr-sites") -> Batch:
     return b
 
 
+def _lon_lat(row: dict, where: str, lon_key: str) -> tuple[float, float]:
+    """``(lon, lat)`` of a CSV row whose columns are ``lat`` and ``lon_key``, or a one-line error naming ``where``."""
+    try:
+        return float(row[lon_key]), float(row["lat"])
+    except (KeyError, ValueError):
+        raise InputError(f"{where}: lat/{lon_key} are not numbers") from None
+
+
 def read_outskirts(path: Path, source: str = "outskirts") -> Batch:
     """outskirts_places.csv: names, other names, kind, lat/lon, optional line points, confidence."""
     b = Batch(source)
     for n, r in enumerate(read_csv(path), 2):
-        try:
-            lat, lon = float(r["lat"]), float(r["lon"])
-        except (KeyError, ValueError):
-            raise InputError(f"{path}: row {n}: lat/lon are not numbers") from None
+        lon, lat = _lon_lat(r, f"{path}: row {n}", "lon")
         name = re.sub(r"\s*\(.*\)|\s+-\s+disambiguation only", "", r["name"]).strip()
         far = math.hypot(lon - 37.16, lat - 36.20) > 0.25  # ~25 km from the Citadel: a town, not a district
         if "disambiguation" in r["name"]:
@@ -183,7 +188,6 @@ def read_outskirts(path: Path, source: str = "outskirts") -> Batch:
 #: The wikimodule import keeps the places within this many degrees of the Citadel (about 13 km): the city and
 #: the outskirts the 2016 reports fought over, not the whole governorate.
 MODULE_REACH = (0.15, 0.12)
-MODULE_CENTRE = (37.1629, 36.1996)
 #: Words that make a label generic when it has nothing else ("Fuel Storage Base", "Water Pumping Plant"): such a
 #: label names a kind of place, and would be found in any report.
 GENERIC_LABEL_WORDS = frozenset("""the of al el and air defense defence army base bases brigade battalion branch
@@ -220,11 +224,8 @@ def read_wikimodule(path: Path, source: str = "wikimodule") -> Batch:
     """
     b = Batch(source)
     for n, r in enumerate(read_csv(path), 2):
-        try:
-            lat, lon = float(r["lat"]), float(r["long"])
-        except (KeyError, ValueError):
-            raise InputError(f"{path}: row {n}: lat/long are not numbers") from None
-        if abs(lon - MODULE_CENTRE[0]) > MODULE_REACH[0] or abs(lat - MODULE_CENTRE[1]) > MODULE_REACH[1]:
+        lon, lat = _lon_lat(r, f"{path}: row {n}", "long")
+        if abs(lon - ALEPPO_CENTRE[0]) > MODULE_REACH[0] or abs(lat - ALEPPO_CENTRE[1]) > MODULE_REACH[1]:
             continue
         label = (r.get("label") or "").strip()
         # a parenthesis often says where ("Artillery Army Base (Zahraa)"): it is dropped, not made a name
