@@ -249,6 +249,24 @@ def read_footprints(s: Settings) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"id": [], "kind": []}, geometry=[], crs=CRS_STORAGE)
 
 
+def check_facts_file(s: Settings, facts_file: Path | None = None) -> list[Any]:
+    """The facts of ``data/control/facts.csv`` (or ``facts_file``) checked against <build>/control.gpkg.
+
+    Returns the verdicts (``geo.control`` facts) in file order; bad input raises InputError.
+    """
+    from geo.control import check_facts, place_points, read_facts
+    from geo.places import read_places
+
+    path = facts_file or s.control_dir / "facts.csv"
+    if not s.control_gpkg.exists():
+        raise InputError(f"{s.control_gpkg}: not built yet; run `geo build` (or `geo layers`) first")
+    places = read_places(s.gazetteer_dir / "places.csv")
+    rows = read_facts(path, set(load_factions(s.factions_file).ids), set(places))
+    points = place_points(sorted({f.place_id for f in rows}),
+                             {pid: (p.lon, p.lat) for pid, p in places.items()}, read_footprints(s))
+    return check_facts(_read_layer(s.control_gpkg, "control"), rows, points)
+
+
 def _as_gdf(df: Any) -> gpd.GeoDataFrame:
     if isinstance(df, gpd.GeoDataFrame):
         return df

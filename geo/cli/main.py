@@ -171,16 +171,29 @@ def render(settings: Settings, name: str, cdn: bool, png_dir: Path | None) -> No
 
 @main.command(cls=GeoCommand)
 @dir_options
-def validate(settings: Settings) -> None:
+@click.option("--facts", "facts", is_flag=False, flag_value="", default=None, metavar="[CSV]",
+              help="Check the built layers against dated facts (default data/control/facts.csv).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.95, show_default=True,
+              help="With --facts: exit 1 below this share of facts right.")
+def validate(settings: Settings, facts: str | None, min_score: float) -> None:
     """Check the inputs in data/: factions, lexicons, gazetteer, control snapshots, articles.
 
     Prints one line per problem (file, row or feature, reason) and exits 1 if any is an error;
     repairs (e.g. a self-intersecting polygon fixed with make_valid) are warnings.
 
+    With --facts, checks the built control layers instead: each dated fact (place, date, faction) is right
+    when the layers give that faction at the place on its date or on the other table's date; each
+    disagreement is printed, then the share right.
+
     \b
-    Example:
+    Examples:
       geo validate --data-dir data
+      geo validate --facts                 # after geo build
+      geo validate --facts my-facts.csv --min-score 0.9
     """
+    if facts is not None:
+        _validate_facts(settings, Path(facts) if facts else None, min_score)
+        return
     from geo.cli.validate import validate_inputs
 
     errors, warnings = validate_inputs(settings)
@@ -191,6 +204,19 @@ def validate(settings: Settings) -> None:
     if errors:
         raise InputError(f"{len(errors)} error(s) in {settings.data_dir}")
     click.echo(f"ok: {settings.data_dir} ({len(warnings)} warning(s))")
+
+
+def _validate_facts(settings: Settings, path: Path | None, min_score: float) -> None:
+    from geo.control import fact_score
+
+    verdicts = pipeline.check_facts_file(settings, path)
+    for v in verdicts:
+        if not v.right:
+            click.echo(f"disagrees: {v.line()}")
+    right, share = sum(v.right for v in verdicts), fact_score(verdicts)
+    click.echo(f"facts: {right}/{len(verdicts)} right ({share:.2f}) in {settings.control_gpkg}")
+    if share < min_score:
+        raise InputError(f"facts: {share:.2f} right, below --min-score {min_score:.2f}")
 
 
 @main.command(cls=GeoCommand)

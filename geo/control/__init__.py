@@ -13,6 +13,7 @@ _PUBLIC = {
     "check_features": "snapshot", "read_vector": "snapshot", "snapshot_geojson": "snapshot",
     "faction_from_colour": "snapshot", "read_snapshot": "snapshot",
     "stats_table": "compare", "draft": "compare", "balance": "compare", "diff": "compare", "area_chart": "compare",
+    "read_facts": "facts", "place_points": "facts", "check_facts": "facts", "fact_score": "facts",
     "inside_syria": "area", "looks_swapped": "area",
 }
 __all__ = sorted(_PUBLIC)

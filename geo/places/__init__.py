@@ -9,6 +9,7 @@ from geo._exports import lazy_exports
 
 _PUBLIC = {
     "Gazetteer": "gazetteer", "load_gazetteer": "gazetteer", "validate_gazetteer": "gazetteer",
+    "read_places": "gazetteer",
     "fold": "gazetteer", "slug": "gazetteer", "ALIAS_COLUMNS": "gazetteer", "PLACE_COLUMNS": "gazetteer",
     "TOKENISER": "gazetteer",
     "find_mentions": "toponyms", "unresolved_candidates": "toponyms",
