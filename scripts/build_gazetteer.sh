@@ -50,4 +50,7 @@ $GEO gazetteer alias aleppo-national-museum "fr:musée national d'Alep" "en:Nati
 # Directions written in the reader's language: "Ansari Est", "East Ansari" for Ansari Sharqi (sharqi: eastern).
 $GEO gazetteer alias aleppo-ansari-sharqi "fr:Ansari Est" "fr:Ansari-Est" "en:East Ansari" "en:Ansari East" \
   "en:Eastern Ansari"
+# Hand-drawn footprints (the project's own estimates, precision 2) for the places the 2016 reports fought over
+# that the CSR layer does not draw: last, so they replace any line or point shape of the same id.
+$GEO gazetteer import data/gazetteer/drawn.geojson --format drawn --source drawn
 $GEO gazetteer stats

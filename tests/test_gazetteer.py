@@ -222,8 +222,43 @@ def test_committed_neighbourhoods_and_footprints(committed) -> None:
     for _, row in polys.iterrows():
         p = committed.place(row["id"])
         assert p.kind == "neighbourhood" and row.geometry.contains(shapely.Point(p.lon, p.lat)), p.id
-    castello = fps[fps["id"] == "aleppo-castello-road"]
-    assert list(castello.geom_type) == ["LineString"]
+    # The outskirts the 2016 reports fought over have drawn footprints (estimates), each holding its place's point;
+    # the Castello road is a corridor polygon now, not the line the outskirts table gives.
+    drawn = fps[fps["source"] == "drawn"]
+    assert {"aleppo-1070-apartments", "aleppo-castello-road", "aleppo-handarat-camp", "aleppo-minyan",
+            "aleppo-dahiyat-al-assad", "aleppo-artillery-academy"} <= set(drawn["id"])
+    assert set(drawn.geom_type) <= {"Polygon", "MultiPolygon"} and set(drawn["precision"]) == {2}
+    for _, row in drawn.iterrows():
+        p = committed.place(row["id"])
+        assert row.geometry.contains(shapely.Point(p.lon, p.lat)), p.id
+    assert not any(a.overlaps(b) for i, a in enumerate(drawn.geometry) for b in list(drawn.geometry)[i + 1:])
+
+
+def test_drawn_footprints_import_by_id_and_refuse_unknown_ids(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from geo.cli import main
+
+    d = tmp_path / "data"
+    (d / "gazetteer").mkdir(parents=True)
+    (d / "gazetteer" / "places.csv").write_text(
+        "id,name,kind,lon,lat,precision,parent,source\n"
+        "camp-x,Camp X,camp,37.50,36.50,2,,mine\n", encoding="utf-8")
+    square = {"type": "Polygon", "coordinates": [[[37.40, 36.40], [37.45, 36.40], [37.45, 36.45], [37.40, 36.45],
+                                                  [37.40, 36.40]]]}
+    drawing = tmp_path / "drawn.geojson"
+    drawing.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "camp-x"}, "geometry": square}]}), encoding="utf-8")
+    r = CliRunner().invoke(main, ["gazetteer", "import", str(drawing), "--format", "drawn", "--data-dir", str(d)])
+    assert r.exit_code == 0, r.output
+    fp = gpd.read_file(d / "gazetteer" / "footprints.geojson")
+    assert list(fp["source"]) == ["drawn"] and list(fp["precision"]) == [2]
+    placed = (d / "gazetteer" / "places.csv").read_text(encoding="utf-8")
+    assert "37.425" in placed  # the point moved into its drawing, and the note says so
+    assert "point moved" in r.output
+    drawing.write_text(drawing.read_text(encoding="utf-8").replace("camp-x", "camp-y"), encoding="utf-8")
+    r = CliRunner().invoke(main, ["gazetteer", "import", str(drawing), "--format", "drawn", "--data-dir", str(d)])
+    assert r.exit_code == 1 and "camp-y" in r.output and "not a gazetteer id" in r.output
 
 
 def test_committed_derived_areas_and_city(committed) -> None:

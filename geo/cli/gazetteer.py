@@ -39,8 +39,18 @@ def _write_tables(d: Path, p: pd.DataFrame, a: pd.DataFrame, f: gpd.GeoDataFrame
     write_csv(d / "places.csv", p.to_dict("records"), PLACE_COLUMNS)
     write_csv(d / "aliases.csv", a.to_dict("records"), [*ALIAS_COLUMNS, "source"])
     f = f.sort_values("id").reset_index(drop=True)
+    srcs = dict(zip(p["id"], p["source"], strict=True))
+    if "source" not in f:
+        f["source"] = None
+    if "precision" not in f:
+        f["precision"] = None
+    # A shape's source: the CSR layer's polygons, else the source of the place it was imported with.
+    f["source"] = [s if isinstance(s, str) and s else ("csr" if c == c and c is not None else srcs.get(i, ""))
+                   for s, c, i in zip(f["source"], f["csr_id"], f["id"], strict=True)]
+    f["precision"] = [int(q) if q == q and q is not None else (1 if s == "csr" else 2)
+                      for q, s in zip(f["precision"], f["source"], strict=True)]
     with atomic_path(d / "footprints.geojson") as tmp:
-        f[["id", "kind", "csr_id", "geometry"]].to_file(tmp, driver="GeoJSON", engine="pyogrio", layer="footprints",
+        f[gs.FOOTPRINT_COLUMNS].to_file(tmp, driver="GeoJSON", engine="pyogrio", layer="footprints",
                                                         layer_options={"COORDINATE_PRECISION": 6})
 
 
@@ -63,6 +73,7 @@ def import_(settings: Settings, file: Path, fmt: str, name_field: str, name_ar_f
     Examples:
       geo gazetteer import ../shared/data/aleppo/csr_neighbourhoods.geojson --format csr --source csr
       geo gazetteer import my_places.csv --name-field name --kind village --source mine --licence CC-BY-4.0
+      geo gazetteer import data/gazetteer/drawn.geojson --format drawn   # hand-drawn footprints by place id
     """
     d = settings.gazetteer_dir
     d.mkdir(parents=True, exist_ok=True)
@@ -82,6 +93,13 @@ def import_(settings: Settings, file: Path, fmt: str, name_field: str, name_ar_f
         batch = gs.read_unosat(file, f, key)
     elif fmt == "wikimodule":
         batch = gs.read_wikimodule(file, key)
+    elif fmt == "drawn":
+        p2, f2, notes = gs.merge_drawn(p, f, gs.read_drawn(file, p, key))
+        _write_tables(d, p2, a, f2)
+        for n in notes:
+            click.echo(f"note: {n}", err=True)
+        click.echo(f"{file.name}: {int((f2['source'] == key).sum())} drawn footprint(s) from {key}")
+        return
     else:
         batch = gs.read_generic(file, name_field, source or file.stem, kind, id_field, name_ar_field)
     p2, a2, f2 = gs.merge(p, a, f, batch)

@@ -16,7 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import shapely
-from shapely.geometry import LineString
+from shapely.geometry import LineString, Point
 
 from geo.io import InputError, read_csv
 from geo.model import CRS_METRIC, CRS_STORAGE
@@ -24,7 +24,9 @@ from geo.places.gazetteer import ALEPPO_CENTRE, ALIAS_COLUMNS, JUNK_ALIAS, PLACE
 
 #: Simplification tolerance for footprints (metres, in UTM 37N).
 SIMPLIFY_M = 5.0
-FORMATS = ("csr", "sites", "outskirts", "geonames", "crosswalk", "unosat", "wikimodule", "auto")
+FORMATS = ("csr", "sites", "outskirts", "geonames", "crosswalk", "unosat", "wikimodule", "drawn", "auto")
+#: Columns of footprints.geojson: ``source`` says where the shape comes from (csr, outskirts, drawn ...).
+FOOTPRINT_COLUMNS = ["id", "kind", "csr_id", "source", "precision", "geometry"]
 
 
 @dataclass
@@ -32,7 +34,7 @@ class Batch:
     source: str
     places: list[dict] = field(default_factory=list)
     aliases: list[dict] = field(default_factory=list)  # place_id may be a batch-local id
-    footprints: list[dict] = field(default_factory=list)  # {"id", "kind", "csr_id", "geometry"}
+    footprints: list[dict] = field(default_factory=list)  # FOOTPRINT_COLUMNS, source and precision optional
 
 
 def _clean_alias(text: str) -> tuple[str, str]:
@@ -383,3 +385,58 @@ def merge(places: pd.DataFrame, aliases: pd.DataFrame, fps: gpd.GeoDataFrame, ba
         fps = pd.concat([fps[~fps["id"].isin(add["id"])], add], ignore_index=True) if len(fps) else add
     places = places.sort_values("id").reset_index(drop=True)
     return places, aliases.reset_index(drop=True), gpd.GeoDataFrame(fps, geometry="geometry", crs=CRS_STORAGE)
+
+
+def read_drawn(path: Path, places: pd.DataFrame, source: str = "drawn") -> list[dict]:
+    """Hand-drawn footprints for places the gazetteer has: one (Multi)Polygon feature per ``id``.
+
+    Each feature needs ``id`` (a gazetteer id) and may give ``precision`` (default 2: an estimate). A feature
+    with an unknown id, a duplicate id, a non-polygon or an empty geometry raises InputError naming it.
+    """
+    g = gpd.read_file(path, engine="pyogrio")
+    if "id" not in g:
+        raise InputError(f"{path}: drawn footprints need an 'id' property (a gazetteer place id)")
+    if g.crs is not None and g.crs.to_epsg() != 4326:
+        g = g.to_crs(CRS_STORAGE)
+    kinds = dict(zip(places["id"], places["kind"], strict=True))
+    out, seen = [], set()
+    for n, r in enumerate(g.itertuples(), 1):
+        where = f"{path}: feature {n} ({r.id})"
+        if r.id not in kinds:
+            raise InputError(f"{where}: not a gazetteer id; add the place first (geo gazetteer add)")
+        if r.id in seen:
+            raise InputError(f"{where}: a second footprint for the same id")
+        if r.geometry is None or r.geometry.is_empty or r.geometry.geom_type not in ("Polygon", "MultiPolygon"):
+            raise InputError(f"{where}: the geometry must be a non-empty Polygon or MultiPolygon")
+        prec = getattr(r, "precision", None)
+        seen.add(r.id)
+        out.append({"id": r.id, "kind": kinds[r.id], "csr_id": None, "source": source,
+                    "precision": int(prec) if prec is not None and prec == prec else 2,
+                    "geometry": shapely.make_valid(r.geometry)})
+    return out
+
+
+def merge_drawn(places: pd.DataFrame, fps: gpd.GeoDataFrame, drawn: list[dict]
+                ) -> tuple[pd.DataFrame, gpd.GeoDataFrame, list[str]]:
+    """Footprints with the drawn ones in place of any earlier shape of the same id (and the source's old rows).
+
+    A place whose point lies outside its drawn footprint is moved to a point inside it: the drawing is the
+    better estimate. Returns ``(places, footprints, notes)``, one note per moved point.
+    """
+    src = {d["source"] for d in drawn} or {"drawn"}
+    ids = {d["id"] for d in drawn}
+    if len(fps) and "source" in fps:
+        fps = fps[~fps["source"].isin(src)]
+    fps = fps[~fps["id"].isin(ids)] if len(fps) else fps
+    add = gpd.GeoDataFrame(drawn, geometry="geometry", crs=CRS_STORAGE) if drawn else None
+    fps = pd.concat([fps, add], ignore_index=True) if add is not None and len(fps) else (add if add is not None
+                                                                                          else fps)
+    places, notes = places.copy(), []
+    for d in drawn:
+        i = places.index[places["id"] == d["id"]][0]
+        pt = Point(places.at[i, "lon"], places.at[i, "lat"])
+        if not d["geometry"].contains(pt):
+            q = d["geometry"].point_on_surface()
+            places.at[i, "lon"], places.at[i, "lat"] = round(q.x, 5), round(q.y, 5)
+            notes.append(f"{d['id']}: point moved into its drawn footprint ({q.x:.5f}, {q.y:.5f})")
+    return places, gpd.GeoDataFrame(fps, geometry="geometry", crs=CRS_STORAGE), notes
