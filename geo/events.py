@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from geo.model import Claim, Event, stable_id
@@ -65,8 +66,29 @@ def _days(a: str, b: str) -> int:
     return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
 
 
+def when_known(c: Claim) -> str:
+    """The day by which a claim's change had happened: its day, or the last day of a vaguer period.
+
+    "In July" is known to have happened by 31 July, not on 1 July: a line moved on the period's first day
+    would move before every report of it.
+
+    >>> from geo.model import PlaceRef
+    >>> p = PlaceRef("x", "X", "X", 37.1, 36.2, 1)
+    >>> when_known(Claim("a", "art", "2016-10-04", "capture", p, event_date="2016-07-01", date_precision="month",
+    ...                  event_date_end="2016-07-31"))
+    '2016-07-31'
+    """
+    if c.date_precision not in ("", "day", "none") and c.event_date_end:
+        return c.event_date_end
+    return c.event_date
+
+
 def merge_claims(claims: list[Claim]) -> list[Event]:
-    """Events from claims (sorted by date, place, type), each keeping all its claims' provenance."""
+    """Events from claims (sorted by date, place, type), each keeping all its claims' provenance.
+
+    A claim dated to a week, a month or a year counts from the last day of its period (:func:`when_known`).
+    """
+    claims = [c if when_known(c) == c.event_date else replace(c, event_date=when_known(c)) for c in claims]
     groups: dict[tuple[str, str, str, str], list[Claim]] = defaultdict(list)
     for c in claims:
         groups[(c.type, c.place.id, c.faction, _modality(c))].append(c)

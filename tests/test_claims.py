@@ -721,3 +721,46 @@ def test_a_weekend_is_the_saturday_and_sunday_it_names():
         ("aleppo-sakhour", "2016-11-26", "week", "2016-11-27")]
     assert _dated(read("Les rebelles ont pris Sakhour le week-end dernier.", "fr", published="2016-11-27")) == [
         ("aleppo-sakhour", "2016-11-19", "week", "2016-11-20")]
+
+
+ROADS = {**PLACES, "aleppo-castello-road": Place("aleppo-castello-road", "Castello road", "road", 37.127, 36.256, 2)}
+
+
+def read_road(text, lang, published="2016-10-04"):
+    names = {**NAMES, "aleppo-castello-road": r"Castello road|route du Castello"}
+    out = []
+    for pid, rx in names.items():
+        for m in re.finditer(rf"(?<!\w)(?:{rx})(?!\w)", text):
+            if not any(o.start <= m.start() < o.end or m.start() <= o.start < m.end() for o in out):
+                out.append(Mention(pid, m.group(0), m.start(), m.end()))
+    art = Article(id="t", title="T", date=published, text=text, lang=lang)
+    return claims_from_mentions(art, sorted(out, key=lambda m: m.start), ROADS, FACTIONS, LEX[lang])
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Army units severed the Castello road on Sunday, a monitor said.", "en"),
+    ("Dimanche, les soldats ont coupé la route du Castello, selon une ONG.", "fr"),
+])
+def test_cutting_a_road_is_taking_it(text, lang):
+    got = [(c.type, c.place.id, c.faction) for c in read_road(text, lang) if c.type == "capture"]
+    assert got == [("capture", "aleppo-castello-road", "government")]
+
+
+def test_cut_needs_a_road_after_it():
+    text = "The army cut power to Sheikh Saeed on Sunday."
+    assert not [c for c in read(text, "en") if c.type == "capture"]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("The east has been encircled since July, when government troops cut the Castello road.", "en"),
+    ("L'est est encerclé depuis juillet, quand les troupes gouvernementales ont coupé la route du Castello.", "fr"),
+])
+def test_since_a_month_when_dates_the_when_clause_by_that_month(text, lang):
+    cap = [c for c in read_road(text, lang) if c.type == "capture"]
+    assert [(c.event_date, c.date_precision, c.event_date_end) for c in cap] == [("2016-07-01", "month", "2016-07-31")]
+
+
+def test_since_a_month_alone_opens_a_period_and_dates_nothing():
+    text = "Government troops took Sheikh Saeed on Sunday, their biggest gain since September."
+    cap = [c for c in read(text, "en", "2016-12-13") if c.type == "capture"]
+    assert [(c.event_date, c.date_precision) for c in cap] == [("2016-12-11", "day")]

@@ -71,3 +71,14 @@ def test_titles_and_urls_stay_aligned_with_their_articles():
     assert e.articles == ("a1", "a2", "a3")
     assert e.urls == ("https://example.org/a1", "", "https://example.org/a3")
     assert e.titles[1] == "No link here" and len(e.titles) == 3
+
+
+def test_a_change_known_to_a_month_counts_from_the_months_last_day():
+    vague = Claim("m", "a1", "2016-10-04", "capture", P, faction="government", event_date="2016-07-01",
+                  date_precision="month", event_date_end="2016-07-31", attributed_to=("SOHR",))
+    exact = Claim("d", "a2", "2016-07-31", "capture", P, faction="government", event_date="2016-07-31",
+                  attributed_to=("AFP",))
+    [ev] = merge_claims([vague, exact])
+    assert (ev.date, ev.n_sources, ev.status) == ("2016-07-31", 2, "corroborated")
+    [alone] = merge_claims([vague])
+    assert alone.date == "2016-07-31"  # never 1 July: that would move a line before any report of it

@@ -89,6 +89,9 @@ def resolve_day_month(day: int, month: int, year: int | None, published: date) -
     return d
 
 
+_COMMA_GAP = re.compile(r"[ ,]*")
+
+
 def month_number(token: str, months: tuple[str, ...]) -> int | None:
     """1-12 for a month name or a unique abbreviation of at least three letters ("sept.", "aug").
 
@@ -243,6 +246,10 @@ def find_dates(folded: str, published: date | None, lex: Lexicon, context: date 
         # "depuis le 15 novembre", "since Sunday": the start of a period, not the day of the event
         def opens_period(d: DateMention) -> bool:
             before = folded[max(0, d.start - 14):d.start]
+            if lex.then_when and lex.then_when.match(folded, _COMMA_GAP.match(folded, d.end).end()):
+                return False  # "since July, when they cut the road": the cut is July's
+            if lex.since.match(folded, d.start):
+                return True  # the expression itself opens on "since" ("since July")
             return any(m.end() >= len(before.rstrip()) for m in lex.since.finditer(before))
 
         found = [d for d in found if not opens_period(d)]

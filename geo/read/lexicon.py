@@ -200,6 +200,8 @@ class Lexicon:
     filler: re.Pattern[str] | None = None
     #: words before a date that make it the start of a period ("depuis le 15 novembre"), not the event's day
     since: re.Pattern[str] | None = None
+    #: after a period's opening date, the words of a clause that happened on that date ("since July, when")
+    then_when: re.Pattern[str] | None = None
     #: introduces the members of a list: "including A and B", "dont A et B"
     including: re.Pattern[str] | None = None
     #: marks a statement as new: "now control 40 percent of" is a partial gain
@@ -280,6 +282,7 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         year_date=_compile(dates.get("year"), source),
         filler=_compile(doc.get("filler"), source),
         since=_compile(dates.get("since"), source),
+        then_when=_compile(dates.get("then_when"), source),
         night=_compile(dates.get("night"), source),
         including=_compile(doc.get("including"), source),
         now=_compile(doc.get("now"), source),
