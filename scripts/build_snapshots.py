@@ -1,6 +1,7 @@
 """Write data/control/YYYY-MM-DD.geojson from the decision table data/control/districts.csv.
 
-Each snapshot dissolves the gazetteer's neighbourhood footprints by the faction the table gives them
+Each snapshot dissolves the gazetteer's footprints (the CSR neighbourhoods and the project's drawn
+outskirts, a drawn footprint cut out of the neighbourhood it lies in) by the faction the table gives them
 on that date: one feature per faction. Run from the repository root:
 
     .venv/bin/python scripts/build_snapshots.py
@@ -15,13 +16,15 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
+from geo.control import control_footprints
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTROL = ROOT / "data" / "control"
 
 
 def main() -> None:
     fps = gpd.read_file(ROOT / "data" / "gazetteer" / "footprints.geojson", engine="pyogrio")
-    geoms = {i: g for i, g, k in zip(fps["id"], fps.geometry, fps["kind"], strict=True) if k == "neighbourhood"}
+    geoms = control_footprints(fps)
     with (CONTROL / "districts.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     dates = [c for c in rows[0] if c[:4].isdigit()]
@@ -37,7 +40,7 @@ def main() -> None:
             g = shapely.make_valid(shapely.union_all(by[fac]))
             g = shapely.set_precision(g, 1e-6)
             feats.append({"type": "Feature", "properties": {
-                "faction": fac, "note": f"{len(by[fac])} neighbourhood(s), see districts.csv",
+                "faction": fac, "note": f"{len(by[fac])} footprint(s), see districts.csv",
                 "drawn_by": "geo project, from data/control/districts.csv"},
                 "geometry": json.loads(shapely.to_geojson(g))})
         out = CONTROL / f"{d}.geojson"

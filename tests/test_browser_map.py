@@ -119,18 +119,57 @@ def open_popup(page, place_name: str, type_: str = "") -> str:
 def test_default_map_draws_moves_and_shows_escaped_popups(browser, tmp_path):
     page, errors = open_page(browser, build(tmp_path))
     assert errors == []
-    assert set_slider(page, "min") == "2016-09-01"
+    assert set_slider(page, "min") == "2016-07-01"
     first = drawn(page)
-    assert first["polys"] >= 3 and "#31a354" in first["colours"]  # opposition green in September
+    assert first["polys"] >= 3 and "#31a354" in first["colours"]  # opposition green in July
     last_date = set_slider(page, "max")
     last = drawn(page)
     assert last_date > "2016-12-22" and last["marks"] > first["marks"] >= 0
     assert "#31a354" not in last["colours"]  # no opposition area after 22 December
-    text = open_popup(page, "", "capture")
+    text = open_popup(page, "Kindi hospital", "capture")  # an outskirt with one event: no marker above it
     assert "capture" in text.lower() and "Sources" in text
     assert page.locator("svg, canvas").count() > 0
     assert errors == []
     assert page.blocked and all("{z}" not in u and ("tile" in u or "basemaps" in u) for u in page.blocked)
+    page.close()
+
+
+def slide_to(page, day: str) -> None:
+    y, m, d = (int(x) for x in day.split("-"))
+    page.locator(".leaflet-timeline-control input[type=range]").evaluate(
+        f"e => {{ e.value = Date.UTC({y}, {m - 1}, {d}); e.dispatchEvent(new Event('input'));"
+        " e.dispatchEvent(new Event('change')); }")
+    page.wait_for_timeout(250)
+
+
+def fill_at(page, lon: float, lat: float) -> list[str]:
+    """Fill colours of the control polygons drawn over a point (ray casting on the layers' own rings)."""
+    return page.evaluate("""([x, y]) => {
+      const map = (""" + FIND + """)();
+      const inRing = r => { let c = false;
+        for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
+          const a = r[i], b = r[j];
+          if ((a.lat > y) !== (b.lat > y) && x < (b.lng - a.lng) * (y - a.lat) / (b.lat - a.lat) + a.lng) c = !c; }
+        return c; };
+      const rings = ll => Array.isArray(ll[0]) ? ll.flatMap(rings) : [ll];
+      const out = [];
+      map.eachLayer(l => {
+        if (!(l instanceof L.Polygon) || l.options.fillOpacity < 0.3) return;  // control areas, not outlines
+        const rs = rings(l.getLatLngs()); let inside = false;
+        rs.forEach(r => { if (inRing(r)) inside = !inside; });  // holes flip it back
+        if (inside) out.push(l.options.fillColor); });
+      return out; }""", [lon, lat])
+
+
+def test_outskirts_are_drawn_and_change_hands(browser, tmp_path):
+    """The 1070 Apartments: rebel-held on 1 November, the army's from 8 November (a drawn footprint)."""
+    page, errors = open_page(browser, build(tmp_path))
+    lon, lat = 37.1175, 36.1718  # inside the drawn footprint, in the south of al-Hamdaniyeh V
+    slide_to(page, "2016-11-01")
+    assert fill_at(page, lon, lat) == ["#31a354"]  # opposition
+    slide_to(page, "2016-11-09")
+    assert fill_at(page, lon, lat) == ["#d7301f"]  # government
+    assert errors == []
     page.close()
 
 
@@ -159,7 +198,7 @@ def test_panel_follows_the_slider_and_the_tools_are_there_offline(browser, tmp_p
     page, errors = open_page(browser, build(tmp_path))
     set_slider(page, "min")
     first = page.locator("#geo-panel").inner_text()
-    assert "Control on 2016-09-01" in first and "km²" in first and "Opposition" in first
+    assert "Control on 2016-07-01" in first and "km²" in first and "Opposition" in first
     set_slider(page, "max")
     last = page.locator("#geo-panel").inner_text()
     assert "Opposition" not in last.split("Changed hands")[0].split("No change")[0]  # no rebel area left

@@ -53,13 +53,51 @@ def test_a_capture_moves_exactly_its_footprint():
 def test_a_snapshot_overrides_events_on_its_date_and_advance_is_contested():
     snaps = {"2016-11-01": snap(government=W, opposition=M.union(E)),
              "2016-11-10": snap(government=W, opposition=M.union(E))}
-    evs = [event("e1", "m", "2016-11-05", "government"), event("e2", "e", "2016-11-06", "government", "advance")]
+    evs = [event("e1", "m", "2016-11-05", "government"),
+           event("e2", "e", "2016-11-06", "government", "advance", status="corroborated")]
     ctl = build_layers(snaps, evs, FOOT)["control"]
     mid = control_at(ctl, "2016-11-07").set_index("faction").geometry
     assert mid["contested"].symmetric_difference(E).area < 1e-12
     end = control_at(ctl, "2016-11-11").set_index("faction").geometry
     assert set(end.index) == {"government", "opposition"}
     assert end["opposition"].symmetric_difference(M.union(E)).area < 1e-12
+
+
+def test_one_report_of_an_advance_moves_nothing_and_an_advance_never_costs_its_side_ground():
+    snaps = {"2016-11-01": snap(government=W, opposition=M.union(E))}
+    evs = [event("a1", "e", "2016-11-03", "government", "advance"),  # one source: no front line from it
+           event("c1", "m", "2016-11-04", "government"),
+           event("a2", "m", "2016-11-05", "government", "advance", status="corroborated")]
+    ctl = build_layers(snaps, evs, FOOT)["control"]
+    day3 = control_at(ctl, "2016-11-03").set_index("faction").geometry
+    assert "contested" not in day3.index and day3["opposition"].symmetric_difference(M.union(E)).area < 1e-12
+    day5 = control_at(ctl, "2016-11-05").set_index("faction").geometry
+    assert "contested" not in day5.index  # m was already the government's: its own advance leaves it so
+    assert day5["government"].symmetric_difference(W.union(M)).area < 1e-12
+
+
+def test_changes_say_which_rule_moved_them_and_a_snapshot_lists_the_reports_behind_it():
+    snaps = {"2016-11-01": snap(government=W, opposition=M.union(E)),
+             "2016-11-10": snap(government=W.union(M).union(E))}
+    evs = [event("c1", "m", "2016-11-05", "government"),
+           event("d1", "e", "2016-11-07", "government", status="disputed"),
+           event("c2", "e", "2016-11-10", "government")]  # on the snapshot's own date
+    ch = build_layers(snaps, evs, FOOT)["changes"]
+    rows = {(r.valid_from, r.to_faction): r for r in ch.itertuples()}
+    assert rows[("2016-11-05", "government")].rule == "capture"
+    assert json.loads(rows[("2016-11-05", "government")].events) == ["c1"]
+    assert rows[("2016-11-07", "contested")].rule == "disputed"
+    snap_row = rows[("2016-11-10", "government")]
+    assert snap_row.rule == "snapshot" and json.loads(snap_row.events) == ["d1", "c2"]
+    assert "snapshot" in snap_row.why
+
+
+def test_a_point_without_footprint_moves_only_the_footprint_it_lies_in():
+    snaps = {"2016-11-01": snap(government=W, opposition=M.union(E))}
+    x = M.bounds[0] + 0.0005  # 50 m inside m, next to w: a 600 m buffer would spill into w
+    evs = [event("p", "x", "2016-11-02", "kurdish", lon=x, lat=M.centroid.y, precision=2)]
+    kur = control_at(build_layers(snaps, evs, FOOT)["control"], "2016-11-03").set_index("faction").geometry["kurdish"]
+    assert kur.difference(M).area < 1e-12 and 0 < area(kur) < area(M)
 
 
 def test_a_point_without_polygon_moves_a_buffer_and_precision_3_moves_nothing():
@@ -161,7 +199,7 @@ def test_the_rebuild_join_agrees_with_the_polygon_join_and_later_paints_win():
     # Two captures of m on one day: the later id wins; a point event (no footprint) paints a 250 m buffer.
     evs = [event("e1", "m", "2016-11-05", "government"), event("e2", "m", "2016-11-05", "kurdish"),
            event("e3", "x", "2016-11-07", "government", lon=37.125, lat=36.205),
-           event("e4", "e", "2016-11-12", "government", "advance")]
+           event("e4", "e", "2016-11-12", "government", "advance", status="corroborated")]
     out = build_layers(snaps, evs, FOOT)
     ctl = out["control"]
     assert control_at(ctl, "2016-11-06").set_index("faction").geometry["kurdish"].symmetric_difference(M).area < 1e-12

@@ -8,7 +8,7 @@ The names below are the wing's public face; the other modules are its own busine
 from geo._exports import lazy_exports
 
 _PUBLIC = {
-    "build_layers": "layers", "city_outline": "layers", "load_snapshots": "layers",
+    "build_layers": "layers", "control_footprints": "layers", "city_outline": "layers", "load_snapshots": "layers",
     "read_control_file": "layers", "control_states": "layers", "control_at": "layers",
     "check_features": "snapshot", "read_vector": "snapshot", "snapshot_geojson": "snapshot",
     "faction_from_colour": "snapshot", "read_snapshot": "snapshot",

@@ -24,6 +24,9 @@ from geo.read import Factions
 
 #: Buffer radius (metres) for a place without a polygon, by precision; precision 3 never moves a line.
 BUFFER_M = {1: 250.0, 2: 600.0}
+#: Parts smaller than this (square degrees; 5e-8 is about 500 m2 here) left by cutting a drawn footprint out
+#: of a neighbourhood are crumbs of two hand-drawn edges that do not meet exactly, not places.
+SLIVER_DEG2 = 5e-8
 #: Tolerance for front lines between polygons drawn separately (degrees; 0.0003 is about 30 m here).
 FRONT_TOL_DEG = 0.0003
 
@@ -50,11 +53,37 @@ def _dissolve(state: dict[str, shapely.Geometry]) -> dict[str, shapely.Geometry]
     return {f: g for f, g in sorted(state.items()) if g is not None and not g.is_empty}
 
 
-def _footprint_index(footprints: gpd.GeoDataFrame) -> dict[str, shapely.Geometry]:
+def control_footprints(footprints: gpd.GeoDataFrame) -> dict[str, shapely.Geometry]:
+    """``{place id: polygon}`` as control sees them: a drawn footprint takes its area out of the others.
+
+    The CSR layer folds outskirts and compounds into the neighbourhood they lie in (the 1070 Apartments in
+    al-Hamdaniyeh V); a footprint drawn for such a child (``source`` "drawn") is cut out of its parent, so
+    the two can be held by different sides.
+
+    >>> fp = gpd.GeoDataFrame({"id": ["big", "part"], "source": ["csr", "drawn"]},
+    ...                       geometry=[shapely.box(0, 0, 2, 1), shapely.box(0, 0, 1, 1)], crs=CRS_STORAGE)
+    >>> {k: v.area for k, v in control_footprints(fp).items()}
+    {'big': 1.0, 'part': 1.0}
+    """
     if footprints is None or footprints.empty:
         return {}
     polys = footprints[footprints.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
-    return dict(zip(polys["id"], polys.geometry, strict=True))
+    index = dict(zip(polys["id"], polys.geometry, strict=True))
+    if "source" not in polys:
+        return index
+    drawn = polys[polys["source"] == "drawn"]
+    if drawn.empty:
+        return index
+    tree = shapely.STRtree(drawn.geometry.to_numpy())
+    for pid, g, src in zip(polys["id"], polys.geometry, polys["source"], strict=True):
+        if src == "drawn":
+            continue
+        hits = tree.query(g, predicate="intersects")
+        if len(hits):
+            cut = _polygonal(shapely.difference(g, shapely.union_all(drawn.geometry.to_numpy()[hits])))
+            parts = [q for q in shapely.get_parts(cut) if q.area >= SLIVER_DEG2]  # crumbs of the cut
+            index[pid] = shapely.set_precision(shapely.union_all(parts), 1e-7) if parts else shapely.Polygon()
+    return {k: v for k, v in index.items() if not v.is_empty}
 
 
 def city_outline(footprints: gpd.GeoDataFrame) -> shapely.Geometry | None:
@@ -117,6 +146,32 @@ def _partition(base: dict[str, shapely.Geometry], areas: dict[str, shapely.Geome
     return _Period(atoms, km2, labels, members)
 
 
+#: How a change of hands came about, for the ``changes`` layer (the README states the rule in words).
+RULES = {
+    "capture": "a reported capture moved the footprint to the side that took it",
+    "disputed": "a capture another report denies (or a retake within a day): the footprint is contested",
+    "advance": "an advance told by two or more independent sources: the footprint is contested",
+    "snapshot": "the hand-drawn snapshot of that date decided it; events: the reports behind it since the last one",
+}
+
+
+def paint_for(e: Event) -> str | None:
+    """The label an event paints its footprint with between snapshots, or None when it moves nothing.
+
+    A reported capture gives the footprint to the side that took it; a disputed one makes it contested; an
+    advance makes it contested only when corroborated (one report of progress is not a front line).
+
+    >>> ev = Event("e", "advance", "p", "P", 0, 0, 1, "government", "", "2016-11-20", "", "", "claimed")
+    >>> paint_for(ev) is None, paint_for(Event(**{**ev.__dict__, "type": "capture"}))
+    (True, 'government')
+    """
+    if e.type == "capture":
+        return CONTESTED if e.status == "disputed" else e.faction
+    if e.type == "advance" and e.status == "corroborated":
+        return CONTESTED
+    return None
+
+
 @dataclass
 class _Interval:
     day: str
@@ -124,53 +179,84 @@ class _Interval:
     labels: np.ndarray
     ids: list[str]
     snapshot: dict[str, shapely.Geometry] | None = None  # the drawn geometry, on a snapshot's own date
+    #: the events that may explain this interval's changes: ``(id, area key, rule)``
+    reasons: list[tuple[str, str, str]] | None = None
 
     def state(self) -> dict[str, shapely.Geometry]:
         return dict(self.snapshot) if self.snapshot is not None else self.period.geometries(self.labels)
+
+
+def _paints(events: list[Event], first: str, index: dict[str, shapely.Geometry]
+            ) -> tuple[dict[str, list[tuple[str, str, str, str, str]]], dict[str, shapely.Geometry]]:
+    """Each day's paints in order, ``(area key, label, event id, rule, side)``, and the areas by key."""
+    buffers: dict[tuple[float, float, int], shapely.Geometry | None] = {}
+    paints: dict[str, list[tuple[str, str, str, str, str]]] = {}
+    areas: dict[str, shapely.Geometry] = {}
+    shapes = np.empty(len(index), dtype=object)
+    shapes[:] = list(index.values())  # element-wise: np.array() would try to unpack multi-part geometries
+    tree = shapely.STRtree(shapes) if len(shapes) else None
+    for e in sorted(events, key=lambda e: (e.date, e.id)):
+        label = paint_for(e) if e.faction and e.date >= first else None
+        if label is None:
+            continue
+        if e.place_id in index:
+            key, area = e.place_id, index[e.place_id]
+        else:
+            bkey = (round(e.lon, 6), round(e.lat, 6), int(e.precision))
+            if bkey not in buffers:
+                buffers[bkey] = _clipped(event_footprint(e, {}), shapely.Point(e.lon, e.lat), shapes, tree)
+            key, area = f"{bkey}", buffers[bkey]
+        if area is None or area.is_empty:
+            continue
+        areas[key] = area
+        rule = "capture" if label == e.faction else "disputed" if e.type == "capture" else "advance"
+        paints.setdefault(e.date, []).append((key, label, e.id, rule, e.faction))
+    return paints, areas
+
+
+def _clipped(area: shapely.Geometry | None, pt: shapely.Point, shapes: np.ndarray,
+             tree: shapely.STRtree | None) -> shapely.Geometry | None:
+    """A place without a footprint moves only the footprint its point lies in, within its buffer.
+
+    Its point is an estimate (precision 2 is 0.5-1.5 km): a 600 m buffer would otherwise paint slices of
+    the neighbouring districts, which then flip back at the next snapshot with no report behind them.
+    """
+    if area is None or tree is None:
+        return area
+    hits = tree.query(pt, predicate="within")
+    if not len(hits):
+        return area
+    return _polygonal(shapely.intersection(area, shapes[hits[0]]))
 
 
 def _intervals(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], footprints: gpd.GeoDataFrame
                ) -> list[_Interval]:
     if not snapshots:
         raise InputError("no control snapshots")
-    first = min(snapshots)
-    index = _footprint_index(footprints)
-    by_day: dict[str, list[Event]] = {}
-    for e in events:
-        if e.type in ("capture", "advance") and e.faction and e.date >= first:
-            by_day.setdefault(e.date, []).append(e)
-    buffers: dict[tuple[float, float, int], shapely.Geometry | None] = {}
-    # Each day's paints in order: (key of the area, faction, event id); areas by key.
-    paints: dict[str, list[tuple[str, str, str]]] = {}
-    areas: dict[str, shapely.Geometry] = {}
-    for d, evs in by_day.items():
-        for e in sorted(evs, key=lambda e: e.id):
-            if e.place_id in index:
-                key, area = e.place_id, index[e.place_id]
-            else:
-                bkey = (round(e.lon, 6), round(e.lat, 6), int(e.precision))
-                if bkey not in buffers:
-                    buffers[bkey] = event_footprint(e, {})
-                key, area = f"{bkey}", buffers[bkey]
-            if area is None or area.is_empty:
-                continue
-            areas[key] = area
-            fac = e.faction if e.type == "capture" and e.status != "disputed" else CONTESTED
-            paints.setdefault(d, []).append((key, fac, e.id))
+    paints, areas = _paints(events, min(snapshots), control_footprints(footprints))
     snap_days = sorted(snapshots)
     out: list[_Interval] = []
     for k, sd in enumerate(snap_days):
         nxt = snap_days[k + 1] if k + 1 < len(snap_days) else "9999"
+        prev = snap_days[k - 1] if k else ""
         s = snapshots[sd]
         base = _dissolve({f: shapely.union_all(list(g.geometry)) for f, g in s.groupby("faction")})
         days = sorted(d for d in paints if sd < d < nxt)
-        period = _partition(base, {key: areas[key] for d in days for key, _, _ in paints[d]})
+        period = _partition(base, {key: areas[key] for d in days for key, *_ in paints[d]})
         labels = period.base.copy()
-        out.append(_Interval(sd, period, labels.copy(), [], base))
+        # A snapshot's reasons: the reports since the previous snapshot, up to and including its own date.
+        since = [(eid, key, r) for d in sorted(paints) if prev < d <= sd for key, _, eid, r, _ in paints[d]]
+        out.append(_Interval(sd, period, labels.copy(), [], base, since))
         for d in days:
-            for key, fac, _ in paints[d]:
-                labels[period.members[key]] = fac  # later paints win: applied in order
-            out.append(_Interval(d, period, labels.copy(), [eid for _, _, eid in paints[d]]))
+            for key, fac, _, _, side in paints[d]:
+                hit = period.members[key]
+                if fac == CONTESTED:  # a side's own advance or disputed claim never costs it ground it holds
+                    hit = hit[labels[hit] != side]
+                labels[hit] = fac  # later paints win: applied in order
+            out.append(_Interval(d, period, labels.copy(), [p[2] for p in paints[d]],
+                                 reasons=[(eid, key, r) for key, _, eid, r, _ in paints[d]]))
+    for iv in out:
+        iv.areas = areas  # type: ignore[attr-defined]  # the reasons' shapes, for the changes layer
     return out
 
 
@@ -218,6 +304,19 @@ def _changes(prev: _Interval, cur: _Interval, st_prev: dict[str, shapely.Geometr
     return [(fa, fb, g, float(a)) for (fa, fb, g), a in zip(pairs, km2, strict=True)]
 
 
+def _why(iv: _Interval, g: shapely.Geometry) -> dict[str, str]:
+    """``rule``, ``why`` and ``events`` (a JSON list of ids) of one change: the reasons whose area overlaps it."""
+    areas = getattr(iv, "areas", {})
+    ids, rules = [], []
+    for eid, key, rule in iv.reasons or []:
+        a = areas.get(key)
+        if a is not None and shapely.intersection(a, g).area > 1e-10 and eid not in ids:
+            ids.append(eid)
+            rules.append(rule)
+    rule = "snapshot" if iv.snapshot is not None else (rules[-1] if rules else "capture")
+    return {"rule": rule, "why": RULES[rule], "events": json.dumps(ids)}
+
+
 def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], footprints: gpd.GeoDataFrame
                  ) -> dict[str, gpd.GeoDataFrame]:
     """Layers ``control``, ``frontlines``, ``changes``, ``stats`` and ``events`` (see the module doc)."""
@@ -239,7 +338,7 @@ def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], fo
         stats += [{"date": d, "faction": f, "km2": round(float(km2[f]), 3)} for f in st]
         if k:
             changes += [{"valid_from": d, "from_faction": fa, "to_faction": fb, "km2": round(a, 3),
-                         "events": json.dumps(iv.ids), "geometry": g}
+                         **_why(iv, g), "geometry": g}
                         for fa, fb, g, a in _changes(ivs[k - 1], iv, prev_st, st) if a >= 1e-3]
         prev_st = st
     control = gpd.GeoDataFrame(rows, columns=["faction", "valid_from", "valid_to", "geometry"],
@@ -248,8 +347,9 @@ def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], fo
         "control": control,
         "frontlines": gpd.GeoDataFrame(fronts, columns=["faction_a", "faction_b", "valid_from", "valid_to",
                                                         "geometry"], geometry="geometry", crs=CRS_STORAGE),
-        "changes": gpd.GeoDataFrame(changes, columns=["valid_from", "from_faction", "to_faction", "km2", "events",
-                                                      "geometry"], geometry="geometry", crs=CRS_STORAGE),
+        "changes": gpd.GeoDataFrame(changes, columns=["valid_from", "from_faction", "to_faction", "km2", "rule",
+                                                      "why", "events", "geometry"], geometry="geometry",
+                                    crs=CRS_STORAGE),
         "stats": pd.DataFrame(stats, columns=["date", "faction", "km2"]),
         "events": join_events(events, control, ivs),
     }
