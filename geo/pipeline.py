@@ -71,7 +71,7 @@ def stage_inputs(stage: str, s: Settings) -> list[Path]:
         "ingest": [s.articles_dir, *_code("articles")],
         "extract": [s.articles_jsonl, *reading],
         "events": [s.claims_jsonl, *_code("events", "model")],
-        "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson", s.factions_file,
+        "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson", s.factions_file, s.area_file,
                    *_code("control/layers", "control/snapshot", "model")],
         "render": [s.control_gpkg, s.gazetteer_dir / "places.csv", s.factions_file, *_code("map/render", "map/assets")],
     }[stage]
@@ -235,7 +235,8 @@ def layers(s: Settings, log: Log = _quiet) -> Path:
     if not snaps:
         raise InputError(f"{s.control_dir}: no control snapshots (YYYY-MM-DD.geojson)")
     evs = [e for e in read_events(s.events_gpkg) if e.modality == "reported"]
-    out = build_layers(snaps, evs, footprints)
+    area = s.area()
+    out = build_layers(snaps, evs, footprints, *([area.crs] if area else []))
     write_gpkg_layers(s.control_gpkg, {k: _as_gdf(v) for k, v in out.items()})
     log(f"built {', '.join(f'{k} ({len(v)})' for k, v in out.items())} from {len(snaps)} snapshot(s)")
     return s.control_gpkg

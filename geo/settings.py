@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 #: Name of the default map file written under ``<build>/maps/``.
 DEFAULT_MAP_NAME = "aleppo-2016"
@@ -56,6 +58,14 @@ class Settings:
     def factions_file(self) -> Path:
         return self.data_dir / "factions.yaml"
 
+    @property
+    def area_file(self) -> Path:
+        return self.data_dir / "area.yaml"
+
+    def area(self) -> StudyArea | None:
+        """The study area the data directory declares (``area.yaml``), or None when it declares none."""
+        return load_area(self.area_file) if self.area_file.exists() else None
+
     # Outputs (all under the build dir; deleting it is always safe).
     @property
     def articles_jsonl(self) -> Path:
@@ -89,3 +99,65 @@ def assets_dir() -> Path:
     """Where ``npm ci`` put the pinned Leaflet/plugin assets (``GEO_ASSETS_DIR`` overrides)."""
     env = os.environ.get("GEO_ASSETS_DIR")
     return Path(env) if env else repo_root() / "node_modules"
+
+
+@dataclass(frozen=True)
+class StudyArea:
+    """Where and when a data directory's map is: its outline, the CRS for areas and buffers, the window.
+
+    ``bbox`` is ``(lon_min, lat_min, lon_max, lat_max)`` in EPSG:4326; ``crs`` a projected CRS in metres
+    (areas in km2 and buffers are computed in it); ``window`` the default first and last day (ISO).
+
+    >>> a = StudyArea("Aleppo", (36.71, 35.84, 37.61, 36.56), "EPSG:32637", ("2016-07-01", "2016-12-31"))
+    >>> a.contains(37.16, 36.20), a.contains(36.20, 37.16), round(a.distance_km(37.16, 37.0))
+    (True, False, 49)
+    """
+
+    name: str
+    bbox: tuple[float, float, float, float]
+    crs: str
+    window: tuple[str, str]
+
+    def contains(self, lon: float, lat: float) -> bool:
+        x0, y0, x1, y1 = self.bbox
+        return x0 <= lon <= x1 and y0 <= lat <= y1
+
+    def distance_km(self, lon: float, lat: float) -> float:
+        """Distance from a point to the area's box, in km (0 inside); degrees scaled at the box's latitude."""
+        import math
+
+        x0, y0, x1, y1 = self.bbox
+        dx = max(x0 - lon, 0.0, lon - x1) * 111.32 * math.cos(math.radians((y0 + y1) / 2))
+        dy = max(y0 - lat, 0.0, lat - y1) * 110.57
+        return math.hypot(dx, dy)
+
+
+def load_area(path: Path) -> StudyArea:
+    """Read ``area.yaml``; a missing or malformed field raises InputError naming the file and the field."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    from geo.io import InputError, read_yaml
+
+    doc: Any = read_yaml(path)
+    if not isinstance(doc, dict):
+        raise InputError(f"{path}: expected a mapping (name, bbox, crs, window)")
+    bbox = doc.get("bbox")
+    if not (isinstance(bbox, list) and len(bbox) == 4 and all(isinstance(v, int | float) for v in bbox)
+            and bbox[0] < bbox[2] and bbox[1] < bbox[3]):
+        raise InputError(f"{path}: bbox must be [lon_min, lat_min, lon_max, lat_max] (EPSG:4326, min < max)")
+    try:
+        crs = CRS.from_user_input(str(doc.get("crs", "")))
+    except CRSError:
+        raise InputError(f"{path}: crs {doc.get('crs')!r} is not a CRS (e.g. EPSG:32637)") from None
+    if not crs.is_projected:
+        raise InputError(f"{path}: crs {doc.get('crs')!r} is not projected: areas and buffers need metres")
+    window = doc.get("window") or []
+    try:
+        first, last = (dt.date.fromisoformat(str(d)).isoformat() for d in window)
+    except ValueError:
+        raise InputError(f"{path}: window must be two dates [YYYY-MM-DD, YYYY-MM-DD]") from None
+    if first > last:
+        raise InputError(f"{path}: window starts after it ends ({first} > {last})")
+    return StudyArea(str(doc.get("name") or path.parent.name), tuple(float(v) for v in bbox),  # type: ignore[arg-type]
+                     crs.to_string(), (first, last))

@@ -380,3 +380,19 @@ def test_lookup_explains_the_rule_and_reports_ties(tmp_path: Path) -> None:
     res = CliRunner().invoke(gazetteer, ["lookup", "Alep", "--explain", "--format", "jsonl", "--data-dir",
                                          str(tmp_path)])
     assert json.loads(res.output)["explain"]["rule"] == "exact alias"
+
+
+def test_add_refuses_swapped_coordinates_and_warns_outside_the_study_area(tmp_path) -> None:
+    import shutil
+
+    from geo.cli import main
+
+    d = tmp_path / "data"
+    (d / "gazetteer").mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parent.parent / "data" / "area.yaml", d / "area.yaml")
+    r = CliRunner().invoke(main, ["gazetteer", "add", "x", "--name", "X", "--lon", "36.205", "--lat", "37.19",
+                                  "--data-dir", str(d)])
+    assert r.exit_code == 1 and "swapped" in r.output
+    r = CliRunner().invoke(main, ["gazetteer", "add", "damascus", "--name", "Damascus", "--lon", "36.28",
+                                  "--lat", "33.51", "--data-dir", str(d)])
+    assert r.exit_code == 0 and "outside the study area" in r.output

@@ -58,24 +58,36 @@ def control() -> None:
 @click.option("--faction-field", default="faction", show_default=True,
               help="Property holding the faction (an id or any name in factions.yaml).")
 @click.option("--faction", "default_faction", help="Faction for features that carry none (no field, no colour).")
-@click.option("--crs", help="CRS of a file that declares none (a Shapefile without .prj), e.g. EPSG:32637.")
+@click.option("--crs", help="CRS of the coordinates when the file declares none (a Shapefile without .prj, "
+                            "a GeoJSON in metres), e.g. EPSG:32637.")
+@click.option("--layer", help="Layer to read from a file of several (GeoPackage).")
+@click.option("--patch", is_flag=True,
+              help="Lay the drawing over the control in force on DATE; everything else stays as it was.")
+@click.option("--allow-gaps", is_flag=True,
+              help="Accept a full import that leaves over a fifth of the drawn footprints uncovered.")
 @click.option("--resolve", type=click.Choice(["later-wins", "error"]), default="later-wins", show_default=True,
               help="Overlaps between factions: cut them out of the earlier feature, or refuse the file.")
 @click.option("--force", is_flag=True, help="Replace an existing snapshot of that date.")
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 def import_(settings: Settings, file: Path, day: str, faction_field: str, default_faction: str | None,
-            crs: str | None, resolve: str, force: bool, dry_run: bool) -> None:
+            crs: str | None, layer: str | None, patch: bool, allow_gaps: bool, resolve: str, force: bool,
+            dry_run: bool) -> None:
     """Check a hand-drawn file and write it as the snapshot data/control/DATE.geojson.
 
     Reads GeoJSON (geojson.io, the map's Draw export), GeoPackage or Shapefile (QGIS); reprojects to
     EPSG:4326; takes each feature's faction from FACTION-FIELD, else from its colour (the map's Draw
     tool and geojson.io keep colours, not properties), else --faction, else asks (on a terminal).
-    Invalid polygons are repaired and reported; slivers dropped; overlaps and gaps reported.
+    Invalid polygons are repaired and reported; slivers dropped; overlaps and gaps reported. A polygon
+    outside the study area (data/area.yaml) is refused with its distance.
+
+    A correction of one district goes in with --patch: it is laid over the control the layers give for
+    DATE, and every other footprint keeps its side. Without --patch the file is the whole snapshot.
 
     \b
     Examples:
+      geo control import fix.geojson --date 2016-11-01 --patch     # one corrected district
       geo control import drawn.geojson --date 2016-11-20
-      geo control import qgis.gpkg --date 2016-11-20 --faction-field side --resolve error
+      geo control import qgis.gpkg --layer control --date 2016-11-20 --faction-field side --resolve error
       geo control import east.shp --date 2016-12-01 --crs EPSG:32637 --faction opposition
     """
     from geo.control import check_features, city_outline, read_vector, snapshot_geojson
@@ -87,38 +99,85 @@ def import_(settings: Settings, file: Path, day: str, faction_field: str, defaul
     target = settings.control_dir / f"{day}.geojson"
     if target.exists() and not force and not dry_run:
         raise InputError(f"{target} exists; use --force to replace it")
-    features, notes = read_vector(file, crs)
+    features, notes = read_vector(file, crs, layer)
     for n in notes:
         _log(n)
+    _refuse_outside(features, file, settings)
     ask = None
     if sys.stdin.isatty() and not default_faction:
         def ask(i: int, props: dict[str, Any]) -> str:
             shown = {k: v for k, v in props.items() if v not in (None, "")}
             return click.prompt(f"{file}: feature {i} {json.dumps(shown, default=str)[:120]} faction",
                                 type=click.Choice([*factions.ids, "contested"]))
+    footprints = pipeline.read_footprints(settings)
     checked = check_features(features, factions, str(file), faction_field=faction_field,
                              default_faction=default_faction, ask=ask, resolve=resolve,
-                             outline=city_outline(pipeline.read_footprints(settings)))
+                             outline=None if patch else city_outline(footprints))
     for w in checked.warnings:
         _log(f"warning: {w}")
+    gdf = _patched(settings, checked.gdf, day, file) if patch else checked.gdf
+    if not patch:
+        _refuse_gaps(gdf, footprints, file, allow_gaps)
     from geo.control import control_states, stats_table
 
-    km2 = stats_table(_snapshot_stats(control_states({day: checked.gdf}, [], None)[0][1]))
+    km2 = stats_table(_snapshot_stats(control_states({day: gdf}, [], None)[0][1], settings))
     summary = ", ".join(f"{f} {km2[f].iloc[0]:.2f} km2" for f in km2.columns)
     if dry_run:
-        click.echo(f"ok: {len(checked.gdf)} feature(s) ({summary}); nothing written (--dry-run)")
+        click.echo(f"ok: {len(gdf)} feature(s) ({summary}); nothing written (--dry-run)")
         return
-    write_text(target, snapshot_geojson(checked.gdf, f"imported from {file.name}"))
-    click.echo(f"wrote {target}: {len(checked.gdf)} feature(s) ({summary}); run 'geo build' to use it")
+    write_text(target, snapshot_geojson(gdf, f"{'patched with' if patch else 'imported from'} {file.name}"))
+    click.echo(f"wrote {target}: {len(gdf)} feature(s) ({summary}); run 'geo build' to use it")
 
 
-def _snapshot_stats(state: dict[str, Any]) -> Any:
+def _refuse_outside(features: list[tuple[dict[str, Any], Any]], file: Path, settings: Settings) -> None:
+    """A polygon that does not reach the study area is a mistake (swapped axes, another city): refuse it."""
+    area = settings.area()
+    if area is None:
+        return
+    for i, (_, g) in enumerate(features):
+        if g is None or g.is_empty:
+            continue
+        x0, y0, x1, y1 = g.bounds
+        if x1 < area.bbox[0] or x0 > area.bbox[2] or y1 < area.bbox[1] or y0 > area.bbox[3]:
+            c = g.representative_point()
+            raise InputError(f"{file}: feature {i} lies outside the study area ({area.name}), "
+                             f"{area.distance_km(c.x, c.y):.0f} km from it (lon/lat swapped? wrong --crs?)")
+
+
+def _patched(settings: Settings, drawing: Any, day: str, file: Path) -> Any:
+    """The control in force on ``day`` (from the layers) with the drawing laid over it."""
+    from geo.control import draft, lay_over
+
+    ctl, _, _ = _layers(settings)
+    try:
+        base = draft(ctl, day)
+    except ValueError as exc:
+        raise InputError(f"--patch: {exc}") from None
+    return lay_over(base, drawing, f"layers in force on {day}, patched with {file.name}")
+
+
+def _refuse_gaps(gdf: Any, footprints: Any, file: Path, allow_gaps: bool) -> None:
+    import shapely
+
+    from geo.control import MAX_UNCOVERED, control_footprints, uncovered_share
+
+    index = control_footprints(footprints)
+    share = uncovered_share(gdf, shapely.union_all(list(index.values())) if index else None)
+    if share > MAX_UNCOVERED and not allow_gaps:
+        raise InputError(f"{file}: the drawing leaves {share:.0%} of the drawn footprints uncovered; a full import "
+                         "replaces the whole snapshot (use --patch for a correction, or --allow-gaps)")
+    if share > 0.01:
+        _log(f"warning: {file}: {share:.0%} of the drawn footprints uncovered")
+
+
+def _snapshot_stats(state: dict[str, Any], settings: Settings) -> Any:
     import geopandas as gpd
     import pandas as pd
 
     from geo.model import CRS_METRIC, CRS_STORAGE
 
-    areas = gpd.GeoSeries(list(state.values()), crs=CRS_STORAGE).to_crs(CRS_METRIC).area / 1e6
+    area = settings.area()
+    areas = gpd.GeoSeries(list(state.values()), crs=CRS_STORAGE).to_crs(area.crs if area else CRS_METRIC).area / 1e6
     return pd.DataFrame({"date": ["d"] * len(state), "faction": list(state), "km2": list(areas)})
 
 

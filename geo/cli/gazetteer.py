@@ -131,6 +131,13 @@ def add(settings: Settings, place_id: str, name: str, kind: str, lon: float, lat
     """
     if not (35.5 <= lon <= 42.5 and 32.2 <= lat <= 37.5):
         raise InputError(f"{place_id}: ({lon}, {lat}) is outside Syria (lon, lat order?)")
+    area = settings.area()
+    if area is not None and not area.contains(lon, lat):
+        if area.contains(lat, lon):
+            raise InputError(f"{place_id}: ({lon}, {lat}) is {area.distance_km(lon, lat):.0f} km outside the study "
+                             f"area but ({lat}, {lon}) is inside it: --lon and --lat swapped?")
+        click.echo(f"warning: {place_id}: {area.distance_km(lon, lat):.0f} km outside the study area "
+                   f"({area.name}); kept, as a place reports may name", err=True)
     d = settings.gazetteer_dir
     p, a, f = _read_tables(d)
     p = p[p["id"] != place_id]

@@ -29,6 +29,11 @@ def validate_inputs(s: Settings) -> tuple[list[str], list[str]]:
         load_lexicons(s.lexicon_dir)
     except InputError as exc:
         errors.append(str(exc))
+    try:
+        if s.area() is None:
+            warnings.append(f"{s.area_file}: no study area declared; areas use UTM 37N and no 'outside' check")
+    except InputError as exc:
+        errors.append(str(exc))
     if s.gazetteer_dir.is_dir():
         from geo.places import validate_gazetteer
 

@@ -14,6 +14,7 @@ _PUBLIC = {
     "faction_from_colour": "snapshot", "read_snapshot": "snapshot",
     "stats_table": "compare", "draft": "compare", "balance": "compare", "diff": "compare", "area_chart": "compare",
     "read_facts": "facts", "place_points": "facts", "check_facts": "facts", "fact_score": "facts",
+    "lay_over": "patch", "uncovered_share": "patch", "MAX_UNCOVERED": "patch",
     "inside_syria": "area", "looks_swapped": "area",
 }
 __all__ = sorted(_PUBLIC)

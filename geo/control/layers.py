@@ -95,17 +95,17 @@ def city_outline(footprints: gpd.GeoDataFrame) -> shapely.Geometry | None:
     return shapely.union_all(list(hood.geometry)) if len(hood) else None
 
 
-def _buffer(lon: float, lat: float, metres: float) -> shapely.Geometry:
-    pt = gpd.GeoSeries([shapely.Point(lon, lat)], crs=CRS_STORAGE).to_crs(CRS_METRIC)
+def _buffer(lon: float, lat: float, metres: float, metric: str = CRS_METRIC) -> shapely.Geometry:
+    pt = gpd.GeoSeries([shapely.Point(lon, lat)], crs=CRS_STORAGE).to_crs(metric)
     return pt.buffer(metres, quad_segs=8).to_crs(CRS_STORAGE).iloc[0]
 
 
-def event_footprint(e: Event, index: dict[str, shapely.Geometry]) -> shapely.Geometry | None:
+def event_footprint(e: Event, index: dict[str, shapely.Geometry], metric: str = CRS_METRIC) -> shapely.Geometry | None:
     """The area an event moves: its place's polygon, else a buffer by precision (None for precision 3)."""
     if e.place_id in index:
         return index[e.place_id]
     r = BUFFER_M.get(int(e.precision))
-    return _buffer(e.lon, e.lat, r) if r else None
+    return _buffer(e.lon, e.lat, r, metric) if r else None
 
 
 @dataclass
@@ -130,7 +130,8 @@ class _Period:
         return out
 
 
-def _partition(base: dict[str, shapely.Geometry], areas: dict[str, shapely.Geometry]) -> _Period:
+def _partition(base: dict[str, shapely.Geometry], areas: dict[str, shapely.Geometry], metric: str = CRS_METRIC
+               ) -> _Period:
     geoms = [*base.values(), *areas.values()]
     edges = shapely.union_all(shapely.boundary(np.array(geoms, dtype=object)))
     atoms = np.array(shapely.get_parts(shapely.polygonize(shapely.get_parts(edges))), dtype=object)
@@ -142,7 +143,7 @@ def _partition(base: dict[str, shapely.Geometry], areas: dict[str, shapely.Geome
         hit = tree.query(g, predicate="intersects")
         labels[hit[labels[hit] == ""]] = f
     members = {k: tree.query(g, predicate="intersects") for k, g in areas.items()}
-    km2 = gpd.GeoSeries(atoms, crs=CRS_STORAGE).to_crs(CRS_METRIC).area.to_numpy() / 1e6
+    km2 = gpd.GeoSeries(atoms, crs=CRS_STORAGE).to_crs(metric).area.to_numpy() / 1e6
     return _Period(atoms, km2, labels, members)
 
 
@@ -186,7 +187,7 @@ class _Interval:
         return dict(self.snapshot) if self.snapshot is not None else self.period.geometries(self.labels)
 
 
-def _paints(events: list[Event], first: str, index: dict[str, shapely.Geometry]
+def _paints(events: list[Event], first: str, index: dict[str, shapely.Geometry], metric: str = CRS_METRIC
             ) -> tuple[dict[str, list[tuple[str, str, str, str, str]]], dict[str, shapely.Geometry]]:
     """Each day's paints in order, ``(area key, label, event id, rule, side)``, and the areas by key."""
     buffers: dict[tuple[float, float, int], shapely.Geometry | None] = {}
@@ -204,7 +205,7 @@ def _paints(events: list[Event], first: str, index: dict[str, shapely.Geometry]
         else:
             bkey = (round(e.lon, 6), round(e.lat, 6), int(e.precision))
             if bkey not in buffers:
-                buffers[bkey] = _clipped(event_footprint(e, {}), shapely.Point(e.lon, e.lat), shapes, tree)
+                buffers[bkey] = _clipped(event_footprint(e, {}, metric), shapely.Point(e.lon, e.lat), shapes, tree)
             key, area = f"{bkey}", buffers[bkey]
         if area is None or area.is_empty:
             continue
@@ -229,11 +230,11 @@ def _clipped(area: shapely.Geometry | None, pt: shapely.Point, shapes: np.ndarra
     return _polygonal(shapely.intersection(area, shapes[hits[0]]))
 
 
-def _intervals(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], footprints: gpd.GeoDataFrame
-               ) -> list[_Interval]:
+def _intervals(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], footprints: gpd.GeoDataFrame,
+               metric: str = CRS_METRIC) -> list[_Interval]:
     if not snapshots:
         raise InputError("no control snapshots")
-    paints, areas = _paints(events, min(snapshots), control_footprints(footprints))
+    paints, areas = _paints(events, min(snapshots), control_footprints(footprints), metric)
     snap_days = sorted(snapshots)
     out: list[_Interval] = []
     for k, sd in enumerate(snap_days):
@@ -242,7 +243,7 @@ def _intervals(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], foot
         s = snapshots[sd]
         base = _dissolve({f: shapely.union_all(list(g.geometry)) for f, g in s.groupby("faction")})
         days = sorted(d for d in paints if sd < d < nxt)
-        period = _partition(base, {key: areas[key] for d in days for key, *_ in paints[d]})
+        period = _partition(base, {key: areas[key] for d in days for key, *_ in paints[d]}, metric)
         labels = period.base.copy()
         # A snapshot's reasons: the reports since the previous snapshot, up to and including its own date.
         since = [(eid, key, r) for d in sorted(paints) if prev < d <= sd for key, _, eid, r, _ in paints[d]]
@@ -286,7 +287,8 @@ def _frontlines(st: dict[str, shapely.Geometry]) -> list[tuple[str, str, shapely
 
 
 def _changes(prev: _Interval, cur: _Interval, st_prev: dict[str, shapely.Geometry],
-             st: dict[str, shapely.Geometry]) -> list[tuple[str, str, shapely.Geometry, float]]:
+             st: dict[str, shapely.Geometry], metric: str = CRS_METRIC
+             ) -> list[tuple[str, str, shapely.Geometry, float]]:
     """``(from, to, geometry, km2)`` of what changed hands between two consecutive intervals."""
     if prev.period is cur.period:
         # Same partition: the atoms whose label changed, grouped by (from, to); no overlay needed.
@@ -300,7 +302,7 @@ def _changes(prev: _Interval, cur: _Interval, st_prev: dict[str, shapely.Geometr
     pairs = [(fa, fb, _polygonal(ga.intersection(gb))) for fa, ga in st_prev.items()
              for fb, gb in st.items() if fa != fb and ga.intersects(gb)]
     pairs = [p for p in pairs if not p[2].is_empty]
-    km2 = gpd.GeoSeries([p[2] for p in pairs], crs=CRS_STORAGE).to_crs(CRS_METRIC).area / 1e6
+    km2 = gpd.GeoSeries([p[2] for p in pairs], crs=CRS_STORAGE).to_crs(metric).area / 1e6
     return [(fa, fb, g, float(a)) for (fa, fb, g), a in zip(pairs, km2, strict=True)]
 
 
@@ -317,10 +319,13 @@ def _why(iv: _Interval, g: shapely.Geometry) -> dict[str, str]:
     return {"rule": rule, "why": RULES[rule], "events": json.dumps(ids)}
 
 
-def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], footprints: gpd.GeoDataFrame
-                 ) -> dict[str, gpd.GeoDataFrame]:
-    """Layers ``control``, ``frontlines``, ``changes``, ``stats`` and ``events`` (see the module doc)."""
-    ivs = _intervals(snapshots, events, footprints)
+def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], footprints: gpd.GeoDataFrame,
+                 metric: str = CRS_METRIC) -> dict[str, gpd.GeoDataFrame]:
+    """Layers ``control``, ``frontlines``, ``changes``, ``stats`` and ``events`` (see the module doc).
+
+    ``metric`` is the projected CRS (metres) of the study area: buffers and km2 are computed in it.
+    """
+    ivs = _intervals(snapshots, events, footprints, metric)
     rows, fronts, stats, changes = [], [], [], []
     prev_st: dict[str, shapely.Geometry] = {}
     for k, iv in enumerate(ivs):
@@ -331,15 +336,15 @@ def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], fo
         fronts += [{"faction_a": a, "faction_b": b, "valid_from": d, "valid_to": nxt, "geometry": line}
                    for a, b, line in _frontlines(st)]
         if iv.snapshot is not None:
-            metric = gpd.GeoSeries(list(st.values()), crs=CRS_STORAGE).to_crs(CRS_METRIC).area / 1e6
-            km2 = dict(zip(st, metric, strict=True))
+            drawn_km2 = gpd.GeoSeries(list(st.values()), crs=CRS_STORAGE).to_crs(metric).area / 1e6
+            km2 = dict(zip(st, drawn_km2, strict=True))
         else:
             km2 = {f: float(iv.period.km2[iv.labels == f].sum()) for f in st}
         stats += [{"date": d, "faction": f, "km2": round(float(km2[f]), 3)} for f in st]
         if k:
             changes += [{"valid_from": d, "from_faction": fa, "to_faction": fb, "km2": round(a, 3),
                          **_why(iv, g), "geometry": g}
-                        for fa, fb, g, a in _changes(ivs[k - 1], iv, prev_st, st) if a >= 1e-3]
+                        for fa, fb, g, a in _changes(ivs[k - 1], iv, prev_st, st, metric) if a >= 1e-3]
         prev_st = st
     control = gpd.GeoDataFrame(rows, columns=["faction", "valid_from", "valid_to", "geometry"],
                                geometry="geometry", crs=CRS_STORAGE)

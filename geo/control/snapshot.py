@@ -300,36 +300,73 @@ def read_snapshot(path: Path, factions: Factions, *, outline: shapely.Geometry |
     return check_features(geojson_features(read_json(path), str(path)), factions, str(path), outline=outline)
 
 
-def read_vector(path: Path, crs: str | None = None) -> tuple[list[tuple[dict[str, Any], shapely.Geometry | None]],
-                                                             list[str]]:
+def read_vector(path: Path, crs: str | None = None, layer: str | None = None
+                ) -> tuple[list[tuple[dict[str, Any], shapely.Geometry | None]], list[str]]:
     """Features of any file pyogrio reads (GeoJSON, GeoPackage, Shapefile...), reprojected to EPSG:4326.
 
-    ``crs`` declares the CRS of a file that has none (a Shapefile without .prj); a file with no CRS and
-    no ``crs`` is refused rather than guessed. Returns the features and notes on what was done.
+    ``crs`` declares the CRS of the coordinates when the file does not (a Shapefile without .prj, a GeoJSON
+    written in UTM metres); a file with no CRS and no ``crs`` is refused rather than guessed, and so is a
+    GeoJSON whose coordinates are not degrees. A file of several layers needs ``layer``. Returns the
+    features and notes on what was done.
     """
+    import pyogrio
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
     notes: list[str] = []
-    if path.suffix.lower() in (".geojson", ".json"):
+    if crs:
+        try:
+            crs = CRS.from_user_input(crs).to_string()
+        except CRSError:
+            raise InputError(f"--crs {crs!r}: not a CRS (give e.g. EPSG:32637 or EPSG:4326)") from None
+    is_json = path.suffix.lower() in (".geojson", ".json")
+    if is_json:
         doc = read_json(path)
         declared = ((doc.get("crs") or {}).get("properties") or {}).get("name", "") if isinstance(doc, dict) else ""
         if not declared and not crs:
-            return geojson_features(doc, str(path)), notes
+            feats = geojson_features(doc, str(path))
+            _degrees_or_refuse(feats, path)
+            return feats, notes
+    else:
+        try:
+            names = [n for n, _ in pyogrio.list_layers(path)]
+        except Exception as exc:
+            raise InputError(f"{path}: cannot read ({' '.join(str(exc).split())})") from None
+        if layer is not None and layer not in names:
+            raise InputError(f"{path}: no layer {layer!r} (layers: {', '.join(names)})")
+        if layer is None and len(names) > 1:
+            raise InputError(f"{path}: {len(names)} layers ({', '.join(names)}); choose one with --layer")
     try:
-        gdf = gpd.read_file(path, engine="pyogrio")
+        gdf = gpd.read_file(path, engine="pyogrio", **({"layer": layer} if layer else {}))
     except Exception as exc:  # pyogrio's errors name the driver problem; keep them on one line
         raise InputError(f"{path}: cannot read ({' '.join(str(exc).split())})") from None
+    if crs and (gdf.crs is None or is_json):
+        # a GeoJSON's CRS is WGS84 by definition: --crs says what its coordinates really are
+        gdf = gdf.set_crs(crs, allow_override=True)
+        notes.append(f"{path}: coordinates read as {crs} (--crs)")
     if gdf.crs is None:
-        if not crs:
-            raise InputError(f"{path}: no CRS (a Shapefile without its .prj?); give it with --crs, e.g. EPSG:32637")
-        gdf = gdf.set_crs(crs)
+        raise InputError(f"{path}: no CRS (a Shapefile without its .prj?); give it with --crs, e.g. EPSG:32637")
     if gdf.crs.to_epsg() != 4326:
         notes.append(f"{path}: reprojected from {gdf.crs.to_string()} to EPSG:4326")
         gdf = gdf.to_crs(CRS_STORAGE)
     props = gdf.drop(columns=gdf.geometry.name).to_dict("records")
     clean = [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in p.items()} for p in props]
-    return list(zip(clean, list(gdf.geometry), strict=True)), notes
+    feats = list(zip(clean, list(gdf.geometry), strict=True))
+    _degrees_or_refuse(feats, path)
+    return feats, notes
+
+
+def _degrees_or_refuse(feats: list[tuple[dict[str, Any], shapely.Geometry | None]], path: Path) -> None:
+    """Coordinates beyond +-180/+-90 are metres read as degrees: say which CRS option to give."""
+    for i, (_, g) in enumerate(feats):
+        if g is not None and not g.is_empty:
+            x0, y0, x1, y1 = g.bounds
+            if min(x0, y0) < -180 or x1 > 180 or y1 > 90 or y0 < -90:
+                raise InputError(f"{path}: feature {i}: coordinates ({x0:.0f}, {y0:.0f}) are not degrees; "
+                                 "give the file's CRS with --crs, e.g. EPSG:32637")
 
 
 def snapshot_geojson(gdf: gpd.GeoDataFrame, drawn_by: str) -> str:
