@@ -157,5 +157,6 @@ def merge_claims(claims: list[Claim]) -> list[Event]:
             urls=tuple(c.url for c in by_article.values()),
             titles=tuple(c.title or c.article for c in by_article.values()),
             confidence=round(max(0.05, conf), 2),
+            extent="most" if any(c.extent == "most" for c in reported or cl) else "",
         ))
     return sorted(events, key=lambda e: (e.date, e.place_id, e.type, e.id))

@@ -33,7 +33,7 @@ CONTROL_COLUMNS = ("faction", "valid_from", "valid_to")
 EVENT_COLUMNS = (
     "id", "type", "status", "modality", "faction", "opponent", "place_id", "place_name", "precision",
     "date", "date_first", "date_last", "n_claims", "claim_ids", "n_sources", "sources", "loser_confirms",
-    "claim_statuses", "articles", "sentences", "urls", "titles", "confidence",
+    "claim_statuses", "articles", "sentences", "urls", "titles", "confidence", "extent",
 )
 
 
@@ -149,6 +149,8 @@ class Claim:
     confidence: float = 0.5
     #: the losing side confirms the change ("confirming the army had taken the district")
     loser_confirms: bool = False
+    #: "most" for an advance that leaves the gainer most of the place ("seized most of X"), else ""
+    extent: str = ""
     title: str = ""
     url: str = ""
     source: str = ""
@@ -213,6 +215,8 @@ class Event:
     urls: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
     confidence: float = 0.5
+    #: "most" when a report says the gainer took most of the place (an advance the map counts as a change)
+    extent: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_row(self) -> dict[str, Any]:
@@ -231,7 +235,7 @@ class Event:
             "sentences": json.dumps(list(self.sentences), ensure_ascii=False),
             "urls": json.dumps(list(self.urls), ensure_ascii=False),
             "titles": json.dumps(list(self.titles), ensure_ascii=False),
-            "confidence": self.confidence,
+            "confidence": self.confidence, "extent": self.extent,
         }
 
     @classmethod
@@ -252,6 +256,6 @@ class Event:
             sources=lst("sources"), n_sources=int(row.get("n_sources") or 0),
             loser_confirms=bool(row.get("loser_confirms")), claim_statuses=lst("claim_statuses"),
             articles=lst("articles"), sentences=lst("sentences"), urls=lst("urls"), titles=lst("titles"),
-            confidence=float(row.get("confidence") or 0.5),
+            confidence=float(row.get("confidence") or 0.5), extent=str(row.get("extent") or ""),
         )
 

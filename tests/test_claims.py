@@ -764,3 +764,21 @@ def test_since_a_month_alone_opens_a_period_and_dates_nothing():
     text = "Government troops took Sheikh Saeed on Sunday, their biggest gain since September."
     cap = [c for c in read(text, "en", "2016-12-13") if c.type == "capture"]
     assert [(c.event_date, c.date_precision) for c in cap] == [("2016-12-11", "day")]
+
+
+@pytest.mark.parametrize("text, lang, extent", [
+    ("Rebels seized most of Sheikh Saeed on Sunday, the Observatory said.", "en", "most"),
+    ("Rebels seized part of Sheikh Saeed on Sunday, the Observatory said.", "en", ""),
+    ("Rebels seized 40 percent of Sheikh Saeed on Sunday, the Observatory said.", "en", ""),
+    ("Les rebelles ont pris dimanche la quasi-totalité de Cheikh Saïd, selon l'OSDH.", "fr", "most"),
+    ("Les rebelles ont pris dimanche la moitié de Cheikh Saïd, selon l'OSDH.", "fr", ""),
+])
+def test_an_advance_that_took_most_of_a_place_says_so(text, lang, extent):
+    [c] = [c for c in read(text, lang) if c.place.id == "aleppo-sheikh-saeed"]
+    assert (c.type, c.extent) == ("advance", extent)
+
+
+def test_most_of_one_place_and_part_of_another_each_keep_their_quantity():
+    text = "Rebels seized most of Sheikh Saeed and part of Sakhour on Sunday, the Observatory said."
+    got = {c.place.id: (c.type, c.extent) for c in read(text, "en")}
+    assert got["aleppo-sheikh-saeed"] == ("advance", "most") and got["aleppo-sakhour"] == ("advance", "")

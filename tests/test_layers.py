@@ -76,6 +76,16 @@ def test_one_report_of_an_advance_moves_nothing_and_an_advance_never_costs_its_s
     assert day5["government"].symmetric_difference(W.union(M)).area < 1e-12
 
 
+def test_an_advance_that_took_most_of_a_place_moves_it_like_a_capture():
+    snaps = {"2016-11-01": snap(government=W, opposition=M.union(E))}
+    most = Event("a", "advance", "m", "m", M.centroid.x, M.centroid.y, 1, "government", "opposition",
+                 "2016-11-03", "2016-11-03", "2016-11-03", "claimed", extent="most")
+    out = build_layers(snaps, [most], FOOT)
+    day = control_at(out["control"], "2016-11-04").set_index("faction").geometry
+    assert day["government"].symmetric_difference(W.union(M)).area < 1e-12
+    assert list(out["changes"].rule) == ["majority"]
+
+
 def test_changes_say_which_rule_moved_them_and_a_snapshot_lists_the_reports_behind_it():
     snaps = {"2016-11-01": snap(government=W, opposition=M.union(E)),
              "2016-11-10": snap(government=W.union(M).union(E))}

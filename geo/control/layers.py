@@ -152,6 +152,7 @@ RULES = {
     "capture": "a reported capture moved the footprint to the side that took it",
     "disputed": "a capture another report denies (or a retake within a day): the footprint is contested",
     "advance": "an advance told by two or more independent sources: the footprint is contested",
+    "majority": "a report that a side took most of the place: the footprint goes to that side",
     "snapshot": "the hand-drawn snapshot of that date decided it; events: the reports behind it since the last one",
 }
 
@@ -160,13 +161,14 @@ def paint_for(e: Event) -> str | None:
     """The label an event paints its footprint with between snapshots, or None when it moves nothing.
 
     A reported capture gives the footprint to the side that took it; a disputed one makes it contested; an
-    advance makes it contested only when corroborated (one report of progress is not a front line).
+    advance that took most of the place counts as a capture; another advance makes it contested only when
+    corroborated (one report of progress is not a front line).
 
     >>> ev = Event("e", "advance", "p", "P", 0, 0, 1, "government", "", "2016-11-20", "", "", "claimed")
     >>> paint_for(ev) is None, paint_for(Event(**{**ev.__dict__, "type": "capture"}))
     (True, 'government')
     """
-    if e.type == "capture":
+    if e.type == "capture" or e.type == "advance" and e.extent == "most":
         return CONTESTED if e.status == "disputed" else e.faction
     if e.type == "advance" and e.status == "corroborated":
         return CONTESTED
@@ -210,7 +212,8 @@ def _paints(events: list[Event], first: str, index: dict[str, shapely.Geometry],
         if area is None or area.is_empty:
             continue
         areas[key] = area
-        rule = "capture" if label == e.faction else "disputed" if e.type == "capture" else "advance"
+        rule = ("advance" if label == CONTESTED and e.type == "advance" else "disputed" if label == CONTESTED
+                else "majority" if e.type == "advance" else "capture")
         paints.setdefault(e.date, []).append((key, label, e.id, rule, e.faction))
     return paints, areas
 

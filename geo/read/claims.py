@@ -234,7 +234,7 @@ def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: St
         side = sides.get(i)
         actor = side.value if side else ""
         winner, loser = gained(s, i, picked, side)
-        ctype, as_of_now, types = change_type(s, i, picked, lex)
+        ctype, as_of_now, types, extents = change_type(s, i, picked, lex)
         opponent = opponent_of(s, ctype, winner.value if winner else "", loser, actor)
         status, status_words = modality(s, i, ctype, picked, lex)
         event_date, dprec, event_end, date_why = cue_date(s, i, ctype, as_of_now, story, r.as_published, lex)
@@ -248,7 +248,7 @@ def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: St
         hedged = bool(lex.hedges and lex.hedges.search(s.folded))
         if date_why.get("from") == "publication":
             date_why["words"], date_why["counted_from"] = None, r.article.date or None
-        for t, ttype in zip(picked, types, strict=True):
+        for t, ttype, extent in zip(picked, types, extents, strict=True):
             p = r.places[t.mention.place_id]
             if not winner and ttype in ("capture", "advance"):
                 # "the fall of X ...": an earlier report of X, the one side this sentence's other changes
@@ -286,7 +286,7 @@ def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: St
                 event_date=event_date, date_precision=dprec, event_date_end=event_end,
                 attributed_to=tuple(s.sources), sentence=s.text.strip(),
                 confidence=round(min(0.95, max(0.05, conf)), 2), loser_confirms=loser_confirms,
-                title=r.article.title, url=r.article.url, source=r.article.source, lang=lex.lang, explain=explain,
+                extent=extent if ttype == "advance" else "", title=r.article.title, url=r.article.url, source=r.article.source, lang=lex.lang, explain=explain,
             ))
     return out
 

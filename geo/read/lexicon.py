@@ -202,6 +202,8 @@ class Lexicon:
     since: re.Pattern[str] | None = None
     #: after a period's opening date, the words of a clause that happened on that date ("since July, when")
     then_when: re.Pattern[str] | None = None
+    #: of the partial gains, those that leave the gainer most of the place ("most of", "la quasi-totalité de")
+    majority: re.Pattern[str] | None = None
     #: introduces the members of a list: "including A and B", "dont A et B"
     including: re.Pattern[str] | None = None
     #: marks a statement as new: "now control 40 percent of" is a partial gain
@@ -266,6 +268,7 @@ def parse_lexicon(doc: dict[str, Any], source: str) -> Lexicon:
         lang=str(doc.get("lang", Path(source).stem)),
         cues=tuple(cues),
         partial=_compile(doc.get("partial"), source),
+        majority=_compile(doc.get("majority"), source),
         modality={k: _compile(v, source) for k, v in (doc.get("modality") or {}).items()},
         hedges=_compile(doc.get("hedges"), source),
         speech=_compile(doc.get("speech"), source),

@@ -22,34 +22,45 @@ from geo.read.sentences import CLAUSE_BREAK, clause_start
 _SHRINKING = re.compile(r"\b(?:less than|fewer than|only|just|barely|moins d|a peine|plus qu|seulement)")
 
 
-def change_type(s: Sentence, i: int, picked: list[Target], lex: Lexicon) -> tuple[str, bool, list[str]]:
-    """The cue's type as the sentence qualifies it, whether it is "as of now", and one type per place.
+def change_type(s: Sentence, i: int, picked: list[Target], lex: Lexicon
+                ) -> tuple[str, bool, list[str], list[str]]:
+    """The cue's type as the sentence qualifies it, whether it is "as of now", one type and one extent per place.
 
     "troops now control 40 percent of X" is an advance as of now; "de nouveau sous l'autorité de l'État"
     a capture; "seized much of X" an advance; "seized A and much of B" a capture of A and an advance into B.
+    An advance whose quantity leaves the gainer most of the place ("most of", "la quasi-totalité de") has
+    the extent "most" (the map gives it the place); other extents are "".
     """
     c0, c1, cue = s.cues[i]
     sf = s.folded
     ctype, as_of_now = cue.type, False
+    quantity = ""
     if ctype == "control" and lex.partial and lex.now and cue.place == "after" and \
             lex.partial.search(sf[c1:picked[0].start]) and lex.now.search(sf[clause_start(sf, c0, 0):c1]) \
             and not _SHRINKING.search(sf[c0:picked[0].start]):
-        ctype, as_of_now = "advance", True
+        ctype, as_of_now, quantity = "advance", True, sf[c1:picked[0].start]
     elif ctype == "control" and lex.again and lex.again.search(sf[clause_start(sf, c0, 0):c1]):
         ctype = "capture"
     if ctype == "capture" and lex.partial:
         # the quantity stands between cue and place, or inside the cue ("avaient en grande partie conquis")
         span = sf[c0:picked[0].start] if cue.place == "after" else sf[max(0, picked[0].start - 40):picked[0].start]
         if lex.partial.search(span):
-            ctype = "advance"
+            ctype, quantity = "advance", span
     types = [ctype] * len(picked)
-    if ctype == "capture" and lex.partial and cue.place == "after":
+    extents = [_extent(quantity, lex)] * len(picked)
+    if lex.partial and cue.place == "after":
         prev = c1
         for k, t in enumerate(picked):
             if k and lex.partial.search(sf[prev:t.start]):
-                types[k] = "advance"
+                # "most of A and part of B": each place keeps the quantity written before it
+                types[k] = "advance" if ctype == "capture" else types[k]
+                extents[k] = _extent(sf[prev:t.start], lex)
             prev = t.end
-    return ctype, as_of_now, types
+    return ctype, as_of_now, types, extents
+
+
+def _extent(quantity: str, lex: Lexicon) -> str:
+    return "most" if quantity and lex.majority and lex.majority.search(quantity) else ""
 
 
 def modality(s: Sentence, i: int, ctype: str, picked: list[Target], lex: Lexicon) -> tuple[str, str]:
