@@ -72,7 +72,7 @@ def stage_inputs(stage: str, s: Settings) -> list[Path]:
         "extract": [s.articles_jsonl, *reading],
         "events": [s.claims_jsonl, *_code("events", "model")],
         "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson", s.factions_file, s.area_file,
-                   *_code("control/layers", "control/snapshot", "model")],
+                   *_code("control/layers", "control/join", "control/snapshot", "model")],
         "render": [s.control_gpkg, s.gazetteer_dir / "places.csv", s.factions_file, *_code("map/render", "map/assets")],
     }[stage]
 

@@ -782,3 +782,14 @@ def test_most_of_one_place_and_part_of_another_each_keep_their_quantity():
     text = "Rebels seized most of Sheikh Saeed and part of Sakhour on Sunday, the Observatory said."
     got = {c.place.id: (c.type, c.extent) for c in read(text, "en")}
     assert got["aleppo-sheikh-saeed"] == ("advance", "most") and got["aleppo-sakhour"] == ("advance", "")
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Hier, l'armée a pris Sakhour et une partie de Haydariyé. Samedi, elle a achevé de prendre le contrôle de ce "
+     "dernier quartier, selon l'OSDH.", "fr"),
+    ("On Friday the army took Sakhour and part of Haydariyeh. On Saturday it finished taking the latter district, "
+     "the Observatory said.", "en"),
+])
+def test_the_latter_district_is_the_last_one_named_and_finishing_a_capture_is_a_capture(text, lang):
+    got = {(c.type, c.place.id) for c in read(text, lang, "2016-12-03") if c.type == "capture"}
+    assert ("capture", "aleppo-haydariyeh") in got

@@ -104,7 +104,7 @@ def test_changes_say_which_rule_moved_them_and_a_snapshot_lists_the_reports_behi
 
 def test_a_point_without_footprint_moves_only_the_footprint_it_lies_in():
     snaps = {"2016-11-01": snap(government=W, opposition=M.union(E))}
-    x = M.bounds[0] + 0.0005  # 50 m inside m, next to w: a 600 m buffer would spill into w
+    x = M.bounds[0] + 0.0005  # 50 m inside m, next to w: its 300 m buffer would spill into w
     evs = [event("p", "x", "2016-11-02", "kurdish", lon=x, lat=M.centroid.y, precision=2)]
     kur = control_at(build_layers(snaps, evs, FOOT)["control"], "2016-11-03").set_index("faction").geometry["kurdish"]
     assert kur.difference(M).area < 1e-12 and 0 < area(kur) < area(M)

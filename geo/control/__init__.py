@@ -10,6 +10,7 @@ from geo._exports import lazy_exports
 _PUBLIC = {
     "build_layers": "layers", "control_footprints": "layers", "city_outline": "layers", "load_snapshots": "layers",
     "read_control_file": "layers", "control_states": "layers", "control_at": "layers",
+    "holders": "join", "join_events": "join",
     "check_features": "snapshot", "read_vector": "snapshot", "snapshot_geojson": "snapshot",
     "faction_from_colour": "snapshot", "read_snapshot": "snapshot",
     "stats_table": "compare", "draft": "compare", "balance": "compare", "diff": "compare", "area_chart": "compare",

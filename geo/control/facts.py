@@ -20,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.control.layers import holders
+from geo.control.join import holders
 from geo.io import InputError
 from geo.model import CONTESTED
 
