@@ -73,7 +73,8 @@ def stage_inputs(stage: str, s: Settings) -> list[Path]:
         "events": [s.claims_jsonl, *_code("events", "model")],
         "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson", s.factions_file, s.area_file,
                    *_code("control/layers", "control/join", "control/snapshot", "model")],
-        "render": [s.control_gpkg, s.gazetteer_dir / "places.csv", s.factions_file, *_code("map/render", "map/assets")],
+        "render": [s.control_gpkg, s.gazetteer_dir / "places.csv", s.factions_file, s.area_file,
+                   *_code("map/render", "map/assets")],
     }[stage]
 
 
@@ -301,8 +302,9 @@ def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn:
         places = gpd.GeoDataFrame(pdf, geometry=gpd.points_from_xy(pdf.lon, pdf.lat), crs=CRS_STORAGE)
     if stats is not None and "geometry" in stats:
         stats = pd.DataFrame(stats.drop(columns="geometry"))
+    area = s.area()
     m = build_map(control, evs, factions, frontlines=front, places=places, stats=stats, changes=changes,
-                  title=_title(control))
+                  title=_title(control), bounds=area.bbox if area else None)
     html = m.get_root().render()
     if not cdn:
         html = inline_assets(html)

@@ -102,3 +102,10 @@ def test_unknown_cdn_url_and_missing_assets_are_reported(tmp_path):
             inline_assets(page)
     with pytest.raises(AssetError, match="make install"):
         inline_assets(render(), tmp_path)
+
+
+def test_the_study_area_bounds_the_map():
+    html = build_map(control_fixture(), None, FACTIONS, bounds=(36.71, 35.84, 37.61, 36.56)).get_root().render()
+    opts = re.sub(r"\s+", "", html)
+    assert '"maxBounds":[[35.84,36.71,],[36.56,37.61,],]' in opts  # Leaflet's (lat, lon) corners
+    assert "maxBounds" not in re.sub(r"\s+", "", build_map(control_fixture(), None, FACTIONS).get_root().render())

@@ -361,13 +361,19 @@ def _named(layer: Timeline, name: str) -> Timeline:
 def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factions: Factions, *,
               frontlines: gpd.GeoDataFrame | None = None, places: gpd.GeoDataFrame | None = None,
               stats: pd.DataFrame | None = None, changes: gpd.GeoDataFrame | None = None,
-              title: str = "Aleppo 2016", prefer_canvas: bool = True) -> folium.Map:
-    """The interactive map (see the module doc). ``control`` needs faction, valid_from, valid_to."""
+              title: str = "Aleppo 2016", prefer_canvas: bool = True,
+              bounds: tuple[float, float, float, float] | None = None) -> folium.Map:
+    """The interactive map (see the module doc). ``control`` needs faction, valid_from, valid_to.
+
+    ``bounds`` (lon_min, lat_min, lon_max, lat_max), the study area: the map cannot be panned away from it.
+    """
     if control is None or control.empty:
         raise ValueError("no control polygons to draw")
     b = control.total_bounds
+    keep = {"max_bounds": True, "min_lon": bounds[0], "min_lat": bounds[1], "max_lon": bounds[2],
+            "max_lat": bounds[3]} if bounds else {}
     m = folium.Map(location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], zoom_start=12, tiles=None,
-                   max_zoom=18, prefer_canvas=prefer_canvas, control_scale=True)
+                   max_zoom=18, prefer_canvas=prefer_canvas, control_scale=True, **keep)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap", show=True).add_to(m)
     folium.TileLayer("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png", name="CartoDB Positron",
                      attr="&copy; OpenStreetMap contributors &copy; CARTO", subdomains="abcd", show=False).add_to(m)
