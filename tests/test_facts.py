@@ -78,6 +78,14 @@ def test_the_default_layers_agree_with_the_projects_facts(tmp_path):
     assert at("2016-08-20", 37.1174, 36.1628) == "opposition"  # Armament Academy
     assert at("2016-10-27", 37.095, 36.19) == "government" and at("2016-11-12", 37.095, 36.19) == "government"
     assert at("2016-10-29", 37.095, 36.19) == "opposition"  # "most of Dahiyat al-Assad" (28-29 Oct)
+    # On a snapshot's date the changes layer names the reports behind each change (28 November: the captures of
+    # the north-east), and says which rule moved it
+    import json
+
+    ch = gpd.read_file(data / "build" / "control.gpkg", layer="changes")
+    nov28 = ch[ch.valid_from == "2016-11-28"]
+    assert set(nov28.rule) == {"snapshot"} and sum(len(json.loads(e)) for e in nov28.events) >= 4
+    assert set(ch.rule) <= {"capture", "majority", "disputed", "advance", "snapshot"}
     # Too strict a bar exits 1 with the share in one line
     r = run.invoke(main, ["validate", "--facts", "--min-score", "1", "--data-dir", str(data)])
     assert r.exit_code == 1 and "below --min-score" in r.output
