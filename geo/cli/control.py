@@ -226,7 +226,8 @@ def diff_cmd(settings: Settings, date1: str, date2: str, fmt: str, output: Path 
     from geo.control import balance, diff
 
     ctl, evs, _ = _layers(settings)
-    d = diff(ctl, evs, date1, date2)
+    area = settings.area()
+    d = diff(ctl, evs, date1, date2, *([area.crs] if area else []))
     if fmt == "geojson":
         text = d.to_json(drop_id=True, ensure_ascii=False) + "\n"
     elif fmt == "jsonl":

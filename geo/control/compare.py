@@ -32,7 +32,8 @@ def _iso(day: str) -> str:
         raise ValueError(f"{day!r} is not a date (YYYY-MM-DD)") from None
 
 
-def diff(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, d1: str, d2: str) -> gpd.GeoDataFrame:
+def diff(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, d1: str, d2: str,
+         metric: str = CRS_METRIC) -> gpd.GeoDataFrame:
     """What changed hands between the control in force on ``d1`` and on ``d2``, with the events behind it.
 
     One row per (from_faction, to_faction): ``km2``, ``events`` (ids of the reported captures and advances
@@ -62,7 +63,7 @@ def diff(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, d1: str, d2
             piece = _polygonal(ga.intersection(gb))
             if piece.is_empty:
                 continue
-            km2 = float(gpd.GeoSeries([piece], crs=CRS_STORAGE).to_crs(CRS_METRIC).area.iloc[0]) / 1e6
+            km2 = float(gpd.GeoSeries([piece], crs=CRS_STORAGE).to_crs(metric).area.iloc[0]) / 1e6
             if km2 < MIN_CHANGE_KM2:
                 continue
             near = piece.buffer(NEAR_DEG)
