@@ -38,20 +38,10 @@ def _read_tables(d: Path) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDataFrame]
 def _write_tables(d: Path, p: pd.DataFrame, a: pd.DataFrame, f: gpd.GeoDataFrame) -> None:
     write_csv(d / "places.csv", p.to_dict("records"), PLACE_COLUMNS)
     write_csv(d / "aliases.csv", a.to_dict("records"), [*ALIAS_COLUMNS, "source"])
-    f = f.sort_values("id").reset_index(drop=True)
-    srcs = dict(zip(p["id"], p["source"], strict=True))
-    if "source" not in f:
-        f["source"] = None
-    if "precision" not in f:
-        f["precision"] = None
-    # A shape's source: the CSR layer's polygons, else the source of the place it was imported with.
-    f["source"] = [s if isinstance(s, str) and s else ("csr" if c == c and c is not None else srcs.get(i, ""))
-                   for s, c, i in zip(f["source"], f["csr_id"], f["id"], strict=True)]
-    f["precision"] = [int(q) if q == q and q is not None else (1 if s == "csr" else 2)
-                      for q, s in zip(f["precision"], f["source"], strict=True)]
+    f = gs.complete_footprints(f, p)
     with atomic_path(d / "footprints.geojson") as tmp:
         f[gs.FOOTPRINT_COLUMNS].to_file(tmp, driver="GeoJSON", engine="pyogrio", layer="footprints",
-                                                        layer_options={"COORDINATE_PRECISION": 6})
+                                        layer_options={"COORDINATE_PRECISION": 6})
 
 
 @gazetteer.command("import", cls=GeoCommand)

@@ -387,6 +387,27 @@ def merge(places: pd.DataFrame, aliases: pd.DataFrame, fps: gpd.GeoDataFrame, ba
     return places, aliases.reset_index(drop=True), gpd.GeoDataFrame(fps, geometry="geometry", crs=CRS_STORAGE)
 
 
+def complete_footprints(fps: gpd.GeoDataFrame, places: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Footprints sorted by id with every FOOTPRINT_COLUMNS column: a shape's ``source`` is its own, else
+    ``csr`` for the CSR polygons, else its place's source; its ``precision`` its own, else 1 for CSR, else 2.
+
+    >>> f = gpd.GeoDataFrame({"id": ["b", "a"], "kind": ["road", "neighbourhood"], "csr_id": [None, 7]},
+    ...                      geometry=[Point(0, 0), Point(1, 1)], crs=CRS_STORAGE)
+    >>> out = complete_footprints(f, pd.DataFrame({"id": ["a", "b"], "source": ["csr", "outskirts"]}))
+    >>> list(zip(out["id"], out["source"], out["precision"]))
+    [('a', 'csr', 1), ('b', 'outskirts', 2)]
+    """
+    f = fps.sort_values("id").reset_index(drop=True)
+    srcs = dict(zip(places["id"], places["source"], strict=True))
+    own_src = f["source"] if "source" in f else [None] * len(f)
+    own_prec = f["precision"] if "precision" in f else [None] * len(f)
+    f["source"] = [s if isinstance(s, str) and s else ("csr" if pd.notna(c) else srcs.get(i, ""))
+                   for s, c, i in zip(own_src, f["csr_id"], f["id"], strict=True)]
+    f["precision"] = [int(q) if pd.notna(q) else (1 if s == "csr" else 2)
+                      for q, s in zip(own_prec, f["source"], strict=True)]
+    return f
+
+
 def read_drawn(path: Path, places: pd.DataFrame, source: str = "drawn") -> list[dict]:
     """Hand-drawn footprints for places the gazetteer has: one (Multi)Polygon feature per ``id``.
 
