@@ -793,3 +793,10 @@ def test_most_of_one_place_and_part_of_another_each_keep_their_quantity():
 def test_the_latter_district_is_the_last_one_named_and_finishing_a_capture_is_a_capture(text, lang):
     got = {(c.type, c.place.id) for c in read(text, lang, "2016-12-03") if c.type == "capture"}
     assert ("capture", "aleppo-haydariyeh") in got
+
+
+def test_a_change_told_without_a_known_place_still_names_the_articles_main_actor():
+    text = ("Government troops retook the last supply road into the east on Sunday, the Observatory said.\n\n"
+            "Taking Sakhour had long been a priority, officials said.")
+    [c] = [c for c in read(text, "en") if c.place.id == "aleppo-sakhour"]
+    assert c.type == "capture" and c.faction == "government" and c.explain["side"]["from"] == "article"

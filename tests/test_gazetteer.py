@@ -370,7 +370,7 @@ def test_lookup_explains_the_rule_and_reports_ties(tmp_path: Path) -> None:
     assert g.explain_lookup("Alep")["rule"] == "exact alias"
     assert g.explain_lookup("Haydariyé")["rule"] == "folded"
     assert g.explain_lookup("Haydariyeh district")["rule"] == "descriptor stripped"
-    assert g.explain_lookup("Haydarieyyeh quarterr")["rule"] in ("fuzzy", None)
+    assert g.explain_lookup("Haydarieyyeh quarterr")["rule"] in ("fuzzy", "named inside", None)
     tie = g.explain_lookup("Dahiyat al-Assad")
     assert tie["tie"] and [c["id"] for c in tie["candidates"]] == ["aleppo-dahiyat-al-assad", "harasta-dahiyat-al-assad"]
     assert g.explain_lookup("Manchester") == {"query": "Manchester", "rule": None, "tie": False, "candidates": []}
@@ -396,3 +396,12 @@ def test_add_refuses_swapped_coordinates_and_warns_outside_the_study_area(tmp_pa
     r = CliRunner().invoke(main, ["gazetteer", "add", "damascus", "--name", "Damascus", "--lon", "36.28",
                                   "--lat", "33.51", "--data-dir", str(d)])
     assert r.exit_code == 0 and "outside the study area" in r.output
+
+
+def test_lookup_finds_a_place_named_inside_a_longer_spelling(tmp_path: Path) -> None:
+    d = write_tiny(tmp_path / "gazetteer")
+    g = load_gazetteer(d)
+    for text in ("fighting near the Haydariyeh roundabout area today", "dans le secteur voisin de Haydariyé"):
+        why = g.explain_lookup(text)
+        assert why["rule"] == "named inside" and why["candidates"][0]["id"] == "aleppo-al-haydariyeh", text
+    assert g.lookup("nothing known here at all") == []

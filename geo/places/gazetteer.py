@@ -321,7 +321,8 @@ class Gazetteer:
 
     def explain_lookup(self, name: str, min_score: float = 0.85) -> dict:
         """Why :meth:`lookup` answers what it does: the rule that found the candidates (``exact alias``,
-        ``folded`` spelling, ``descriptor stripped``, ``short form``, ``fuzzy``), each candidate with its
+        ``folded`` spelling, ``descriptor stripped``, ``short form``, ``fuzzy``, ``named inside`` a longer
+        spelling), each candidate with its
         score, and whether the best ones tie (then :meth:`rank` orders them: spelling, then nearness to Aleppo).
 
         >>> g = Gazetteer({"a": Place("a", "Hanano", "neighbourhood", 37.2, 36.23)}, [("a", "Hanano", "en")],
@@ -351,18 +352,41 @@ class Gazetteer:
             return hits, "descriptor stripped"
         scored = {}
         digits = set(re.findall(r"\d+", key))
+        short = len(key.replace(" ", "")) <= FUZZY_SHORT
         for k, pids in self.by_key.items():
             if abs(len(k) - len(key)) > 4 or set(re.findall(r"\d+", k)) != digits:
                 continue  # "3000 apartments project" is never the 1070 project
+            if short and k[:1] != key[:1]:
+                continue  # a short key fuzzily matched must start alike: "msrn" (Ma'saraniyeh) is not "srn"
             r = SequenceMatcher(None, key, k).ratio()
             if r >= min_score:
                 for p in pids:
                     scored[p] = max(scored.get(p, 0), r)
-        return scored, "fuzzy"
+        if scored:
+            return scored, "fuzzy"
+        if any(kinds is not None for _, kinds in described):
+            return {}, "descriptor disagrees"  # "village of Haydariyeh": a village, and Haydariyeh is none
+        return self._named_inside(name), "named inside"
+
+    def _named_inside(self, text: str) -> dict[str, float]:
+        """A place the mention finder reads inside a longer spelling ("the nearby village of Minyan", "dans le
+        quartier de Fardos"): the longest mention that is not a whole city or region, else the longest."""
+        from geo.places.toponyms import find_mentions  # the finder reads this gazetteer: imported on use
+
+        found = [m for m in find_mentions(text, self) if m.place_id in self.places]
+        if not found:
+            return {}
+        local = [m for m in found if self.places[m.place_id].precision < 3] or found
+        best = max(local, key=lambda m: (m.end - m.start, -m.start))
+        return {best.place_id: NAMED_INSIDE}
 
 
+#: Folded keys this short (letters) match fuzzily only a key with the same first letter.
+FUZZY_SHORT = 5
 #: The score of a name found inside a generic word that agrees with the place's kind.
 DESCRIBED = 0.98
+#: The score of a place found by the mention finder inside a longer spelling ("l'hôpital voisin de Kindi").
+NAMED_INSIDE = 0.9
 
 
 #: One-word keys this short (skeleton letters) must also look like a known spelling (difflib ratio).

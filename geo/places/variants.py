@@ -104,25 +104,59 @@ def _compound_heads(lexicon_dir: Path) -> set[str]:
     return {str(h) for doc in _lexicon_docs(lexicon_dir) for h in doc.get("compound_heads") or ()}
 
 
-def short_forms(aliases: list[tuple[str, str, str]], places: dict[str, Place], heads: set[str] | Path
-                ) -> list[tuple[str, str, str]]:
-    """The distinctive part of compound names ("Karm al-Qaterji" -> "al-Qaterji"), as aliases of the one
-    place it names: never when another place already goes by it, when two compounds share it, or when it
-    is short, a head word itself or an everyday word.
+#: Kinds whose generic last word may be dropped from an English name ("Kindi hospital" -> "Kindi"): not the
+#: military sites, whose names are generic words themselves ("Air Force Technical College" -> "Air Force").
+TAIL_KINDS = frozenset({"neighbourhood", "landmark", "roundabout", "camp", "hill", "road", "village"})
 
-    >>> p = {"k": Place("k", "Karm al-Qaterji", "neighbourhood", 37.18, 36.20)}
-    >>> short_forms([("k", "Karm al-Qaterji", "en")], p, {"karm"})
-    [('k', 'al-Qaterji', 'en')]
+
+def _tail_nouns(lexicon_dir: Path) -> dict[str, frozenset[str]]:
+    """The descriptors that may be dropped from the end of a name, with the kinds they agree with."""
+    d = load_descriptors(lexicon_dir)
+    return {} if d is None else {n: k for n, k in d.kinds.items() if k and k <= TAIL_KINDS}
+
+
+def _distinctive(pid: str, alias: str, places: dict[str, Place], heads: set[str],
+                 tails: dict[str, frozenset[str]]) -> str | None:
+    """The distinctive part of a compound name: after a head word ("Karm al-Qaterji"), or before a generic
+    last word that agrees with the place's kind ("al-Ma'saraniyah Youth Housing", "Kindi hospital")."""
+    words = alias.split(maxsplit=1)
+    if len(words) == 2 and fold(words[0]) in heads:
+        return words[1].strip()
+    if alias != places[pid].name:
+        return None  # a generic last word is dropped from the display name only, not from every alias
+    low = _plain(alias)
+    for noun in sorted(tails, key=len, reverse=True):
+        if low.endswith(" " + noun) and places[pid].kind in tails[noun]:
+            return alias.strip()[:len(alias.strip()) - len(noun) - 1].strip() if len(low) == len(alias.strip()) \
+                else None
+    return None
+
+
+def short_forms(aliases: list[tuple[str, str, str]], places: dict[str, Place], heads: set[str] | Path,
+                tails: dict[str, frozenset[str]] | None = None) -> list[tuple[str, str, str]]:
+    """The distinctive part of compound names ("Karm al-Qaterji" -> "al-Qaterji", "Zarzour hospital" -> "Zarzour"),
+    as aliases of the one place it names: never when another place already goes by it, when two compounds
+    share it, or when it is short, a head word itself or an everyday word. ``heads`` may be the lexicon
+    folder, which also gives the generic last words (``tails``).
+
+    >>> p = {"k": Place("k", "Karm al-Qaterji", "neighbourhood", 37.18, 36.20),
+    ...      "h": Place("h", "Zarzour hospital", "landmark", 37.18, 36.26)}
+    >>> short_forms([("k", "Karm al-Qaterji", "en"), ("h", "Zarzour hospital", "en")], p, {"karm"},
+    ...             {"hospital": frozenset({"landmark"})})
+    [('k', 'al-Qaterji', 'en'), ('h', 'Zarzour', 'en')]
     """
-    heads = {fold(h) for h in (_compound_heads(heads) if isinstance(heads, Path) else heads)}
+    if isinstance(heads, Path):
+        tails = _tail_nouns(heads) if tails is None else tails
+        heads = _compound_heads(heads)
+    heads = {fold(h) for h in heads}
+    tails = tails or {}
     taken = {fold(a) for _, a, _ in aliases}
     found: dict[str, list[tuple[str, str, str]]] = {}
     for pid, alias, lang in aliases:
-        words = alias.split(maxsplit=1)
-        if len(words) < 2 or fold(words[0]) not in heads or pid not in places or not _near_aleppo(places[pid]):
+        if pid not in places or not _near_aleppo(places[pid]):
             continue
-        rest = words[1].strip()
-        if not rest[:1].isalpha() or any(ch in rest for ch in ",;()"):
+        rest = _distinctive(pid, alias, places, heads, tails)
+        if not rest or not rest[:1].isalpha() or any(ch in rest for ch in ",;()"):
             continue  # "Bab Antakya, Market": a description, not a compound name
         key = fold(rest)
         if len(key.replace(" ", "")) < SHORT_FORM_MIN or key in taken or key in heads or key in COMMON_WORDS:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from geo.model import Article, Claim, Mention, Place, PlaceRef, stable_id
@@ -152,8 +153,11 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             for c in _sentence_claims(r, s, sides, story, claims):
                 claims[c.id] = c
             _tidy_sentence(r, s, claims)
+        elif s.cues:
+            story.unplaced_gains += [sd.value for i, sd in sides.items()
+                                     if sd and s.cues[i][2].type in ("capture", "advance") and not s.cues[i][2].loser]
         story.history.extend(m for m in s.mentions if places[m.place_id].kind not in COARSE_KINDS)
-    claims = _sides_from_the_story(_headline(r.text, spans), claims)
+    claims = _sides_from_the_story(_headline(r.text, spans), claims, story.unplaced_gains)
     return sorted(_tidy_headline(r.text, spans, claims).values(),
                   key=lambda c: (c.event_date, c.place.id, c.type, c.id))
 
@@ -162,19 +166,21 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
 MAIN_ACTOR_SHARE = 2 / 3
 
 
-def _sides_from_the_story(headline: str, claims: dict[str, Claim]) -> dict[str, Claim]:
+def _sides_from_the_story(headline: str, claims: dict[str, Claim], unplaced: Sequence[str] = ()
+                          ) -> dict[str, Claim]:
     """A change still without a side takes the side the headline's changes go to, else the article's
-    main actor (the side that gained at least two thirds of its reported changes); else it stays side-less
-    (``faction`` null) for review: never guessed."""
+    main actor (the side that gained at least two thirds of its reported changes, counting those told
+    without a place we know); else it stays side-less (``faction`` null) for review: never guessed."""
     gains = [c for c in claims.values() if c.faction and c.status == "reported" and c.type in ("capture", "advance")]
     top = {c.faction for c in gains if headline and c.sentence == headline}
+    sides = [c.faction for c in gains] + list(unplaced)
     side = None
     if len(top) == 1:
         side = Side(top.pop(), headline, "headline")
-    elif gains:
-        count = {f: sum(c.faction == f for c in gains) for f in {c.faction for c in gains}}
+    elif sides:
+        count = {f: sides.count(f) for f in set(sides)}
         best = max(sorted(count), key=count.__getitem__)
-        if count[best] >= MAIN_ACTOR_SHARE * len(gains):
+        if count[best] >= MAIN_ACTOR_SHARE * len(sides):
             side = Side(best, "", "article")
     if side is None:
         return claims

@@ -97,6 +97,9 @@ class Story:
     last_named: Side | None = None
     #: a live blog's last entry header: the date of what follows it (None outside live blogs)
     entry_date: Dated | None = None
+    #: the sides of changes told without a place we know ("retook the last supply road"): they count
+    #: towards the article's main actor
+    unplaced_gains: list[str] = field(default_factory=list)
 
     def new_paragraph(self, para: int) -> None:
         if para != self.para:
