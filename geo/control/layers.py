@@ -186,8 +186,9 @@ class _Interval:
     labels: np.ndarray
     ids: list[str]
     snapshot: dict[str, shapely.Geometry] | None = None  # the drawn geometry, on a snapshot's own date
-    #: the events that may explain this interval's changes: ``(id, area key, rule)``
+    #: the events that may explain this interval's changes: ``(id, area key, rule)``, and the areas by key
     reasons: list[tuple[str, str, str]] | None = None
+    areas: dict[str, shapely.Geometry] | None = None
 
     def state(self) -> dict[str, shapely.Geometry]:
         return dict(self.snapshot) if self.snapshot is not None else self.period.geometries(self.labels)
@@ -264,7 +265,7 @@ def _intervals(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], foot
             out.append(_Interval(d, period, labels.copy(), [p[2] for p in paints[d]],
                                  reasons=[(eid, key, r) for key, _, eid, r, _ in paints[d]]))
     for iv in out:
-        iv.areas = areas  # type: ignore[attr-defined]  # the reasons' shapes, for the changes layer
+        iv.areas = areas  # the reasons' shapes, for the changes layer
     return out
 
 
@@ -295,8 +296,9 @@ def _frontlines(st: dict[str, shapely.Geometry]) -> list[tuple[str, str, shapely
 
 def _changes(prev: _Interval, cur: _Interval, st_prev: dict[str, shapely.Geometry],
              st: dict[str, shapely.Geometry], metric: str = CRS_METRIC
-             ) -> list[tuple[str, str, shapely.Geometry, float]]:
-    """``(from, to, geometry, km2)`` of what changed hands between two consecutive intervals."""
+             ) -> list[tuple[str, str, shapely.Geometry, float, np.ndarray | None]]:
+    """``(from, to, geometry, km2, atoms)`` of what changed hands between two consecutive intervals; ``atoms``
+    are the indices of the period's faces that changed (None across a snapshot, whose partition differs)."""
     if prev.period is cur.period:
         # Same partition: the atoms whose label changed, grouped by (from, to); no overlay needed.
         moved = np.flatnonzero(prev.labels != cur.labels)
@@ -304,26 +306,44 @@ def _changes(prev: _Interval, cur: _Interval, st_prev: dict[str, shapely.Geometr
         pairs = sorted({(prev.labels[i], cur.labels[i]) for i in moved if prev.labels[i] and cur.labels[i]})
         for fa, fb in pairs:
             sel = moved[(prev.labels[moved] == fa) & (cur.labels[moved] == fb)]
-            out.append((fa, fb, shapely.coverage_union_all(cur.period.atoms[sel]), float(cur.period.km2[sel].sum())))
+            out.append((fa, fb, shapely.coverage_union_all(cur.period.atoms[sel]), float(cur.period.km2[sel].sum()),
+                        sel))
         return out
     pairs = [(fa, fb, _polygonal(ga.intersection(gb))) for fa, ga in st_prev.items()
              for fb, gb in st.items() if fa != fb and ga.intersects(gb)]
     pairs = [p for p in pairs if not p[2].is_empty]
     km2 = gpd.GeoSeries([p[2] for p in pairs], crs=CRS_STORAGE).to_crs(metric).area / 1e6
-    return [(fa, fb, g, float(a)) for (fa, fb, g), a in zip(pairs, km2, strict=True)]
+    return [(fa, fb, g, float(a), None) for (fa, fb, g), a in zip(pairs, km2, strict=True)]
 
 
-def _why(iv: _Interval, g: shapely.Geometry) -> dict[str, str]:
-    """``rule``, ``why`` and ``events`` (a JSON list of ids) of one change: the reasons whose area overlaps it."""
-    areas = getattr(iv, "areas", {})
-    ids, rules = [], []
-    for eid, key, rule in iv.reasons or []:
-        a = areas.get(key)
-        if a is not None and shapely.intersection(a, g).area > 1e-10 and eid not in ids:
-            ids.append(eid)
-            rules.append(rule)
-    rule = "snapshot" if iv.snapshot is not None else (rules[-1] if rules else "capture")
-    return {"rule": rule, "why": RULES[rule], "events": json.dumps(ids)}
+def _why(iv: _Interval, g: shapely.Geometry, atoms: np.ndarray | None = None) -> dict[str, str]:
+    """``rule``, ``why`` and ``events`` (a JSON list of ids) of one change: the reasons whose area overlaps it.
+
+    Within a period the overlap is read from the partition (the change's faces against each area's faces);
+    across a snapshot each distinct area is tested once, all of them in one vectorised call.
+    """
+    areas = iv.areas or {}
+    reasons = iv.reasons or []
+    keys = list(dict.fromkeys(k for _, k, _ in reasons if k in areas))
+    touching: set[str] = set()
+    if keys and atoms is not None:
+        changed = np.zeros(len(iv.period.atoms), dtype=bool)
+        changed[atoms] = True
+        touching = {k for k in keys if k in iv.period.members and changed[iv.period.members[k]].any()}
+    elif keys:
+        geoms = np.empty(len(keys), dtype=object)
+        geoms[:] = [areas[k] for k in keys]
+        shapely.prepare(g)
+        idx = np.flatnonzero(shapely.intersects(g, geoms))
+        if len(idx):
+            overlap = shapely.area(shapely.intersection(geoms[idx], g)) > 1e-10
+            touching = {keys[i] for i, ok in zip(idx, overlap, strict=True) if ok}
+    found: dict[str, str] = {}  # event id -> rule, in the order of the reasons
+    for eid, key, rule in reasons:
+        if key in touching:
+            found.setdefault(eid, rule)
+    rule = "snapshot" if iv.snapshot is not None else (list(found.values())[-1] if found else "capture")
+    return {"rule": rule, "why": RULES[rule], "events": json.dumps(list(found))}
 
 
 def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], footprints: gpd.GeoDataFrame,
@@ -350,8 +370,8 @@ def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], fo
         stats += [{"date": d, "faction": f, "km2": round(float(km2[f]), 3)} for f in st]
         if k:
             changes += [{"valid_from": d, "from_faction": fa, "to_faction": fb, "km2": round(a, 3),
-                         **_why(iv, g), "geometry": g}
-                        for fa, fb, g, a in _changes(ivs[k - 1], iv, prev_st, st, metric) if a >= 1e-3]
+                         **_why(iv, g, atoms), "geometry": g}
+                        for fa, fb, g, a, atoms in _changes(ivs[k - 1], iv, prev_st, st, metric) if a >= 1e-3]
         prev_st = st
     control = gpd.GeoDataFrame(rows, columns=["faction", "valid_from", "valid_to", "geometry"],
                                geometry="geometry", crs=CRS_STORAGE)
