@@ -27,7 +27,7 @@ from geo import __version__
 from geo.articles import check_unique_ids, find_article_files, read_article_file, undated
 from geo.events import merge_claims
 from geo.io import InputError, atomic_path, read_jsonl, write_csv, write_gpkg_layers, write_jsonl, write_text
-from geo.model import CRS_STORAGE, EVENT_COLUMNS, Article, Claim, Event
+from geo.model import CRS_METRIC, CRS_STORAGE, EVENT_COLUMNS, Article, Claim, Event
 from geo.read import Factions, claims_from_mentions, load_factions, load_lexicons
 from geo.settings import DEFAULT_MAP_NAME, Settings
 
@@ -71,7 +71,8 @@ def stage_inputs(stage: str, s: Settings) -> list[Path]:
         "ingest": [s.articles_dir, *_code("articles")],
         "extract": [s.articles_jsonl, *reading],
         "events": [s.claims_jsonl, *_code("events", "model")],
-        "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson", s.factions_file, s.area_file,
+        "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson",
+                   s.gazetteer_dir / "places.csv", s.factions_file, s.area_file,
                    *_code("control/layers", "control/join", "control/snapshot", "model")],
         "render": [s.control_gpkg, s.gazetteer_dir / "places.csv", s.factions_file, s.area_file,
                    *_code("map/render", "map/assets")],
@@ -237,10 +238,19 @@ def layers(s: Settings, log: Log = _quiet) -> Path:
         raise InputError(f"{s.control_dir}: no control snapshots (YYYY-MM-DD.geojson)")
     evs = [e for e in read_events(s.events_gpkg) if e.modality == "reported"]
     area = s.area()
-    out = build_layers(snaps, evs, footprints, *([area.crs] if area else []))
+    out = build_layers(snaps, evs, footprints, area.crs if area else CRS_METRIC, parents=read_parents(s))
     write_gpkg_layers(s.control_gpkg, {k: _as_gdf(v) for k, v in out.items()})
     log(f"built {', '.join(f'{k} ({len(v)})' for k, v in out.items())} from {len(snaps)} snapshot(s)")
     return s.control_gpkg
+
+
+def read_parents(s: Settings) -> dict[str, str]:
+    """``{place id: parent id}`` from the gazetteer's places.csv (empty without one)."""
+    path = s.gazetteer_dir / "places.csv"
+    if not path.exists():
+        return {}
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=["id", "parent"])
+    return {i: p for i, p in zip(df["id"], df["parent"], strict=True) if p}
 
 
 def read_footprints(s: Settings) -> gpd.GeoDataFrame:

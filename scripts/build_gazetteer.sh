@@ -50,6 +50,9 @@ $GEO gazetteer alias aleppo-national-museum "fr:musée national d'Alep" "en:Nati
 # Directions written in the reader's language: "Ansari Est", "East Ansari" for Ansari Sharqi (sharqi: eastern).
 $GEO gazetteer alias aleppo-ansari-sharqi "fr:Ansari Est" "fr:Ansari-Est" "en:East Ansari" "en:Ansari East" \
   "en:Eastern Ansari"
+# The Ramouseh military complex is the whole the three colleges are parts of (a report of the complex moves them).
+$GEO gazetteer parent aleppo-ramouseh-military-complex aleppo-artillery-academy aleppo-armament-academy \
+  aleppo-air-force-technical-college
 # Hand-drawn footprints (the project's own estimates, precision 2) for the places the 2016 reports fought over
 # that the CSR layer does not draw: last, so they replace any line or point shape of the same id.
 $GEO gazetteer import data/gazetteer/drawn.geojson --format drawn --source drawn

@@ -39,7 +39,7 @@ def run(passages: list[dict], reader: Reader):
         for c in p.get("changes") or []:
             places = c["place"] if isinstance(c["place"], list) else [c["place"]]
             expected.append(Expected(p["id"], c["type"], tuple(places), c["faction"], str(c["date"])))
-    return score(expected, got)
+    return score(expected, got, {i: q.parent for i, q in reader.gazetteer.places.items()})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,13 +18,17 @@ from geo.places.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
 
 
 def score(gaz: Gazetteer, rows: list[dict]) -> tuple[float, list[str]]:
-    """(share right, lines describing each miss). A row is right when the best candidate is expected."""
+    """(share right, lines describing each miss). A row is right when the best candidate is expected, or
+    its parent or child (a whole the gazetteer gained: "al-Hamdaniyeh" for al-Hamdaniyeh I-V)."""
+    from geo.read.evaluate import same_place
+
+    parents = {i: p.parent for i, p in gaz.places.items()}
     misses = []
     for r in rows:
-        expected = set(r["expected"].split("|"))
+        expected = tuple(r["expected"].split("|"))
         hits = gaz.lookup(r["spelling"])
         got = hits[0][0].id if hits else None
-        if got not in expected:
+        if got is None or not same_place(got, expected, parents):
             misses.append(f"{r['spelling']!r} ({r['lang']}, {r['kind_of_variant']}): expected "
                           f"{r['expected']}, got {got} {[(p.id, s) for p, s in hits[:3]]}")
     return 1 - len(misses) / len(rows), misses

@@ -34,7 +34,7 @@ def _score(reader, files):
             for c in p.get("changes") or []:
                 places = c["place"] if isinstance(c["place"], list) else [c["place"]]
                 expected.append(Expected(p["id"], c["type"], tuple(places), c["faction"], str(c["date"])))
-    return score(expected, got)
+    return score(expected, got, {i: q.parent for i, q in reader.gazetteer.places.items()})
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -405,3 +405,20 @@ def test_lookup_finds_a_place_named_inside_a_longer_spelling(tmp_path: Path) -> 
         why = g.explain_lookup(text)
         assert why["rule"] == "named inside" and why["candidates"][0]["id"] == "aleppo-al-haydariyeh", text
     assert g.lookup("nothing known here at all") == []
+
+
+def test_parent_makes_a_whole_of_parts_and_refuses_loops(tmp_path) -> None:
+    from geo.cli import main
+
+    d = write_tiny(tmp_path / "data" / "gazetteer")
+    run = CliRunner()
+    ids = list(csv.DictReader((d / "places.csv").open(encoding="utf-8")))
+    whole, part = ids[1]["id"], ids[2]["id"]
+    r = run.invoke(main, ["gazetteer", "parent", whole, part, "--data-dir", str(tmp_path / "data")])
+    assert r.exit_code == 0, r.output
+    rows = {r["id"]: r for r in csv.DictReader((d / "places.csv").open(encoding="utf-8"))}
+    assert rows[part]["parent"] == whole
+    r = run.invoke(main, ["gazetteer", "parent", part, whole, "--data-dir", str(tmp_path / "data")])
+    assert r.exit_code == 1 and "loop" in r.output
+    r = run.invoke(main, ["gazetteer", "parent", whole, "nowhere", "--data-dir", str(tmp_path / "data")])
+    assert r.exit_code == 1 and "no place 'nowhere'" in r.output

@@ -222,3 +222,15 @@ def test_the_rebuild_join_agrees_with_the_polygon_join_and_later_paints_win():
     assert (a == b).mean() > 0.999  # only points on an edge may differ
     assert {"", "government", "opposition", "kurdish", "contested"} == set(a)
     assert list(out["events"].set_index("id").loc[["e1", "e4"], "held_before"]) == ["opposition", "opposition"]
+
+
+def test_a_whole_moves_with_its_parts_and_a_part_without_shape_with_its_whole():
+    snaps = {"2016-11-01": snap(government=W, opposition=M.union(E))}
+    parents = {"m": "whole", "e": "whole", "t": "e"}  # "whole" is made of m and e; "t" lies in e, undrawn
+    evs = [event("w1", "whole", "2016-11-03", "government", lon=37.12, lat=36.205, precision=2)]
+    out = build_layers(snaps, evs, FOOT, parents=parents)
+    day = control_at(out["control"], "2016-11-04").set_index("faction").geometry
+    assert day["government"].symmetric_difference(W.union(M).union(E)).area < 1e-12
+    evs = [event("t1", "t", "2016-11-03", "government", lon=37.125, lat=36.205, precision=2)]
+    day = control_at(build_layers(snaps, evs, FOOT, parents=parents)["control"], "2016-11-04").set_index("faction")
+    assert day.geometry["government"].symmetric_difference(W.union(E)).area < 1e-12

@@ -78,9 +78,9 @@ def import_(settings: Settings, file: Path, fmt: str, name_field: str, name_ar_f
     elif fmt == "geonames":
         batch = gs.read_geonames(file, key)
     elif fmt == "crosswalk":
-        batch = gs.read_crosswalk(file, f, key)
+        batch = gs.read_crosswalk(file, f, key, p)
     elif fmt == "unosat":
-        batch = gs.read_unosat(file, f, key)
+        batch = gs.read_unosat(file, f, key, p)
     elif fmt == "wikimodule":
         batch = gs.read_wikimodule(file, key)
     elif fmt == "drawn":
@@ -179,6 +179,37 @@ def lookup(settings: Settings, names: tuple[str, ...], fmt: str, explain: bool) 
             click.echo(f"    rule: {why['rule'] or 'no candidate'}{tie}")
             for c in why["candidates"]:
                 click.echo(f"    candidate: {c['id']}  {c['name']}  {c['kind']}  {c['score']}")
+
+
+@gazetteer.command(cls=GeoCommand)
+@dir_options
+@click.argument("parent_id")
+@click.argument("children", nargs=-1, required=True)
+def parent(settings: Settings, parent_id: str, children: tuple[str, ...]) -> None:
+    """Make PARENT_ID the whole that CHILDREN are parts of (a report of the whole moves all of them).
+
+    \b
+    Example:
+      geo gazetteer parent aleppo-ramouseh-military-complex aleppo-artillery-academy aleppo-armament-academy
+    """
+    d = settings.gazetteer_dir
+    p, a, f = _read_tables(d)
+    known = set(p["id"])
+    for pid in (parent_id, *children):
+        if pid not in known:
+            raise InputError(f"{d / 'places.csv'}: no place {pid!r}")
+    if parent_id in children:
+        raise InputError(f"{parent_id}: a place cannot be its own part")
+    up = dict(zip(p["id"], p["parent"], strict=True))
+    walk, seen = parent_id, set()
+    while walk in up and walk not in seen:  # refuse a loop: the parent must not be a part of a child
+        if walk in children:
+            raise InputError(f"{parent_id}: it is already a part of {walk}; that would make a loop")
+        seen.add(walk)
+        walk = up[walk]
+    p.loc[p["id"].isin(children), "parent"] = parent_id
+    _write_tables(d, p, a, f)
+    click.echo(f"{parent_id}: parent of {', '.join(children)}")
 
 
 @gazetteer.command(cls=GeoCommand)

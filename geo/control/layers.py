@@ -31,6 +31,8 @@ BUFFER_M = {1: 250.0, 2: 300.0}
 #: Parts smaller than this (square degrees; 5e-8 is about 500 m2 here) left by cutting a drawn footprint out
 #: of a neighbourhood are crumbs of two hand-drawn edges that do not meet exactly, not places.
 SLIVER_DEG2 = 5e-8
+#: Places that stand for the whole city or a half of it: never a parent whose shape its parts make.
+CITY_IDS = frozenset({"aleppo", "aleppo-east", "aleppo-west", ""})
 #: Tolerance for front lines between polygons drawn separately (degrees; 0.0003 is about 30 m here).
 FRONT_TOL_DEG = 0.0003
 
@@ -57,12 +59,14 @@ def _dissolve(state: dict[str, shapely.Geometry]) -> dict[str, shapely.Geometry]
     return {f: g for f, g in sorted(state.items()) if g is not None and not g.is_empty}
 
 
-def control_footprints(footprints: gpd.GeoDataFrame) -> dict[str, shapely.Geometry]:
+def control_footprints(footprints: gpd.GeoDataFrame, parents: dict[str, str] | None = None
+                       ) -> dict[str, shapely.Geometry]:
     """``{place id: polygon}`` as control sees them: a drawn footprint takes its area out of the others.
 
     The CSR layer folds outskirts and compounds into the neighbourhood they lie in (the 1070 Apartments in
     al-Hamdaniyeh V); a footprint drawn for such a child (``source`` "drawn") is cut out of its parent, so
-    the two can be held by different sides.
+    the two can be held by different sides. With ``parents`` (``{place id: parent id}`` from the gazetteer)
+    a whole is the union of its parts and a part with no shape takes its whole's (:func:`_with_family`).
 
     >>> fp = gpd.GeoDataFrame({"id": ["big", "part"], "source": ["csr", "drawn"]},
     ...                       geometry=[shapely.box(0, 0, 2, 1), shapely.box(0, 0, 1, 1)], crs=CRS_STORAGE)
@@ -73,11 +77,40 @@ def control_footprints(footprints: gpd.GeoDataFrame) -> dict[str, shapely.Geomet
         return {}
     polys = footprints[footprints.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
     index = dict(zip(polys["id"], polys.geometry, strict=True))
-    if "source" not in polys:
-        return index
+    if "source" in polys and (polys["source"] == "drawn").any():
+        _cut_drawn(index, polys)
+    index = {k: v for k, v in index.items() if not v.is_empty}
+    return _with_family(index, parents) if parents else index
+
+
+def _with_family(index: dict[str, shapely.Geometry], parents: dict[str, str]) -> dict[str, shapely.Geometry]:
+    """A whole moves with its parts, a part without a shape with its whole: "al-Hamdaniyeh" is the union of
+    al-Hamdaniyeh I-V (and of its own shape, if it has one); "Tareeq al-Bab", a district the polygon layer
+    folds into al-Helwaniyeh, moves al-Helwaniyeh until it is drawn a footprint of its own.
+
+    >>> idx = {"i": shapely.box(0, 0, 1, 1), "ii": shapely.box(1, 0, 2, 1), "h": shapely.box(5, 5, 6, 6)}
+    >>> out = _with_family(idx, {"i": "w", "ii": "w", "t": "h", "h": "aleppo"})
+    >>> out["w"].area, out["t"].equals(out["h"])
+    (2.0, True)
+    """
+    out = dict(index)
+    kids: dict[str, list[shapely.Geometry]] = {}
+    for child, parent in parents.items():
+        if child in index and parent:
+            kids.setdefault(parent, []).append(index[child])
+    for parent, shapes in kids.items():
+        if parent in CITY_IDS:
+            continue  # the city is everything: a report of "Aleppo" moves nothing
+        out[parent] = shapely.union_all(shapes + ([index[parent]] if parent in index else []))
+    for child, parent in parents.items():
+        if child not in out and parent in out and parent not in CITY_IDS:
+            out[child] = out[parent]
+    return out
+
+
+def _cut_drawn(index: dict[str, shapely.Geometry], polys: gpd.GeoDataFrame) -> None:
+    """Cut each drawn footprint out of the other shapes it overlaps (in place)."""
     drawn = polys[polys["source"] == "drawn"]
-    if drawn.empty:
-        return index
     tree = shapely.STRtree(drawn.geometry.to_numpy())
     for pid, g, src in zip(polys["id"], polys.geometry, polys["source"], strict=True):
         if src == "drawn":
@@ -87,7 +120,6 @@ def control_footprints(footprints: gpd.GeoDataFrame) -> dict[str, shapely.Geomet
             cut = _polygonal(shapely.difference(g, shapely.union_all(drawn.geometry.to_numpy()[hits])))
             parts = [q for q in shapely.get_parts(cut) if q.area >= SLIVER_DEG2]  # crumbs of the cut
             index[pid] = shapely.set_precision(shapely.union_all(parts), 1e-7) if parts else shapely.Polygon()
-    return {k: v for k, v in index.items() if not v.is_empty}
 
 
 def city_outline(footprints: gpd.GeoDataFrame) -> shapely.Geometry | None:
@@ -235,14 +267,15 @@ def _clipped(area: shapely.Geometry | None, pt: shapely.Point, shapes: np.ndarra
     hits = tree.query(pt, predicate="within")
     if not len(hits):
         return area
-    return _polygonal(shapely.intersection(area, shapes[hits[0]]))
+    inner = hits[np.argmin(shapely.area(shapes[hits]))]  # the part, not the whole made of it
+    return _polygonal(shapely.intersection(area, shapes[inner]))
 
 
 def _intervals(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], footprints: gpd.GeoDataFrame,
-               metric: str = CRS_METRIC) -> list[_Interval]:
+               metric: str = CRS_METRIC, parents: dict[str, str] | None = None) -> list[_Interval]:
     if not snapshots:
         raise InputError("no control snapshots")
-    paints, areas = _paints(events, min(snapshots), control_footprints(footprints), metric)
+    paints, areas = _paints(events, min(snapshots), control_footprints(footprints, parents), metric)
     snap_days = sorted(snapshots)
     out: list[_Interval] = []
     for k, sd in enumerate(snap_days):
@@ -347,12 +380,13 @@ def _why(iv: _Interval, g: shapely.Geometry, atoms: np.ndarray | None = None) ->
 
 
 def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], footprints: gpd.GeoDataFrame,
-                 metric: str = CRS_METRIC) -> dict[str, gpd.GeoDataFrame]:
+                 metric: str = CRS_METRIC, parents: dict[str, str] | None = None) -> dict[str, gpd.GeoDataFrame]:
     """Layers ``control``, ``frontlines``, ``changes``, ``stats`` and ``events`` (see the module doc).
 
-    ``metric`` is the projected CRS (metres) of the study area: buffers and km2 are computed in it.
+    ``metric`` is the projected CRS (metres) of the study area: buffers and km2 are computed in it;
+    ``parents`` the gazetteer's ``{place: parent}``, so a whole moves with its parts (see control_footprints).
     """
-    ivs = _intervals(snapshots, events, footprints, metric)
+    ivs = _intervals(snapshots, events, footprints, metric, parents)
     rows, fronts, stats, changes = [], [], [], []
     prev_st: dict[str, shapely.Geometry] = {}
     for k, iv in enumerate(ivs):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import geopandas as gpd
@@ -115,11 +116,48 @@ def read_csr(path: Path, source: str = "csr") -> Batch:
         if isinstance(r.get("NAME_A"), str) and r["NAME_A"].strip():
             b.aliases += _alias_rows(pid, [r["NAME_A"]], source, "ar")
         b.footprints.append({"id": pid, "kind": "neighbourhood", "csr_id": int(r["Id"]), "geometry": g})
-        # "al-Hamdaniyeh I".."V": the bare name is what reports write (ambiguous on purpose: context decides)
-        base = re.sub(r"\s+[IV]+$", "", r["NAME"])
-        if base != r["NAME"] and base not in names:
-            b.aliases += _alias_rows(pid, [base], source, "en")
+    _families(b, names, source)
     return b
+
+
+_NUMERAL = re.compile(r"\s+[IVX]+$")
+
+
+def _families(b: Batch, names: set[str], source: str) -> None:
+    """Numbered neighbourhoods ("al-Hamdaniyeh I".."V") are parts of the whole reports name ("al-Hamdaniyeh"):
+    the whole becomes a place of its own (precision 2, at a point inside the parts) and each part's parent.
+    When the whole already has a polygon of its own ("as-Sakhour" beside "as-Sakhour I"), that place is the
+    parent. A whole's Arabic name, shared by all its parts, goes to the whole."""
+    parts: dict[str, list[dict]] = {}
+    for p in b.places:
+        base = _NUMERAL.sub("", p["name"])
+        if base != p["name"]:
+            parts.setdefault(base, []).append(p)
+    shapes = {f["id"]: f["geometry"] for f in b.footprints}
+    for base, members in parts.items():
+        fid = _city_id(base)
+        if base not in names:
+            pt = shapely.union_all([shapes[m["id"]] for m in members]).representative_point()
+            b.places.append({"id": fid, "name": base, "kind": "neighbourhood", "lon": pt.x, "lat": pt.y,
+                             "precision": 2, "parent": "aleppo", "source": source})
+            b.aliases += _alias_rows(fid, [base], source, "en")
+            ids = {m["id"] for m in members}
+            arabic = {a["alias"] for a in b.aliases if a["place_id"] in ids and a["lang"] == "ar"}
+            shared = [a for a in arabic if all(any(x["place_id"] == i and x["alias"] == a for x in b.aliases)
+                                               for i in ids)]
+            b.aliases = [a for a in b.aliases if not (a["place_id"] in ids and a["alias"] in shared)]
+            b.aliases += _alias_rows(fid, shared, source, "ar")
+        for m in members:
+            m["parent"] = fid
+
+
+def family_of(places: pd.DataFrame | None) -> dict[str, str]:
+    """``{part id: whole id}`` for the numbered parts of a whole (a place whose parent is not the city)."""
+    if places is None or not len(places):
+        return {}
+    ids = set(places["id"])
+    return {i: p for i, p in zip(places["id"], places["parent"], strict=True)
+            if isinstance(p, str) and p in ids and p != "aleppo" and _NUMERAL.search(str(i).replace("-", " ").upper())}
 
 
 #: CSR cultural sites that reports name: gates, mosques, the citadel, souqs, khans, a few public buildings.
@@ -267,9 +305,15 @@ def _latin_or_arabic(text: str) -> bool:
     return all(c.isascii() or "\u00c0" <= c <= "\u024f" or "\u0600" <= c <= "\u06ff" or c in "ʿʾḨḩŞşḤḥ" for c in text)
 
 
-def read_crosswalk(path: Path, existing: pd.DataFrame, source: str = "crosswalk") -> Batch:
-    """OCHA names and spellings seen in news, as aliases of the matching CSR neighbourhood (IoU >= 0.3)."""
+def read_crosswalk(path: Path, existing: pd.DataFrame, source: str = "crosswalk",
+                   places: pd.DataFrame | None = None) -> Batch:
+    """OCHA names and spellings seen in news, as aliases of the matching CSR neighbourhood (IoU >= 0.3).
+
+    OCHA draws whole districts where the CSR layer has numbered parts: a name matched to a part
+    ("Ramouseh" to Ad-Ramouseh Industrial District II) is the whole's (``places`` give the parts' wholes).
+    """
     b = Batch(source)
+    whole = family_of(places)
     by_csr = {}
     fps = existing
     if fps is not None and "csr_id" in fps:
@@ -279,6 +323,7 @@ def read_crosswalk(path: Path, existing: pd.DataFrame, source: str = "crosswalk"
         if not m or float(m.group(2)) < 0.3 or int(m.group(1)) not in by_csr:
             continue
         pid = by_csr[int(m.group(1))]
+        pid = whole.get(pid, pid)
         names = [r.get("ocha_name_en", "")] + [x for x in r.get("attested_variants", "").split("|") if x.strip()]
         b.aliases += _alias_rows(pid, [x for x in names if x], source)
         if r.get("ocha_name_ar"):
@@ -286,26 +331,67 @@ def read_crosswalk(path: Path, existing: pd.DataFrame, source: str = "crosswalk"
     return b
 
 
-def read_unosat(path: Path, footprints: gpd.GeoDataFrame, source: str = "unosat") -> Batch:
-    """UNOSAT neighbourhood names as aliases of the CSR polygon that contains their mean point."""
+#: Words that make a UNOSAT label a landmark rather than a district ("Bagdad Train Station", "Bab Antakia Park").
+LANDMARK_WORDS = frozenset(["park", "station", "school", "hospital", "market", "souq", "suq", "garage", "stadium"])
+#: Labels that name no place ("Unknown", "Agricultural Area").
+UNNAMED_WORDS = frozenset(["unknown", "agricultural", "area", "zone", "other"])
+#: A label at least this close (difflib ratio of folded keys) to its polygon's name is a spelling of it.
+SPELLING_RATIO = 0.5
+
+
+def read_unosat(path: Path, footprints: gpd.GeoDataFrame, source: str = "unosat",
+                places: pd.DataFrame | None = None) -> Batch:
+    """UNOSAT neighbourhood names, by the CSR polygon that contains their mean point.
+
+    A spelling of the polygon's name (or of its whole's: "Ramouseh" in Ad-Ramouseh Industrial District II)
+    is an alias; a name another polygon bears belongs to that one ("Sheikh Kheder" inside Sheikh Fares);
+    any other name is a district or landmark the CSR layer folds into the polygon ("Tareeq al-Bab" inside
+    al-Helwaniyeh, "al Mishatiyah" inside ad-Dallaleen): a place of its own (precision 2, at UNOSAT's mean
+    point, which leans towards damage clusters) whose parent is the polygon.
+    """
     b = Batch(source)
     polys = footprints[footprints.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    whole = family_of(places)
+    named = dict(zip(places["id"], places["name"], strict=True)) if places is not None and len(places) else {}
     # A name that is another polygon's own name belongs to that polygon, even when UNOSAT's mean point
     # falls in a neighbour ("Sheikh Kheder" inside Sheikh Fares, "Hamadaniyah" inside Tishreen).
     own: dict[str, set[str]] = {}
-    for i in polys["id"]:  # "aleppo-al-hamdaniyeh-ii" is named "al-Hamdaniyeh" too
+    for i in polys["id"]:  # "aleppo-al-hamdaniyeh-ii" is a part of "al-Hamdaniyeh"
         base = re.sub(r"-(?:i|ii|iii|iv|v|vi)$", "", re.sub(r"^aleppo-", "", str(i)))
-        own.setdefault(fold(base.replace("-", " ")), set()).add(str(i))
+        own.setdefault(fold(base.replace("-", " ")), set()).add(whole.get(str(i), str(i)))
     for r in read_csv(path):
         pt = shapely.Point(float(r["mean_lon"]), float(r["mean_lat"]))
         hit = polys[polys.contains(pt)]
-        if len(hit):
-            pid = str(hit.iloc[0]["id"])
-            other = own.get(fold(r["unosat_name"]), set())
-            if other and pid not in other:
-                continue
-            b.aliases += _alias_rows(pid, [r["unosat_name"]], source, "en")
+        if not len(hit):
+            continue
+        part = str(hit.iloc[0]["id"])
+        label, key = r["unosat_name"].strip(), fold(r["unosat_name"])
+        other = own.get(key, set())
+        if other:
+            if part in other or whole.get(part) in other:
+                b.aliases += _alias_rows(whole.get(part, part) if whole.get(part) in other else part, [label],
+                                         source, "en")
+            continue
+        if set(re.findall(r"[a-z]+", label.lower())) <= UNNAMED_WORDS:
+            continue
+        spelled = [q for q in (part, whole.get(part)) if q and _spells(key, named.get(q, q))]
+        if spelled:
+            b.aliases += _alias_rows(spelled[-1], [label], source, "en")
+            continue
+        kind = "landmark" if set(label.lower().split()) & LANDMARK_WORDS else "neighbourhood"
+        b.places.append({"id": _city_id(label), "name": label, "kind": kind, "lon": pt.x, "lat": pt.y,
+                         "precision": 2, "parent": part, "source": source})
+        b.aliases += _alias_rows(_city_id(label), [label], source, "en")
     return b
+
+
+def _spells(key: str, name: str) -> bool:
+    """Whether a folded label is a spelling of a place name: close to it, or to its distinctive part, or
+    holding it ("New Aleppo - ash Shuhada'" in ash-Shuhada')."""
+    forms = {fold(name), fold(_NUMERAL.sub("", name)), fold(re.sub(r"(?i)\b(?:industrial|district|area)\b", "",
+                                                                   _NUMERAL.sub("", name)))}
+    return any(f and (SequenceMatcher(None, key, f).ratio() >= SPELLING_RATIO or f in key or key in f)
+               for f in forms)
 
 
 def read_generic(path: Path, name_field: str, source: str, kind: str = "place", id_field: str | None = None,
@@ -359,9 +445,15 @@ def merge(places: pd.DataFrame, aliases: pd.DataFrame, fps: gpd.GeoDataFrame, ba
     remap: dict[str, str] = {}
     new_rows = []
     taken = set(places["id"])
+    given_up: set[tuple[str, str]] = set()  # (parent id, folded name) a part takes from its whole
     for p in batch.places:
         same = [q for q in keys.get(fold(p["name"]), []) if q in coords and
                 math.hypot(coords[q][0] - p["lon"], coords[q][1] - p["lat"]) < 0.03]  # ~3 km
+        if same and same[0] == p.get("parent"):
+            # a district the polygon layer folds into its parent ("Tareeq al-Bab" in al-Helwaniyeh): its name
+            # was an alias of the parent; it is a place of its own now, and the name is its
+            given_up.add((same[0], fold(p["name"])))
+            same = []
         if same:
             remap[p["id"]] = same[0]
             continue
@@ -375,6 +467,9 @@ def merge(places: pd.DataFrame, aliases: pd.DataFrame, fps: gpd.GeoDataFrame, ba
         taken.add(pid)
         new_rows.append({**p, "id": pid, "lon": round(p["lon"], 5), "lat": round(p["lat"], 5)})
     places = pd.concat([places, pd.DataFrame(new_rows, columns=PLACE_COLUMNS)], ignore_index=True)
+    if given_up:
+        aliases = aliases[[(pid, fold(a)) not in given_up for pid, a in zip(aliases["place_id"], aliases["alias"],
+                                                                             strict=True)]]
     arows = [{**a, "place_id": remap.get(a["place_id"], a["place_id"])} for a in batch.aliases]
     aliases = pd.concat([aliases, pd.DataFrame(arows, columns=[*ALIAS_COLUMNS, "source"])], ignore_index=True)
     aliases = aliases.drop_duplicates(subset=["place_id", "alias"]).sort_values(["place_id", "alias"])

@@ -13,7 +13,7 @@ extracted claim matches at most one expected change. Dates are scored on the mat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from geo.model import Claim
@@ -81,13 +81,29 @@ def changes(passage: str, claims: Iterable[Claim]) -> list[Got]:
             if c.type in CHANGE_TYPES and c.status == "reported"]
 
 
-def score(expected: list[Expected], got: list[Got]) -> Score:
-    """Match per passage; see the module doc for what counts as a match."""
+def same_place(got: str, accepted: tuple[str, ...], parents: Mapping[str, str] | None = None) -> bool:
+    """``got`` is one of the accepted places, or one is the other's parent: a finer or coarser place the
+    gazetteer gained after annotation ("Tareeq al-Bab" for its polygon al-Helwaniyeh, "al-Hamdaniyeh" for
+    al-Hamdaniyeh V). The city and its halves hold everything and never count as parents.
+
+    >>> same_place("t", ("h",), {"t": "h"}), same_place("h", ("t",), {"t": "h"}), same_place("x", ("h",), {})
+    (True, True, False)
+    """
+    if got in accepted:
+        return True
+    up = parents or {}
+    coarse = {"aleppo", "aleppo-east", "aleppo-west", ""}
+    return up.get(got, "") in set(accepted) - coarse or (got not in coarse and any(up.get(a) == got for a in accepted))
+
+
+def score(expected: list[Expected], got: list[Got], parents: Mapping[str, str] | None = None) -> Score:
+    """Match per passage; see the module doc for what counts as a match (``parents`` lets a place's parent or
+    child match it, see :func:`same_place`)."""
     s = Score(expected=len(expected), extracted=len(got))
     pool = list(got)
     for e in expected:
         hit = next((g for g in pool if g.passage == e.passage and g.type == e.type and g.faction == e.faction
-                    and g.place in e.places), None)
+                    and same_place(g.place, e.places, parents)), None)
         if hit is None:
             s.missed.append(e)
             continue
