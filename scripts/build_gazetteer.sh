@@ -25,6 +25,23 @@ $GEO gazetteer add aleppo-west --name "western Aleppo" --kind area --lon 37.130 
   --alias "fr:l'ouest d'Alep" --alias "fr:Alep-Ouest" --alias "fr:les quartiers-ouest" --alias "fr:quartiers ouest d'Alep" \
   --alias "fr:quartiers occidentaux" --alias "fr:secteur occidental" --alias "fr:partie occidentale d'Alep" \
   --alias "ar:غرب حلب" --alias "ar:الأحياء الغربية" --alias "ar:حلب الغربية"
+# The two halves as reports describe them by who holds them: parts of the city named with the side that holds
+# them ("les quartiers rebelles", "the rebel-held districts", "les secteurs prorégime"), generated from the same
+# short lists of nouns and sides for both halves and both languages.
+EAST=() WEST=()
+for noun in districts neighbourhoods neighborhoods areas quarters sector part; do
+  for held in rebel-held opposition-held insurgent-held militant-held; do EAST+=("en:$held $noun"); done
+  for held in government-held regime-held loyalist-held; do WEST+=("en:$held $noun"); done
+done
+for noun in quartiers secteurs zones; do
+  for side in rebelles insurgés "tenus par les rebelles" "contrôlés par les rebelles"; do EAST+=("fr:$noun $side"); done
+  for side in gouvernementaux prorégime pro-régime "tenus par le régime" "contrôlés par le régime" loyalistes; do
+    WEST+=("fr:$noun $side"); done
+done
+EAST+=("fr:partie rebelle" "fr:partie contrôlée par les rebelles")
+WEST+=("fr:partie gouvernementale" "fr:partie contrôlée par le régime")
+$GEO gazetteer alias aleppo-east "${EAST[@]}"
+$GEO gazetteer alias aleppo-west "${WEST[@]}"
 # Spellings seen in print that folding alone does not join (numerals with their nouns, fused words).
 $GEO gazetteer alias aleppo-1070-apartments "en:1070 Apartments" "en:1070 project" "fr:1070 Appartements" \
   "fr:projet 1070" "fr:projet des 1070 logements" "fr:1070 logements" "ar:1070 شقة"
@@ -56,4 +73,6 @@ $GEO gazetteer parent aleppo-ramouseh-military-complex aleppo-artillery-academy 
 # Hand-drawn footprints (the project's own estimates, precision 2) for the places the 2016 reports fought over
 # that the CSR layer does not draw: last, so they replace any line or point shape of the same id.
 $GEO gazetteer import data/gazetteer/drawn.geojson --format drawn --source drawn
+# Places named after a place they lie in are its parts (after the drawings: Minyan's sawmills lie in its drawing).
+$GEO gazetteer nest
 $GEO gazetteer stats

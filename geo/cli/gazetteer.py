@@ -214,6 +214,26 @@ def parent(settings: Settings, parent_id: str, children: tuple[str, ...]) -> Non
 
 @gazetteer.command(cls=GeoCommand)
 @dir_options
+def nest(settings: Settings) -> None:
+    """Make each place named after another one it lies in a part of it ("Sheikh Najjar industrial city" of
+    Sheikh Najjar), so a report of either counts for the other.
+
+    \b
+    Example:
+      geo gazetteer nest
+    """
+    d = settings.gazetteer_dir
+    p, a, f = _read_tables(d)
+    pairs = gs.named_parts(p, f)
+    for part, whole in pairs:
+        p.loc[p["id"] == part, "parent"] = whole
+        click.echo(f"{whole}: parent of {part}")
+    _write_tables(d, p, a, f)
+    click.echo(f"{len(pairs)} part(s) nested")
+
+
+@gazetteer.command(cls=GeoCommand)
+@dir_options
 def stats(settings: Settings) -> None:
     """Counts by kind and source, places lacking an alias per language, approximate places.
 

@@ -556,3 +556,39 @@ def merge_drawn(places: pd.DataFrame, fps: gpd.GeoDataFrame, drawn: list[dict]
             places.at[i, "lon"], places.at[i, "lat"] = round(q.x, 5), round(q.y, 5)
             notes.append(f"{d['id']}: point moved into its drawn footprint ({q.x:.5f}, {q.y:.5f})")
     return places, gpd.GeoDataFrame(fps, geometry="geometry", crs=CRS_STORAGE), notes
+
+
+#: A part named after a whole with no polygon must lie this close to the whole's point (degrees, ~1.5 km).
+PART_REACH = 0.015
+
+
+def named_parts(places: pd.DataFrame, fps: gpd.GeoDataFrame) -> list[tuple[str, str]]:
+    """``(part, whole)`` for places named after another place and lying in it ("Sheikh Najjar industrial
+    city" in Sheikh Najjar, "Minyan sawmills 1" in Minyan), among places whose parent is the city or none.
+
+    >>> pl = pd.DataFrame({"id": ["m", "s", "x"], "name": ["Minyan", "Minyan sawmills 1", "Minyan far"],
+    ...                    "kind": ["village", "landmark", "landmark"], "lon": [37.07, 37.075, 37.3],
+    ...                    "lat": [36.186, 36.19, 36.3], "parent": ["aleppo"] * 3})
+    >>> fp = gpd.GeoDataFrame({"id": ["m"]}, geometry=[shapely.box(37.06, 36.18, 37.08, 36.195)], crs=CRS_STORAGE)
+    >>> named_parts(pl, fp)
+    [('s', 'm')]
+    """
+    shapes = {i: g for i, g in zip(fps["id"], fps.geometry, strict=True)
+              if g is not None and g.geom_type in ("Polygon", "MultiPolygon")} if len(fps) else {}
+    rows = places.to_dict("records")
+    wholes = [q for q in rows if q["kind"] not in ("city", "area")]
+    out = []
+    for p in rows:
+        if (p.get("parent") or "") not in ("aleppo", ""):
+            continue
+        pt = Point(float(p["lon"]), float(p["lat"]))
+        for q in wholes:
+            if q["id"] == p["id"] or not str(p["name"]).lower().startswith(str(q["name"]).lower() + " "):
+                continue
+            g = shapes.get(q["id"])
+            inside = g.contains(pt) if g is not None else \
+                math.hypot(float(p["lon"]) - float(q["lon"]), float(p["lat"]) - float(q["lat"])) < PART_REACH
+            if inside:
+                out.append((p["id"], q["id"]))
+                break
+    return out
