@@ -800,3 +800,12 @@ def test_a_change_told_without_a_known_place_still_names_the_articles_main_actor
             "Taking Sakhour had long been a priority, officials said.")
     [c] = [c for c in read(text, "en") if c.place.id == "aleppo-sakhour"]
     assert c.type == "capture" and c.faction == "government" and c.explain["side"]["from"] == "article"
+
+
+@pytest.mark.parametrize("text, side", [
+    ("Government troops pressed on overnight. Sheikh Saeed was captured on Monday, a monitor said.", "government"),
+    ("Sheikh Saeed, which was captured on Monday by rebel fighters, is a southern district.", "opposition"),
+])
+def test_a_passive_capture_needs_no_agent_right_after_it(text, side):
+    got = [(c.type, c.place.id, c.faction) for c in read(text, "en") if c.type == "capture"]
+    assert got == [("capture", "aleppo-sheikh-saeed", side)]

@@ -12,6 +12,7 @@ import shapely
 from click.testing import CliRunner
 
 from geo.cli.gazetteer import gazetteer
+from geo.model import Place
 from geo.places.gazetteer import fold, load_gazetteer, slug, validate_gazetteer
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "gazetteer"
@@ -422,3 +423,13 @@ def test_parent_makes_a_whole_of_parts_and_refuses_loops(tmp_path) -> None:
     assert r.exit_code == 1 and "loop" in r.output
     r = run.invoke(main, ["gazetteer", "parent", whole, "nowhere", "--data-dir", str(tmp_path / "data")])
     assert r.exit_code == 1 and "no place 'nowhere'" in r.output
+
+
+def test_a_landmarks_own_short_name_stands_for_it_unless_it_is_an_everyday_word() -> None:
+    from geo.places.variants import short_forms
+
+    places = {"k": Place("k", "Kindi hospital", "landmark", 37.177, 36.256),
+              "s": Place("s", "State hospital", "landmark", 37.15, 36.2)}
+    got = short_forms([("k", "Kindi hospital", "en"), ("s", "State hospital", "en")], places, set(),
+                      {"hospital": frozenset({"landmark"})})
+    assert got == [("k", "Kindi", "en")]

@@ -97,6 +97,8 @@ def load_descriptors(lexicon_dir: Path) -> Descriptors | None:
 #: A short form with fewer skeleton letters than this (the folded key drops vowels) is too likely to be
 #: something else: "Badro" (bdr) stays a part of Jabal Badro, "Qaterji" (ktrj) stands alone.
 SHORT_FORM_MIN = 4
+#: First words of landmark names that are everyday words, never a place on their own ("State hospital").
+EVERYDAY_NAMES = frozenset(["state", "national", "central", "public", "main", "old", "new", "city", "general", "military", "university", "civil", "children", "women", "martyrs"])
 
 
 def _compound_heads(lexicon_dir: Path) -> set[str]:
@@ -159,7 +161,12 @@ def short_forms(aliases: list[tuple[str, str, str]], places: dict[str, Place], h
         if not rest or not rest[:1].isalpha() or any(ch in rest for ch in ",;()"):
             continue  # "Bab Antakya, Market": a description, not a compound name
         key = fold(rest)
-        if len(key.replace(" ", "")) < SHORT_FORM_MIN or key in taken or key in heads or key in COMMON_WORDS:
+        # a name's own first word before its generic one ("Kindi hospital") may be shorter in letters: it is
+        # a proper name by construction, not a part of a compound that may be an everyday word
+        least = SHORT_FORM_MIN - 1 if alias == places[pid].name and len(rest) >= 5 and " " not in rest \
+            and rest[:1].isupper() and fold(alias.split(maxsplit=1)[0]) not in heads \
+            and rest.lower() not in EVERYDAY_NAMES else SHORT_FORM_MIN
+        if len(key.replace(" ", "")) < least or key in taken or key in heads or key in COMMON_WORDS:
             continue
         found.setdefault(key, []).append((pid, rest, lang))
     return [row for rows in found.values() if len({r[0] for r in rows}) == 1 for row in rows[:1]]
