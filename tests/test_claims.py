@@ -809,3 +809,13 @@ def test_a_change_told_without_a_known_place_still_names_the_articles_main_actor
 def test_a_passive_capture_needs_no_agent_right_after_it(text, side):
     got = [(c.type, c.place.id, c.faction) for c in read(text, "en") if c.type == "capture"]
     assert got == [("capture", "aleppo-sheikh-saeed", side)]
+
+
+def test_a_capture_lost_later_is_two_changes_but_a_push_pulled_back_is_none():
+    held = read("Government troops took Sakhour on Monday but had to withdraw two days later.", "en")
+    got = sorted((c.type, c.place.id, c.faction, c.status) for c in held if c.type == "capture")
+    assert got == [("capture", "aleppo-sakhour", "government", "reported"),
+                   ("capture", "aleppo-sakhour", "opposition", "reported")]
+    pushed = read("Government troops entered Sakhour on Monday but pulled back after heavy losses.", "en")
+    assert [(c.type, c.faction, c.status) for c in pushed if c.place.id == "aleppo-sakhour"] == [
+        ("advance", "government", "attempted")]

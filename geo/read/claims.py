@@ -158,6 +158,7 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
                                      if sd and s.cues[i][2].type in ("capture", "advance") and not s.cues[i][2].loser]
         story.history.extend(m for m in s.mentions if places[m.place_id].kind not in COARSE_KINDS)
     claims = _sides_from_the_story(_headline(r.text, spans), claims, story.unplaced_gains)
+    claims = _told_twice(claims)
     return sorted(_tidy_headline(r.text, spans, claims).values(),
                   key=lambda c: (c.event_date, c.place.id, c.type, c.id))
 
@@ -243,6 +244,8 @@ def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: St
         ctype, as_of_now, types, extents = change_type(s, i, picked, lex)
         opponent = opponent_of(s, ctype, winner.value if winner else "", loser, actor)
         status, status_words = modality(s, i, ctype, picked, lex)
+        if status != "reported" and last_change is picked:
+            last_change = []  # "entered X but pulled back": the pull-back is this push's end, not X's loss
         event_date, dprec, event_end, date_why = cue_date(s, i, ctype, as_of_now, story, r.as_published, lex)
         if ctype in ("capture", "advance") and (period := background(s, i, picked, event_date, dprec, r.published, lex)):
             # "taken by the rebels in 2012", "held since 2012": what the news stands on, not news
@@ -299,7 +302,8 @@ def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: St
 
 #: What may follow a cue that has no object: the end of the clause, or an adverbial.
 _NO_OBJECT = re.compile(r"\s*(?:$|[,.;:]|(?:after|before|amid|under|following|towards?|east|west|north|south|"
-                        r"overnight|later|again|quickly|apres|avant|vers|sous|face|rapidement)\b)")
+                        r"overnight|later|again|quickly|apres|avant|vers|sous|face|rapidement)\b|"
+                        r"(?:[\w-]+ ){1,2}(?:later|afterwards|plus tard)\b)")  # "... withdraw two days later"
 
 
 def _ends_clause(s: Sentence, c1: int) -> bool:
@@ -343,6 +347,32 @@ def _tidy_sentence(r: _Article, s: Sentence, claims: dict[str, Claim]) -> None:
             # "rebels lost a third of their enclave in Aleppo": the city says where, not what changed;
             # a change of the whole city is written as one ("full control of Aleppo", "tout Alep")
             del claims[c.id]
+
+
+def _told_twice(claims: dict[str, Claim]) -> dict[str, Claim]:
+    """A change told twice, once with its day and once within a vaguer period that holds that day ("last
+    week ... on Sunday"), is one change: the telling with the day stands for both.
+
+    >>> from geo.model import PlaceRef
+    >>> p = PlaceRef("x", "X", "X", 37.1, 36.2, 1)
+    >>> wk = Claim("w", "a", "2016-09-29", "capture", p, faction="opposition", event_date="2016-09-22",
+    ...            date_precision="week", event_date_end="2016-09-28")
+    >>> day = Claim("d", "a", "2016-09-29", "capture", p, faction="opposition", event_date="2016-09-25")
+    >>> sorted(_told_twice({"w": wk, "d": day}))
+    ['d']
+    """
+    days: dict[tuple[str, str, str, str], list[str]] = {}
+    for c in claims.values():
+        if c.date_precision == "day" and c.event_date:
+            days.setdefault((c.type, c.place.id, c.faction, c.status), []).append(c.event_date)
+    out = {}
+    for k, c in claims.items():
+        within = days.get((c.type, c.place.id, c.faction, c.status), [])
+        if c.date_precision in ("week", "month") and c.event_date_end and any(
+                c.event_date <= d <= c.event_date_end for d in within):
+            continue
+        out[k] = c
+    return out
 
 
 def _tidy_headline(text: str, spans: list[tuple[int, int, int]], claims: dict[str, Claim]) -> dict[str, Claim]:

@@ -78,8 +78,9 @@ def modality(s: Sentence, i: int, ctype: str, picked: list[Target], lex: Lexicon
             if attempted and (m := attempted.search(text)):
                 return _denied(s, i, ctype, lex) or ("attempted", s.words(at + m.start(), at + m.end()))
         reversal = lex.modality.get("reversal")
-        if ctype in ("capture", "advance") and reversal and (m := reversal.search(sf, picked[-1].end)):
-            # "moved into X but pulled back hours later": a gain taken back in the same sentence
+        if ctype == "advance" and reversal and (m := reversal.search(sf, picked[-1].end)):
+            # "moved into X but pulled back hours later": a push taken back in the same sentence never held X;
+            # "took X but had to withdraw after two days" held it: a change, then its loss (read from the loser)
             return _denied(s, i, ctype, lex) or ("attempted", s.words(m.start(), m.end()))
         at = cl if cl < c0 else max(0, c0 - 60)  # the clause before the cue, else the words just before it
         consequence = lex.modality.get("consequence")
