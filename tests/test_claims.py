@@ -819,3 +819,13 @@ def test_a_capture_lost_later_is_two_changes_but_a_push_pulled_back_is_none():
     pushed = read("Government troops entered Sakhour on Monday but pulled back after heavy losses.", "en")
     assert [(c.type, c.faction, c.status) for c in pushed if c.place.id == "aleppo-sakhour"] == [
         ("advance", "government", "attempted")]
+
+
+def test_a_bare_french_participle_after_a_place_is_its_capture():
+    text = "L'armée a pris dimanche Sakhour, voisin de Haydariyé pris samedi, selon l'OSDH."
+    got = {(c.place.id, c.faction, c.event_date) for c in read(text, "fr", "2016-11-28") if c.type == "capture"}
+    assert ("aleppo-haydariyeh", "government", "2016-11-26") in got
+    # with its auxiliary it is the active verb, read once
+    text = "Les rebelles ont pris Sakhour, selon l'OSDH."
+    assert [(c.place.id, c.faction) for c in read(text, "fr") if c.type == "capture"] == [
+        ("aleppo-sakhour", "opposition")]
