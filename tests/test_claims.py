@@ -822,7 +822,7 @@ def test_a_capture_lost_later_is_two_changes_but_a_push_pulled_back_is_none():
 
 
 def test_a_bare_french_participle_after_a_place_is_its_capture():
-    text = "L'armée a pris dimanche Sakhour, voisin de Haydariyé pris samedi, selon l'OSDH."
+    text = "L'armée a repris dimanche le contrôle de Sakhour. Haydariyé, pris samedi, est désormais calme."
     got = {(c.place.id, c.faction, c.event_date) for c in read(text, "fr", "2016-11-28") if c.type == "capture"}
     assert ("aleppo-haydariyeh", "government", "2016-11-26") in got
     # with its auxiliary it is the active verb, read once
