@@ -469,9 +469,9 @@ def load_gazetteer(directory: Path) -> Gazetteer:
                 raise InputError(f"{files[1]}: row {n}: alias {alias!r} is a note, a citation or a web address, "
                                  "not a name")
     aliases += [(p.id, p.name, "en") for p in places.values()]
-    from geo.places.variants import generic_forms, load_descriptors, short_forms
+    from geo.places.variants import generic_forms, load_descriptors, school_forms, short_forms
 
-    aliases += generic_forms(aliases, d.parent / "lexicon")
+    aliases += generic_forms(aliases, d.parent / "lexicon") + school_forms(places, d.parent / "lexicon")
     shorts = short_forms(aliases, places, d.parent / "lexicon")
     aliases += shorts
     descriptors = load_descriptors(d.parent / "lexicon")

@@ -202,3 +202,34 @@ def generic_forms(aliases: list[tuple[str, str, str]], nouns: dict[str, dict[str
                     name = alias[:-len(noun) - 1].strip()
                     out += [(pid, f.format(name=name), lg) for f in forms]
     return out
+
+
+def school_forms(places: dict[str, Place], lexicon_dir: Path | list[dict]) -> list[tuple[str, str, str]]:
+    """Aliases for military schools in every lexicon's words: academy, college and school are one thing in
+    reports of them, and the branch is written in the report's language ("Armament Academy" is also the
+    "Weaponry College" and "l'école d'armement"). From the lexicons' ``school_nouns`` and ``branch_words``
+    (keyed by the English branch of the display name).
+
+    >>> docs = [{"lang": "en", "school_nouns": ["academy", "college"], "branch_words": {"armament": ["weaponry"]}},
+    ...         {"lang": "fr", "school_nouns": ["école"], "branch_words": {"armament": ["d'armement"]}}]
+    >>> school_forms({"a": Place("a", "Armament Academy", "military_site", 37.1, 36.2)}, docs)
+    [('a', 'weaponry academy', 'en'), ('a', 'weaponry college', 'en'), ('a', "école d'armement", 'fr')]
+    """
+    docs = _lexicon_docs(lexicon_dir) if isinstance(lexicon_dir, Path) else lexicon_dir
+    en_nouns = [str(n) for d in docs if d.get("lang") == "en" for n in d.get("school_nouns") or ()]
+    if not en_nouns:
+        return []
+    tail = re.compile(rf"^(?P<branch>.+?)\s+(?:{'|'.join(map(re.escape, en_nouns))})$", re.I)
+    out = []
+    for pid, p in places.items():
+        m = tail.match(p.name.strip()) if p.kind == "military_site" else None
+        if not m:
+            continue
+        branch = m.group("branch").lower()
+        for d in docs:
+            words = (d.get("branch_words") or {}).get(branch) or []
+            for noun in d.get("school_nouns") or ():
+                for w in words:
+                    form = f"{w} {noun}" if d.get("lang") == "en" else f"{noun} {w}"
+                    out.append((pid, form, str(d.get("lang"))))
+    return out
