@@ -829,3 +829,13 @@ def test_a_bare_french_participle_after_a_place_is_its_capture():
     text = "Les rebelles ont pris Sakhour, selon l'OSDH."
     assert [(c.place.id, c.faction) for c in read(text, "fr") if c.type == "capture"] == [
         ("aleppo-sakhour", "opposition")]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Rebels seized Sakhour, where the army kept its depots, and most of Haydariyeh on Sunday.", "en"),
+    ("Les rebelles ont pris dimanche Sakhour, où l'armée gardait ses dépôts, et la majeure partie de Haydariyé.",
+     "fr"),
+])
+def test_a_relative_clause_inside_a_list_does_not_end_it(text, lang):
+    got = {(c.type, c.place.id) for c in read(text, lang) if c.type in ("capture", "advance")}
+    assert got == {("capture", "aleppo-sakhour"), ("advance", "aleppo-haydariyeh")}

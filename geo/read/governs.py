@@ -66,6 +66,9 @@ _BEARING = re.compile(r"\w.*\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?
                       # "the factories between the X roundabout and ...", "entre le rond-point de X et ..."
                       r"\b(?:between|entre)\s+(?:[\w'-]+\s+){0,3}?(?:(?:de|du|des|d'|of)\s*(?:the\s+|la\s+|le\s+|l')?)?$")
 #: A gap between two places that puts the second around the first ("A in B", "A dans B"), not after it.
+#: A relative clause set off by commas inside a list ("A, where ammunition is stored, and B", "A, où se trouvent
+#: des munitions, et B"): an aside, skipped when deciding whether the list goes on.
+_ASIDE = re.compile(r",\s*(?:which|where|that|who|ou|qui|que|dont|lequel|laquelle)\b[^,.;:]{1,60},")
 _CONTAINED = re.compile(r"^\s*(?:in|inside|dans|a|au|aux)\s")
 #: Between a place and the coarse place that contains it: "X project in southwest Aleppo", "X, dans l'est d'".
 _CONTAINER = re.compile(r"[\s,]*(?:[\w-]+\s+){0,2}?(?:in|of|a|dans|de|d'|du|near|pres de)\s+(?:[\w-]+\s+){0,2}?(?:l'|d')?$")
@@ -160,7 +163,8 @@ def places_after(cue_end: int, limit: int, targets: list[Target], folded: str,
                 # "captured the Eye Hospital and came within 500 m of X": the object came first, X is
                 # another verb's; "the Y areas, south of X": X is where the object is, not the object
                 break
-        elif len(gap) > LIST_GAP or not (_LIST_GAP.match(gap) or partial and _LIST_GAP.match(partial.sub(" ", gap))):
+        elif len(gap := _ASIDE.sub(",", gap)) > LIST_GAP or not (
+                _LIST_GAP.match(gap) or partial and _LIST_GAP.match(partial.sub(" ", gap))):
             break  # "A and much of B" continues the list: B's own quantity makes it an advance
         elif _CONTAINED.match(gap):
             break  # "the artillery college and the armament academy in X": X is where they are
