@@ -59,6 +59,13 @@ $GEO gazetteer alias aleppo-bustan-al-basha "fr:Boustan al-Pacha" "fr:Boustane a
 $GEO gazetteer add aleppo-old-city --name "Old City of Aleppo" --kind area --lon 37.158 --lat 36.199 --precision 2 \
   --alias "en:Old City" --alias "en:Old Aleppo" --alias "en:old city of Aleppo" --alias "fr:vieille ville" \
   --alias "fr:vieille ville d'Alep" --alias "fr:Alep historique" --alias "ar:المدينة القديمة" --alias "ar:حلب القديمة"
+# The Old City as reports describe it: the old, ancient or historic part, quarter or centre of the city.
+OLD=()
+for adj in old ancient historic; do for noun in part quarter centre center; do
+  OLD+=("en:$adj $noun of Aleppo" "en:$adj $noun of the city"); done; done
+OLD+=("en:old part of Aleppo city" "fr:partie ancienne d'Alep" "fr:partie ancienne de la ville"
+      "fr:centre historique d'Alep" "fr:quartiers historiques d'Alep" "fr:cœur historique d'Alep")
+$GEO gazetteer alias aleppo-old-city "${OLD[@]}"
 $GEO gazetteer alias aleppo-az-zahra "en:Jamiyat al-Zahra" "en:Jamiat al-Zahraa" "en:Zahraa Association" \
   "en:Zahra association" "fr:Jamiyat al-Zahra" "fr:quartier de l'Association al-Zahra" "ar:جمعية الزهراء"
 # The usual French names of two landmarks (the airport and the museum), as French reports write them.
