@@ -839,3 +839,17 @@ def test_a_bare_french_participle_after_a_place_is_its_capture():
 def test_a_relative_clause_inside_a_list_does_not_end_it(text, lang):
     got = {(c.type, c.place.id) for c in read(text, lang) if c.type in ("capture", "advance")}
     assert got == {("capture", "aleppo-sakhour"), ("advance", "aleppo-haydariyeh")}
+
+
+def test_french_loser_after_aux_shared_auxiliary_and_advance_at_a_place():
+    got = [(c.type, c.place.id, c.faction) for c in read("Haydariyé a été reprise aux rebelles mardi.", "fr")
+           if c.type == "capture"]
+    assert got == [("capture", "aleppo-haydariyeh", "government")]  # « aux rebelles »: from them, the losers
+    got = [(c.type, c.place.id, c.faction) for c in read(
+        "Les rebelles ont lancé une contre-offensive et repris Cheikh Saïd.", "fr") if c.type == "capture"]
+    assert got == [("capture", "aleppo-sheikh-saeed", "opposition")]
+    got = [(c.type, c.place.id) for c in read("Les troupes gouvernementales progressent à Sakhour.", "fr")]
+    assert ("advance", "aleppo-sakhour") in got
+    got = [(c.type, c.faction) for c in read("L'armée contrôle désormais plus de la moitié de Cheikh Saïd.", "fr")]
+    assert got == [("advance", "government")]
+    assert not [c for c in read("Le contrôle de Cheikh Saïd reste disputé.", "fr") if c.type != "clash"]

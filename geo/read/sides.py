@@ -101,7 +101,8 @@ def _agents(s: Sentence, story: Story, sides: dict[int, Side]) -> set[int]:
             continue
         nxt = cues[i + 1][0] if i + 1 < len(cues) else len(sf)
         # a loser is only named by an agent ("was lost by the rebels"), never by a side further on
-        agent = _AGENT.match(sf, c1) or sf[max(0, c1 - 4):c1].endswith((" by", " par"))
+        agent = _AGENT.match(sf, c1) or sf[max(0, c1 - 4):c1].endswith((" by", " par")) or (
+            cue.loser and sf[max(0, c1 - 5):c1].endswith((" aux", " au", " a la", " a l'", " from")))  # "repris aux X"
         reach = c1 + AGENT_REACH if not cue.loser else (c1 + 30 if agent else c1)
         for f in s.sides:
             if c1 <= f.start < min(nxt, reach):

@@ -36,8 +36,8 @@ def change_type(s: Sentence, i: int, picked: list[Target], lex: Lexicon
     ctype, as_of_now = cue.type, False
     quantity = ""
     if ctype == "control" and lex.partial and lex.now and cue.place == "after" and \
-            lex.partial.search(sf[c1:picked[0].start]) and lex.now.search(sf[clause_start(sf, c0, 0):c1]) \
-            and not _SHRINKING.search(sf[c0:picked[0].start]):
+            lex.partial.search(sf[c1:picked[0].start]) and lex.now.search(sf[clause_start(sf, c0, 0):picked[0].start]) \
+            and not _SHRINKING.search(sf[c0:picked[0].start]):  # "now control", "contrôle désormais"
         ctype, as_of_now, quantity = "advance", True, sf[c1:picked[0].start]
     elif ctype == "control" and lex.again and lex.again.search(sf[clause_start(sf, c0, 0):c1]):
         ctype = "capture"
