@@ -228,10 +228,12 @@ def read_outskirts(path: Path, source: str = "outskirts") -> Batch:
 #: The wikimodule import keeps the places within this many degrees of the Citadel (about 13 km): the city and
 #: the outskirts the 2016 reports fought over, not the whole governorate.
 MODULE_REACH = (0.15, 0.12)
+#: The reach for military bases and airfields: about 40 km, the default study area around the city.
+BASE_REACH = (0.45, 0.36)
 #: Words that make a label generic when it has nothing else ("Fuel Storage Base", "Water Pumping Plant"): such a
 #: label names a kind of place, and would be found in any report.
 GENERIC_LABEL_WORDS = frozenset("""the of al el and air defense defence army base bases brigade battalion branch
-intelligence military housing storage fuel gas water pumping plant factory factories facility free zone garages
+intelligence military housing storage fuel gas water pumping plant factory factories facility free zone garages camp
 hangars checkpoint farm poultry research center centre ammunition missiles missile sector school academy college
 complex prison security hill tall tell tal jabal airport airbase station garage""".split())  # noqa: SIM905
 
@@ -248,7 +250,8 @@ def _generic_label(name: str) -> bool:
 
 def _module_kind(mark: str) -> str:
     """A place kind from the module's map marker ("m.gov_hill" -> hill)."""
-    for part, kind in (("hill", "hill"), ("air", "airport"), ("base", "military_site"), ("industry", "landmark")):
+    for part, kind in (("hill", "hill"), ("air", "airport"), ("heli", "airport"), ("base", "military_site"),
+                       ("industry", "landmark")):
         if part in mark:
             return kind
     return "village"
@@ -265,11 +268,17 @@ def read_wikimodule(path: Path, source: str = "wikimodule") -> Batch:
     b = Batch(source)
     for n, r in enumerate(read_csv(path), 2):
         lon, lat = _lon_lat(r, f"{path}: row {n}", "long")
-        if abs(lon - ALEPPO_CENTRE[0]) > MODULE_REACH[0] or abs(lat - ALEPPO_CENTRE[1]) > MODULE_REACH[1]:
+        # bases and airfields are named in reports of the whole countryside (Menagh, the Infantry Academy):
+        # they come from farther out than villages, whose common names would be read into every report
+        reach = BASE_REACH if re.search(r"_(?:base|air|heli)\b", r.get("mark") or "") else MODULE_REACH
+        if abs(lon - ALEPPO_CENTRE[0]) > reach[0] or abs(lat - ALEPPO_CENTRE[1]) > reach[1]:
             continue
         label = (r.get("label") or "").strip()
         # a parenthesis often says where ("Artillery Army Base (Zahraa)"): it is dropped, not made a name
-        names = [x.strip() for x in re.split(r"[&/]", re.sub(r"\([^)]*\)", "", label)) if x.strip()]
+        names = [re.sub(r"\s+", " ", x).strip() for x in re.split(r"[&/]", re.sub(r"\([^)]*\)", "", label)) if x.strip()]
+        # ... unless it lists other names, commas between them ("Minakh (Menagh, Meng) Airbase")
+        names += [x.strip() for m in re.finditer(r"\(([^)]*,[^)]*)\)", label) for x in m.group(1).split(",")
+                  if x.strip()[:1].isupper()]
         names = [x for x in names if not _generic_label(x)]  # "Castello complex & Tal": "Tal" is a hill, any hill
         if not names or fold(names[0]) == fold("Aleppo"):
             continue
