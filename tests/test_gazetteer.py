@@ -402,7 +402,8 @@ def test_add_refuses_swapped_coordinates_and_warns_outside_the_study_area(tmp_pa
 def test_lookup_finds_a_place_named_inside_a_longer_spelling(tmp_path: Path) -> None:
     d = write_tiny(tmp_path / "gazetteer")
     g = load_gazetteer(d)
-    for text in ("fighting near the Haydariyeh roundabout area today", "dans le secteur voisin de Haydariyé"):
+    for text in ("fighting near the Haydariyeh roundabout area today", "dans le secteur voisin de Haydariyé",
+                 "had completely retaken the Haydariyeh district"):
         why = g.explain_lookup(text)
         assert why["rule"] == "named inside" and why["candidates"][0]["id"] == "aleppo-al-haydariyeh", text
     assert g.lookup("nothing known here at all") == []

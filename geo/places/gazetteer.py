@@ -364,7 +364,7 @@ class Gazetteer:
                     scored[p] = max(scored.get(p, 0), r)
         if scored:
             return scored, "fuzzy"
-        if any(kinds is not None for _, kinds in described):
+        if any(kinds is not None and self.by_key.get(fold(bare)) for bare, kinds in described):
             return {}, "descriptor disagrees"  # "village of Haydariyeh": a village, and Haydariyeh is none
         return self._named_inside(name), "named inside"
 
