@@ -401,6 +401,10 @@ def test_add_refuses_swapped_coordinates_and_warns_outside_the_study_area(tmp_pa
 
 def test_lookup_finds_a_place_named_inside_a_longer_spelling(tmp_path: Path) -> None:
     d = write_tiny(tmp_path / "gazetteer")
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "xx.yaml").write_text(
+        "lang: xx\ndescriptors:\n  district: [neighbourhood]\n  area: [neighbourhood]\n"
+        "descriptor_links: [the, of]\n", encoding="utf-8")
     g = load_gazetteer(d)
     for text in ("fighting near the Haydariyeh roundabout area today", "dans le secteur voisin de Haydariyé",
                  "had completely retaken the Haydariyeh district"):
