@@ -79,9 +79,14 @@ def _alias_rows(pid: str, names: list[str], source: str, lang: str | None = None
     for n in names:
         for part in re.split(r"\s+/\s+", n):
             a, lg = _clean_alias(part)
-            if a and len(fold(a)) >= 3 and not JUNK_ALIAS.search(a):
+            if a and len(fold(a)) >= 3 and not JUNK_ALIAS.search(a) and not _TWO_PLACES.search(a):
                 out.append({"place_id": pid, "alias": a, "lang": lang or lg, "source": source})
     return out
+
+
+#: A name that coordinates two complements names two places ("les écoles de l'armée de l'air et de logistique",
+#: "the schools of X and of Y"): not an alias of either.
+_TWO_PLACES = re.compile(r"\b(?:et|and) (?:de|d'|du|des|of)\b", re.I)
 
 
 def _city_id(name: str) -> str:
