@@ -853,3 +853,9 @@ def test_french_loser_after_aux_shared_auxiliary_and_advance_at_a_place():
     got = [(c.type, c.faction) for c in read("L'armée contrôle désormais plus de la moitié de Cheikh Saïd.", "fr")]
     assert got == [("advance", "government")]
     assert not [c for c in read("Le contrôle de Cheikh Saïd reste disputé.", "fr") if c.type != "clash"]
+
+
+def test_an_item_geo_does_not_know_does_not_end_a_list():
+    text = "On Sunday government forces took Sakhour, the old fuel depot, the Haydariyeh district, a monitor said."
+    got = {(c.type, c.place.id) for c in read(text, "en") if c.type == "capture"}
+    assert got == {("capture", "aleppo-sakhour"), ("capture", "aleppo-haydariyeh")}

@@ -69,6 +69,9 @@ _BEARING = re.compile(r"\w.*\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?
 #: A relative clause set off by commas inside a list ("A, where ammunition is stored, and B", "A, où se trouvent
 #: des munitions, et B"): an aside, skipped when deciding whether the list goes on.
 _ASIDE = re.compile(r",\s*(?:which|where|that|who|ou|qui|que|dont|lequel|laquelle)\b[^,.;:]{1,60},")
+#: An item of the list that names no place geo knows ("A, the Sadcop fuel depot, B", "A, la zone industrielle,
+#: B"): a short noun phrase opening on an article between two commas, skipped like an aside.
+_UNKNOWN_ITEM = re.compile(r",\s*(?:the|le|la|les|l')\s*(?:[\w'-]+\s+){0,3}[\w'-]+\s*,")
 _CONTAINED = re.compile(r"^\s*(?:in|inside|dans|a|au|aux)\s")
 #: Between a place and the coarse place that contains it: "X project in southwest Aleppo", "X, dans l'est d'".
 _CONTAINER = re.compile(r"[\s,]*(?:[\w-]+\s+){0,2}?(?:in|of|a|dans|de|d'|du|near|pres de)\s+(?:[\w-]+\s+){0,2}?(?:l'|d')?$")
@@ -163,7 +166,7 @@ def places_after(cue_end: int, limit: int, targets: list[Target], folded: str,
                 # "captured the Eye Hospital and came within 500 m of X": the object came first, X is
                 # another verb's; "the Y areas, south of X": X is where the object is, not the object
                 break
-        elif len(gap := _ASIDE.sub(",", gap)) > LIST_GAP or not (
+        elif len(gap := _UNKNOWN_ITEM.sub(", ", _ASIDE.sub(",", gap))) > LIST_GAP or not (
                 _LIST_GAP.match(gap) or partial and _LIST_GAP.match(partial.sub(" ", gap))):
             break  # "A and much of B" continues the list: B's own quantity makes it an advance
         elif _CONTAINED.match(gap):
