@@ -198,3 +198,10 @@ def test_committed_sites_named_with_common_nouns_match_in_lower_case_when_spelle
     assert ("aleppo-armament-academy", "l'académie d'armement") in found
     assert ("aleppo-artillery-academy", "artillery school") in found  # an alias, in lower case
     assert not [s for _, s in found if s in ("college of artillery", "bab")]  # not spelled as an alias
+
+
+def test_a_name_after_a_word_for_another_kind_of_place_is_another_place(gaz: Gazetteer) -> None:
+    # "Tall Zouhor" is a hill geo does not know, not the Zouhour neighbourhood; a hill it knows stays found
+    assert [m.place_id for m in find_mentions("Troops captured Tall Zouhor on Saturday.", gaz)] == []
+    assert [m.place_id for m in find_mentions("Troops captured Zouhour and Tell Bazo.", gaz)] == [
+        "aleppo-az-zuhour", "aleppo-tell-bazo"]

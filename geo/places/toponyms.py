@@ -192,8 +192,26 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
             reason = f"{len(pids)} candidates ({', '.join(pids)}): {why}"
             pids = (best,)
         p = gaz.places[pids[0]]
+        if _another_kind_before(gaz, text, o0, p.kind):
+            continue  # "Tall Zouhor" is a hill geo does not know, not the Zouhour neighbourhood
         out.append(Mention(p.id, text[o0:o1], o0, o1, p.precision, reason))
     return out
+
+
+_LAST_WORD = re.compile(r"([^\W\d_][\w'’-]*)\s+$")
+
+
+def _another_kind_before(gaz: Gazetteer, text: str, start: int, kind: str) -> bool:
+    """Whether the word right before a mention is a generic word for another kind of place, written as part
+    of the name ("Tall Zouhor", "Tal Zuhur": a hill named like the Zouhour district): the text names a
+    place geo does not know. Only capitalised words count (a name's own part), and only descriptors whose
+    kinds the place's kind is not among."""
+    d = gaz.descriptors
+    m = _LAST_WORD.search(text, max(0, start - 24), start)
+    if d is None or m is None or not m.group(1)[:1].isupper():
+        return False
+    kinds = d.kinds.get(m.group(1).lower())
+    return bool(kinds) and kind not in kinds
 
 
 #: How far (characters) to look for the sentence around an unresolved name.
