@@ -859,3 +859,9 @@ def test_an_item_geo_does_not_know_does_not_end_a_list():
     text = "On Sunday government forces took Sakhour, the old fuel depot, the Haydariyeh district, a monitor said."
     got = {(c.type, c.place.id) for c in read(text, "en") if c.type == "capture"}
     assert got == {("capture", "aleppo-sakhour"), ("capture", "aleppo-haydariyeh")}
+
+
+def test_wresting_a_place_from_someone_is_taking_it():
+    text = "Les troupes gouvernementales ont réussi à arracher aux rebelles le contrôle de Sakhour, selon l'OSDH."
+    assert [(c.type, c.place.id, c.faction) for c in read(text, "fr") if c.type == "capture"] == [
+        ("capture", "aleppo-sakhour", "government")]

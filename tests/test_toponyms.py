@@ -205,3 +205,8 @@ def test_a_name_after_a_word_for_another_kind_of_place_is_another_place(gaz: Gaz
     assert [m.place_id for m in find_mentions("Troops captured Tall Zouhor on Saturday.", gaz)] == []
     assert [m.place_id for m in find_mentions("Troops captured Zouhour and Tell Bazo.", gaz)] == [
         "aleppo-az-zuhour", "aleppo-tell-bazo"]
+
+
+def test_the_plural_of_a_lower_case_site_name_is_the_site(gaz: Gazetteer) -> None:
+    text = "Ils ont pris les écoles de l'armée de l'air."
+    assert [m.place_id for m in find_mentions(text, gaz)] == ["aleppo-air-force-technical-college"]

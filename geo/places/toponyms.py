@@ -129,7 +129,9 @@ def _spelled_as_alias(gaz: Gazetteer, surface: str, pid: str) -> bool:
     cache = gaz.__dict__.setdefault("_alias_spellings", {})
     if pid not in cache:
         cache[pid] = {_ELISION.sub("", _spelled(a)).replace("-", " ") for p, a, _ in gaz.aliases if p == pid}
-    return _ELISION.sub("", _spelled(surface)).replace("-", " ") in cache[pid]
+    said = _ELISION.sub("", _spelled(surface)).replace("-", " ")
+    head, _, rest = said.partition(" ")  # "les écoles de l'armée de l'air": the plural of an alias's first noun
+    return said in cache[pid] or (head.endswith(("s", "x")) and f"{head[:-1]} {rest}".strip() in cache[pid])
 
 
 _ELISION = re.compile(r"^(?:l|d|qu)'")
