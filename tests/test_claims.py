@@ -865,3 +865,13 @@ def test_wresting_a_place_from_someone_is_taking_it():
     text = "Les troupes gouvernementales ont réussi à arracher aux rebelles le contrôle de Sakhour, selon l'OSDH."
     assert [(c.type, c.place.id, c.faction) for c in read(text, "fr") if c.type == "capture"] == [
         ("capture", "aleppo-sakhour", "government")]
+
+
+@pytest.mark.parametrize("text, lang, side", [
+    ("Sous les frappes, les rebelles ont dû reculer, cédant leurs positions dans le quartier de Sakhour.", "fr",
+     "government"),
+    ("The rebels lost several positions in Sakhour on Sunday, the Observatory said.", "en", "government"),
+])
+def test_losing_positions_in_a_place_is_the_other_sides_advance(text, lang, side):
+    assert [(c.type, c.place.id, c.faction) for c in read(text, lang) if c.type == "advance"] == [
+        ("advance", "aleppo-sakhour", side)]
