@@ -875,3 +875,14 @@ def test_wresting_a_place_from_someone_is_taking_it():
 def test_losing_positions_in_a_place_is_the_other_sides_advance(text, lang, side):
     assert [(c.type, c.place.id, c.faction) for c in read(text, lang) if c.type == "advance"] == [
         ("advance", "aleppo-sakhour", side)]
+
+
+def test_a_subordinate_clause_with_its_own_subject_does_not_borrow_the_main_clauses_side():
+    text = ("Government troops pulled back from the outskirts on Sunday, after dozens of fighters stormed "
+            "Sakhour, the Observatory said.")
+    got = [(c.type, c.place.id, c.faction) for c in read(text, "en") if c.place.id == "aleppo-sakhour"]
+    assert ("advance", "aleppo-sakhour", "government") not in got
+    # a participle shares the main clause's subject
+    text = "Government troops pressed on after storming Sakhour on Sunday."
+    got = [(c.type, c.place.id, c.faction) for c in read(text, "en") if c.place.id == "aleppo-sakhour"]
+    assert got == [("advance", "aleppo-sakhour", "government")]

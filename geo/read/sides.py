@@ -39,6 +39,10 @@ _THAT = re.compile(r"\b(?:that|que|qu')\s*")
 _RELATIVE = re.compile(r",?\s*\b(?:qui|which|who)\s*$")
 #: A determiner opening a noun phrase before a cue: the clause has a subject of its own.
 _OTHER_SUBJECT = re.compile(r"(?:^|\s)(?:aucune?|nul|nulle|no|the|a|an|le|la|les|un|une|des)\s+[a-z]")
+#: A subordinate clause with a subject of its own ("after tens of fighters stormed", "alors que des hommes
+#: armés"), unlike a participle ("after seizing", "après avoir pris"), which shares the main clause's subject.
+_SUBORDINATE = re.compile(r"\b(?:after|as|while|when|whereas|apres que|alors que|tandis que|lorsque|quand)\s+(?=[\w'-]+)")
+_PARTICIPIAL_START = re.compile(r"(?:[\w-]+ing|avoir|etre|having|being|it|they|he|she|its|their|ils|elles|il|elle)\b")
 #: A finite verb right after a side: the side is a clause's subject ("les forces du régime *ont poursuivi*").
 _FINITE = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:ont|a|avaient|avait|sont|est|se sont|s'est|have|has|had|were|was|"
                      r"are|is|pressed|pushed|moved|continued|advanced|poursuivent|poursuivi)\b")
@@ -158,6 +162,11 @@ def _subject(s: Sentence, i: int, consumed: set[int], story: Story, lex: Lexicon
         if not named and story.last_named:
             # "« Nous avons perdu la caserne »", from a commander a sentence before: the side named last
             return story.last_named.borrowed("paragraph")
+    if before and (sub := _SUBORDINATE.search(sf, before[-1].end, c0)) and not _PARTICIPIAL_START.match(
+            sf, sub.end()):
+        # "X retreated from Y, after tens of infiltrators stormed Z": a clause of its own, whose subject is
+        # no side geo knows; the side named before it is another clause's
+        return None
     if before:
         # the side a finite verb follows is a subject ("les forces du régime ont capturé X, après avoir
         # repris Y"): the nearest such, else the first side named
