@@ -438,3 +438,8 @@ def test_a_landmarks_own_short_name_stands_for_it_unless_it_is_an_everyday_word(
     got = short_forms([("k", "Kindi hospital", "en"), ("s", "State hospital", "en")], places, set(),
                       {"hospital": frozenset({"landmark"})})
     assert got == [("k", "Kindi", "en")]
+
+
+def test_qaf_written_g_folds_like_q_and_ghayn_stays() -> None:
+    assert fold("Aqyul") == fold("Agyul") == fold("Aqyoul")
+    assert fold("Aghyor") != fold("Akyor")

@@ -78,6 +78,9 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c) and not ("\u064b" <= c <= "\u065f"))
 
 
+_HARD_G = re.compile(r"g(?!h)")
+
+
 @functools.lru_cache(maxsize=1 << 17)
 def fold_token(tok: str) -> str:
     """The key of one token ("" when it carries no name: an article)."""
@@ -93,6 +96,7 @@ def fold_token(tok: str) -> str:
     if t.isdigit() or len(t) < 3 or not _VOWELS.search(t[1:].replace("y", "a")):
         return t  # numbers, short words, and keys already reduced to a skeleton (idempotence)
     t = t.replace("ch", "sh").replace("ou", "u").replace("ee", "i").replace("y", "i").replace("q", "k")
+    t = _HARD_G.sub("k", t)  # qaf is written g as often as q ("Agyul" for Aqyul); "gh" is ghayn, kept
     t = re.sub(r"(.)\1+", r"\1", t)
     if len(t) > 5 and t.endswith("s"):
         t = t[:-1]
