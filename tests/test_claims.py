@@ -886,3 +886,13 @@ def test_a_subordinate_clause_with_its_own_subject_does_not_borrow_the_main_clau
     text = "Government troops pressed on after storming Sakhour on Sunday."
     got = [(c.type, c.place.id, c.faction) for c in read(text, "en") if c.place.id == "aleppo-sakhour"]
     assert got == [("advance", "aleppo-sakhour", "government")]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("The Observatory said the insurgents retained only a third of Sheikh Saeed.", "en"),
+    ("Les rebelles ne contrôlent plus que 30 % de Cheikh Saïd, selon l'OSDH.", "fr"),
+    ("Les rebelles ne tiennent plus qu'un tiers de Cheikh Saïd.", "fr"),
+])
+def test_a_side_left_with_a_small_share_of_a_place_lost_the_rest(text, lang):
+    assert [(c.type, c.place.id, c.faction) for c in read(text, lang)] == [
+        ("advance", "aleppo-sheikh-saeed", "government")]
