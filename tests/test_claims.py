@@ -896,3 +896,14 @@ def test_a_subordinate_clause_with_its_own_subject_does_not_borrow_the_main_clau
 def test_a_side_left_with_a_small_share_of_a_place_lost_the_rest(text, lang):
     assert [(c.type, c.place.id, c.faction) for c in read(text, lang)] == [
         ("advance", "aleppo-sheikh-saeed", "government")]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Sakhour a été reconquis par les forces loyalistes au terme de violents combats.",
+     ("capture", "aleppo-sakhour", "government")),
+    ("Les combattants de l'opposition ont été repoussés hors de Sakhour.", ("capture", "aleppo-sakhour", "government")),
+    ("Sakhour est désormais sous contrôle gouvernemental.", ("control", "aleppo-sakhour", "government")),
+    ("En milieu de journée, l'armée contrôlait Sakhour.", ("control", "aleppo-sakhour", "government")),
+])
+def test_more_french_forms_of_the_same_changes(text, want):
+    assert [(c.type, c.place.id, c.faction) for c in read(text, "fr")] == [want]
