@@ -907,3 +907,12 @@ def test_a_side_left_with_a_small_share_of_a_place_lost_the_rest(text, lang):
 ])
 def test_more_french_forms_of_the_same_changes(text, want):
     assert [(c.type, c.place.id, c.faction) for c in read(text, "fr")] == [want]
+
+
+def test_a_relative_clause_dates_its_own_verb_not_the_news():
+    text = "Government troops took back Sakhour on Sunday, which rebels had seized in 2012."
+    got = [(c.type, c.faction, c.event_date) for c in read(text, "en") if c.type == "capture"]
+    assert got == [("capture", "government", "2016-11-27")]
+    text = "Government troops took back Sakhour, which rebels had seized in 2012."
+    got = [(c.type, c.faction, c.event_date) for c in read(text, "en") if c.type == "capture"]
+    assert got == [("capture", "government", "2016-11-28")]  # the news is of the day of the report

@@ -161,7 +161,12 @@ def _sentence_date(s: Sentence, c0: int, c1: int, lex: Lexicon) -> DateMention |
     stated = [dates_statement(sf, x.start, lex) for x in s.dates]
     # "since the city was divided four years ago": a clause opening on "since" dates the start of a period
     apart = [x for x in s.dates if lex.since and lex.since.search(sf, clause_start(sf, x.start, 0), x.start)]
+    # "took back X, which rebels had seized in 2012": a relative clause after the cue dates its own verb
+    apart += [x for x in s.dates if x.start > c1 and _RELATIVE_AFTER.search(sf, c1, x.start)]
     return nearest_date(s.dates, stated, c0, clause_start(sf, c0, 0), nb.start() if nb else len(sf), apart)
+
+
+_RELATIVE_AFTER = re.compile(r",\s*(?:which|who|that|qui|que|qu'|dont|ou|where)\b")
 
 
 def _iso(d: date | None) -> str | None:
