@@ -84,8 +84,8 @@ def _alias_rows(pid: str, names: list[str], source: str, lang: str | None = None
     return out
 
 
-#: A name that coordinates two complements names two places ("les écoles de l'armée de l'air et de logistique",
-#: "the schools of X and of Y"): not an alias of either.
+#: A name that coordinates two complements names two places ("l'école des transmissions et du génie", "the
+#: schools of signals and of engineering"): not an alias of either.
 _TWO_PLACES = re.compile(r"\b(?:et|and) (?:de|d'|du|des|of)\b", re.I)
 
 
