@@ -443,3 +443,7 @@ def test_a_landmarks_own_short_name_stands_for_it_unless_it_is_an_everyday_word(
 def test_qaf_written_g_folds_like_q_and_ghayn_stays() -> None:
     assert fold("Aqyul") == fold("Agyul") == fold("Aqyoul")
     assert fold("Aghyor") != fold("Akyor")
+
+
+def test_roman_numbers_of_numbered_districts_stay_apart() -> None:
+    assert fold("al-Hamdaniyeh III") != fold("al-Hamdaniyeh I") != fold("al-Hamdaniyeh II")

@@ -79,6 +79,8 @@ def _strip_marks(text: str) -> str:
 
 
 _HARD_G = re.compile(r"g(?!h)")
+#: Numbers of numbered neighbourhoods ("al-Hamdaniyeh III"): kept whole, never squeezed ("iii" is not "i").
+_ROMAN = frozenset({"iii", "vii", "viii", "xii", "xiii"})
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -93,7 +95,7 @@ def fold_token(tok: str) -> str:
     t = re.sub(r"['’ʼʿʾ`]", "", t)
     if t in _SHEIKH:
         return "shk"
-    if t.isdigit() or len(t) < 3 or not _VOWELS.search(t[1:].replace("y", "a")):
+    if t.isdigit() or len(t) < 3 or t in _ROMAN or not _VOWELS.search(t[1:].replace("y", "a")):
         return t  # numbers, short words, and keys already reduced to a skeleton (idempotence)
     t = t.replace("ch", "sh").replace("ou", "u").replace("ee", "i").replace("y", "i").replace("q", "k")
     t = _HARD_G.sub("k", t)  # qaf is written g as often as q ("Agyul" for Aqyul); "gh" is ghayn, kept
