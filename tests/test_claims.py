@@ -916,3 +916,12 @@ def test_a_relative_clause_dates_its_own_verb_not_the_news():
     text = "Government troops took back Sakhour, which rebels had seized in 2012."
     got = [(c.type, c.faction, c.event_date) for c in read(text, "en") if c.type == "capture"]
     assert got == [("capture", "government", "2016-11-28")]  # the news is of the day of the report
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Le quartier de Sakhour, l'un des plus importants de la partie rebelle, a été repris dimanche par l'armée.", "fr"),
+    ("Sakhour, a district the rebels had held since 2012, was retaken by the army on Sunday.", "en"),
+])
+def test_an_apposition_between_a_place_and_its_verb_is_skipped(text, lang):
+    got = [(c.type, c.place.id, c.faction) for c in read(text, lang) if c.type == "capture"]
+    assert got == [("capture", "aleppo-sakhour", "government")]

@@ -66,6 +66,9 @@ _BEARING = re.compile(r"\w.*\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?
                       # "the factories between the X roundabout and ...", "entre le rond-point de X et ..."
                       r"\b(?:between|entre)\s+(?:[\w'-]+\s+){0,3}?(?:(?:de|du|des|d'|of)\s*(?:the\s+|la\s+|le\s+|l')?)?$")
 #: A gap between two places that puts the second around the first ("A in B", "A dans B"), not after it.
+#: An apposition set off by commas right before a cue ("X, un quartier stratégique tenu par les rebelles, est
+#: tombé"): the cue's subject is the place before it.
+_APPOSED = re.compile(r",\s[^,.;:]{3,100},\s*$")
 #: A relative clause set off by commas inside a list ("A, where ammunition is stored, and B", "A, où se trouvent
 #: des munitions, et B"): an aside, skipped when deciding whether the list goes on.
 _ASIDE = re.compile(r",\s*(?:which|where|that|who|ou|qui|que|dont|lequel|laquelle)\b[^,.;:]{1,60},")
@@ -262,6 +265,12 @@ def governed(s: Sentence, i: int, lex: Lexicon, prev_before: list[Target]) -> tu
         last = [t for t in targets if t.end <= c0]
         if last:
             picked, how = last[-1:], "pronoun"
+    if not picked and cue.place == "before" and (m := _APPOSED.search(sf, 0, c0)):
+        # "le quartier de X, l'un des plus importants de la partie rebelle, a été repris": the subject comes
+        # before an apposition set off by commas (which may hold cues and places of its own)
+        subject = [t for t in targets if t.end <= m.start() and not sf[t.end:m.start()].strip()]
+        if subject:
+            picked, how = subject[-1:], "subject"
     if not picked and cue.place == "before" and i and cues[i - 1][2].place == "before":
         picked, how = prev_before, "shared subject"  # "X, which was taken by ... in 2012, fell": one subject
     return picked, how if picked else ""
