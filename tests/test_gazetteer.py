@@ -19,6 +19,12 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "gazetteer"
 SHARED = Path("/work/shared/data")
 
 
+def write_lexicon(root: Path, body: str) -> None:
+    """A one-file lexicon folder beside the gazetteer (``root/lexicon/xx.yaml``)."""
+    (root / "lexicon").mkdir()
+    (root / "lexicon" / "xx.yaml").write_text(body, encoding="utf-8")
+
+
 def write_tiny(d: Path) -> Path:
     """A three-place gazetteer with one footprint and a homonym pair."""
     d.mkdir(parents=True, exist_ok=True)
@@ -292,10 +298,9 @@ def test_the_fast_token_split_gives_the_exact_tokens() -> None:
 
 def test_lookup_strips_a_generic_word_that_agrees_with_the_kind(tmp_path: Path) -> None:
     d = write_tiny(tmp_path / "gaz")
-    (tmp_path / "lexicon").mkdir()
-    (tmp_path / "lexicon" / "xx.yaml").write_text(
+    write_lexicon(tmp_path, (
         "lang: xx\ndescriptors:\n  district: [neighbourhood]\n  quartier: [neighbourhood]\n  village: [village]\n"
-        "descriptor_links: [the, of, le, de, d']\n", encoding="utf-8")
+        "descriptor_links: [the, of, le, de, d']\n"))
     g = load_gazetteer(d)
     for name in ("Haydariyeh district", "the Haydariyeh district", "quartier d'al-Haydariyeh", "le quartier de Haydariyé"):
         assert [(p.id, s) for p, s in g.lookup(name)][:1] == [("aleppo-al-haydariyeh", 0.98)], name
@@ -364,9 +369,8 @@ def test_the_wikipedia_module_import_keeps_named_places_near_the_city(tmp_path: 
 
 def test_lookup_explains_the_rule_and_reports_ties(tmp_path: Path) -> None:
     d = write_tiny(tmp_path / "gazetteer")
-    (tmp_path / "lexicon").mkdir()
-    (tmp_path / "lexicon" / "xx.yaml").write_text(
-        "lang: xx\ndescriptors:\n  district: [neighbourhood]\ndescriptor_links: [the, of]\n", encoding="utf-8")
+    write_lexicon(tmp_path, (
+        "lang: xx\ndescriptors:\n  district: [neighbourhood]\ndescriptor_links: [the, of]\n"))
     g = load_gazetteer(d)
     assert g.explain_lookup("Alep")["rule"] == "exact alias"
     assert g.explain_lookup("Haydariyé")["rule"] == "folded"
@@ -401,10 +405,9 @@ def test_add_refuses_swapped_coordinates_and_warns_outside_the_study_area(tmp_pa
 
 def test_lookup_finds_a_place_named_inside_a_longer_spelling(tmp_path: Path) -> None:
     d = write_tiny(tmp_path / "gazetteer")
-    (tmp_path / "lexicon").mkdir()
-    (tmp_path / "lexicon" / "xx.yaml").write_text(
+    write_lexicon(tmp_path, (
         "lang: xx\ndescriptors:\n  district: [neighbourhood]\n  area: [neighbourhood]\n"
-        "descriptor_links: [the, of]\n", encoding="utf-8")
+        "descriptor_links: [the, of]\n"))
     g = load_gazetteer(d)
     for text in ("fighting near the Haydariyeh roundabout area today", "dans le secteur voisin de Haydariyé",
                  "had completely retaken the Haydariyeh district"):

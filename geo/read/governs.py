@@ -65,7 +65,6 @@ _BEARING = re.compile(r"\w.*\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?
                       r"a\s+proximite\s+d|non\s+loin\s+d)(?:e|u|es|')?\s*(?:the\s+|la\s+|le\s+|les\s+|l')?$|"
                       # "the factories between the X roundabout and ...", "entre le rond-point de X et ..."
                       r"\b(?:between|entre)\s+(?:[\w'-]+\s+){0,3}?(?:(?:de|du|des|d'|of)\s*(?:the\s+|la\s+|le\s+|l')?)?$")
-#: A gap between two places that puts the second around the first ("A in B", "A dans B"), not after it.
 #: An apposition set off by commas right before a cue ("X, un quartier stratégique tenu par les rebelles, est
 #: tombé"): the cue's subject is the place before it.
 _APPOSED = re.compile(r",\s[^,.;:]{3,100},\s*$")
@@ -75,6 +74,7 @@ _ASIDE = re.compile(r",\s*(?:which|where|that|who|ou|qui|que|dont|lequel|laquell
 #: An item of the list that names no place geo knows ("A, the Sadcop fuel depot, B", "A, la zone industrielle,
 #: B"): a short noun phrase opening on an article between two commas, skipped like an aside.
 _UNKNOWN_ITEM = re.compile(r",\s*(?:the|le|la|les|l')\s*(?:[\w'-]+\s+){0,3}[\w'-]+\s*,")
+#: A gap between two places that puts the second around the first ("A in B", "A dans B"), not after it.
 _CONTAINED = re.compile(r"^\s*(?:in|inside|dans|a|au|aux)\s")
 #: Between a place and the coarse place that contains it: "X project in southwest Aleppo", "X, dans l'est d'".
 _CONTAINER = re.compile(r"[\s,]*(?:[\w-]+\s+){0,2}?(?:in|of|a|dans|de|d'|du|near|pres de)\s+(?:[\w-]+\s+){0,2}?(?:l'|d')?$")
