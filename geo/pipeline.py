@@ -139,12 +139,12 @@ class Reader:
 
     def read(self, article: Article) -> tuple[list[Claim], list[tuple[str, str]]]:
         """Claims and unresolved names (name, sentence) of one article."""
-        from geo.places import find_mentions, unresolved_candidates
+        from geo.places import mentions_and_names
 
         lex = self.lexicons.get(article.lang) or self.lexicons.get("en") or next(iter(self.lexicons.values()))
-        mentions = find_mentions(article.text, self.gazetteer, article.lang)
+        mentions, names = mentions_and_names(article.text, self.gazetteer, article.lang)
         claims = claims_from_mentions(article, mentions, self.gazetteer.places, self.factions, lex)
-        return claims, unresolved_candidates(article.text, mentions)
+        return claims, [(name, sentence) for _, _, name, sentence in names]
 
 
 def extract_articles(arts: list[Article], reader: Reader, cache_dir: Path | None = None,

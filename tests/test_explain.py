@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from geo.cli.main import main
 from geo.model import Article
+from geo.cli.explain import claim_text
 from geo.pipeline import Reader
 from geo.settings import Settings
 
@@ -99,3 +100,14 @@ def test_cli_explain_in_json_lines_and_text(tmp_path):
     art.write_text("---\ndate: 2016-11-28\n---\nThe rebels hold Jabal Badro.\n")
     text = CliRunner().invoke(main, ["extract", str(art), "--format", "text", "--explain", "--data-dir", str(DATA)])
     assert "    date:     none in the text: as of publication (2016-11-28)" in text.stdout.splitlines()
+
+
+def test_a_misspelled_place_read_from_its_list_says_so(reader):
+    text = "Army units retook Sheikh Khodr, Haydariyeh and Bustan al-Bashsa on Sunday, a monitor said."
+    c, w = why(reader, text, place="aleppo-bustan-al-basha")
+    assert (c.type, c.faction, c.place.mention) == ("capture", "government", "Bustan al-Bashsa")
+    assert w["place"]["resolved"].startswith("listed with places; spelled like Bustan al-Basha")
+    assert "spelled like Bustan al-Basha" in claim_text(c, explain=True)
+    alone, unread = reader.read(Article(id="t", title="", date="2016-11-28", lang="en",
+                                        text="Army units retook Bustan al-Bashsa on Sunday."))
+    assert alone == [] and unread[0][0] == "Bustan al-Bashsa"  # alone, the name waits for review

@@ -11,14 +11,14 @@ import pytest
 import yaml
 
 from geo.articles import normalise_text
-from geo.places import find_mentions, load_gazetteer
+from geo.places import load_gazetteer, mentions_and_names
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT.parent / "shared" / "corpus" / "real"
 #: A little under the share measured when the floor was set: 350 of 389 (0.900), counting a place found when the
 #: finder names it, its part or its whole, but not when it names only the city (the city holds every place).
 #: The issue's goal is 0.97; an earlier count at 0.977 let a mention of "Aleppo" stand for any place.
-FLOOR = 0.91  # measured 357 of 389 (0.918) with qaf written g folded like q
+FLOOR = 0.91  # measured 360 of 389 (0.925): misspelled names listed with known places read too
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/corpus/real absent")
@@ -30,7 +30,7 @@ def test_annotated_places_of_real_passages_are_found_in_their_passage() -> None:
     found, missed = 0, []
     for f in sorted(REAL.glob("*.yaml")):
         for p in yaml.safe_load(f.read_text(encoding="utf-8")):
-            ids = {m.place_id for m in find_mentions(normalise_text(p["text"]), gaz, p["lang"])}
+            ids = {m.place_id for m in mentions_and_names(normalise_text(p["text"]), gaz, p["lang"])[0]}
             family = ids | {parent.get(i) for i in ids}
             for c in (p.get("changes") or []) + (p.get("other") or []):
                 pid = c.get("place")

@@ -30,7 +30,9 @@ def explain_lines(why: dict[str, Any]) -> list[tuple[str, str]]:
     if cue := why.get("cue"):
         out.append(("cue", f'{_quoted(cue)} ({cue.get("type")})'))
     if place := why.get("place"):
-        out.append(("place", f'{_quoted(place)} ({place.get("via")})'))
+        # a homonym chosen, or a misspelling read: said on the line, worth a look
+        resolved = f'; {place["resolved"]}' if place.get("resolved") else ""
+        out.append(("place", f'{_quoted(place)} ({place.get("via")}{resolved})'))
     if side := why.get("side"):
         out.append(("side", f'{_quoted(side)} (from the {side["from"]})' if side.get("from") else "no side named"))
     if (status := why.get("status")) and status.get("words"):

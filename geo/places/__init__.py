@@ -12,7 +12,8 @@ _PUBLIC = {
     "read_places": "gazetteer",
     "fold": "gazetteer", "slug": "gazetteer", "ALIAS_COLUMNS": "gazetteer", "PLACE_COLUMNS": "gazetteer",
     "TOKENISER": "gazetteer",
-    "find_mentions": "toponyms", "unresolved_candidates": "toponyms",
+    "find_mentions": "toponyms", "unresolved_candidates": "toponyms", "unresolved_spans": "toponyms",
+    "listed_misspellings": "toponyms", "mentions_and_names": "toponyms",
     "sources": "sources",  # the importers, public as a module: sources.FORMATS, sources.read_csr ...
     "PROVIDERS": "geocode", "REVIEW_COLUMNS": "geocode", "Cache": "geocode", "Hit": "geocode",
     "cached": "geocode", "geopy_asker": "geocode", "resolve": "geocode",

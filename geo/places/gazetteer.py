@@ -54,6 +54,8 @@ _ARTICLES = frozenset({"al", "el", "ad", "ash", "as", "ar", "at", "az", "an", "a
 _SPACED_ARTICLES = {"al", "el"}
 _SHEIKH = {"cheikh", "sheikh", "shaykh", "shekh", "sheik", "cheik", "chaikh", "shaikh", "cheykh",
            "sheykh", "shiekh", "sh"}
+#: "spring" before a name, as English, French and older maps write it ("Ain", "Ayn", "Ein", "Aïn"): one word.
+_AIN = {"ain", "ayn", "ein", "aen", "ayin", "aine"}
 _AR_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
 # A word: letters plus combining marks (Arabic tashkeel and decomposed Latin accents are not \w).
 _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
@@ -95,6 +97,8 @@ def fold_token(tok: str) -> str:
     t = re.sub(r"['’ʼʿʾ`]", "", t)
     if t in _SHEIKH:
         return "shk"
+    if t in _AIN:
+        return "ain"
     if t.isdigit() or len(t) < 3 or t in _ROMAN or not _VOWELS.search(t[1:].replace("y", "a")):
         return t  # numbers, short words, and keys already reduced to a skeleton (idempotence)
     t = t.replace("ch", "sh").replace("ou", "u").replace("ee", "i").replace("y", "i").replace("q", "k")

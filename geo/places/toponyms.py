@@ -27,7 +27,7 @@ import unicodedata
 import ahocorasick
 
 from geo.model import Mention
-from geo.places.gazetteer import ALEPPO_CENTRE, NEAR_DEG, Gazetteer, _scan, token_arrays
+from geo.places.gazetteer import ALEPPO_CENTRE, NEAR_DEG, Gazetteer, _scan, fold, token_arrays
 
 #: Kinds whose aliases are descriptors written in lower case ("les quartiers-ouest").
 LOWERCASE_OK = {"area"}
@@ -231,6 +231,11 @@ def unresolved_candidates(text: str, mentions: list[Mention]) -> list[tuple[str,
     >>> unresolved_candidates("Les rebelles ont repris Bustan Qasr. La Russie dément.", [])
     [('Bustan Qasr', 'Les rebelles ont repris Bustan Qasr.')]
     """
+    return [(name, sentence) for _, _, name, sentence in unresolved_spans(text, mentions)]
+
+
+def unresolved_spans(text: str, mentions: list[Mention]) -> list[tuple[int, int, str, str]]:
+    """:func:`unresolved_candidates` with each name's span: (start, end, name, sentence)."""
     covered = sorted((m.start, m.end) for m in mentions)
     cstarts = [a for a, _ in covered]
     out = []
@@ -259,5 +264,87 @@ def unresolved_candidates(text: str, mentions: list[Mention]) -> list[tuple[str,
         s0 = max(dot + 2 if dot >= 0 else lo, text.rfind("\n", lo, start) + 1)
         ends = [x for x in (text.find(". ", end, hi), text.find("\n", end, hi)) if x >= 0] or [hi]
         s1 = min(ends) if ends else len(text)
-        out.append((name, text[s0:s1 + 1].strip()))
+        out.append((start, end, name, text[s0:s1 + 1].strip()))
     return out
+
+
+#: Between two items of a list: a comma, a conjunction, or both ("A, B et C", "A and B", "A, or B").
+_COORDINATION = re.compile(r"\s*(?:,\s*|;\s*)?(?:(?:et|and|ou|or|&)\s+)?$", re.IGNORECASE)
+#: A misspelled list item must fold to at least this many letters to be looked up fuzzily.
+LISTED_MIN_LETTERS = 4
+#: ... and to spell a place this closely (the lookup's ratio of folded keys; 0.85 lets "Aqrab" be al-Aqabeh).
+LISTED_MIN_SCORE = 0.88
+
+
+def listed_misspellings(text: str, mentions: list[Mention], gaz: Gazetteer,
+                        spans: list[tuple[int, int, str, str]] | None = None) -> list[Mention]:
+    """Names the exact finder missed that are listed alongside places it found, read with the
+    gazetteer's fuzzy lookup: a report that lists "A, B et C" names three places of one kind, so a
+    misspelled C ("Karml al-Jabal") next to known A and B is a place too, where the same word alone
+    would not be trusted. Returns the new mentions (the caller merges them).
+
+    Only local places (precision < 3) are listed and found: a city in a list of districts is not one
+    of them.
+    """
+    spans = unresolved_spans(text, mentions) if spans is None else spans
+    known = sorted((m.start, m.end) for m in mentions if m.precision < 3)
+    found: list[Mention] = []
+    pending = list(spans)
+    grew = True
+    while grew:  # "A, x, y et B": a rescued item lets its own neighbour be listed in turn
+        grew, left = False, []
+        for span in pending:
+            m = _fuzzy_local(gaz, text, *span[:3]) if _listed(text, span[0], span[1], known) else None
+            if m is None:
+                left.append(span)
+            else:
+                found.append(m)
+                bisect.insort(known, (m.start, m.end))
+                grew = True
+        pending = left
+    return sorted(found, key=lambda m: m.start)
+
+
+def _listed(text: str, start: int, end: int, known: list[tuple[int, int]]) -> bool:
+    """Whether the span at ``start:end`` is coordinated with a known span right before or after it."""
+    k = bisect.bisect_left(known, (start, start))
+    before = known[k - 1] if k else None
+    after = known[k] if k < len(known) else None
+    if before and before[1] <= start and _COORDINATION.fullmatch(text[before[1]:start]):
+        return True
+    return bool(after and after[0] >= end and _COORDINATION.fullmatch(text[end:after[0]]))
+
+
+def _fuzzy_local(gaz: Gazetteer, text: str, start: int, end: int, name: str) -> Mention | None:
+    """The local place a listed name spells, if the gazetteer's lookup finds one best spelling (homonyms
+    of that spelling are ordered by the lookup, nearest the study area first)."""
+    if len(fold(name).replace(" ", "")) < LISTED_MIN_LETTERS:
+        return None
+    hits = [(p, s) for p, s in gaz.lookup(name, LISTED_MIN_SCORE) if p.precision < 3]
+    if not hits or any(s == hits[0][1] and p.name != hits[0][0].name for p, s in hits[1:]):
+        return None  # two names spelled alike: the review queue decides
+    p = hits[0][0]
+    return Mention(p.id, text[start:end], start, end, p.precision, f"listed with places; spelled like {p.name}")
+
+
+def mentions_and_names(text: str, gaz: Gazetteer, lang: str | None = None
+                       ) -> tuple[list[Mention], list[tuple[int, int, str, str]]]:
+    """The mentions of a text (the finder's, and the misspelled names listed with them) and the names
+    still unread, for the review queue: what the reading starts from.
+
+    >>> import geopandas as gpd
+    >>> from geo.model import Place
+    >>> g = Gazetteer({"k": Place("k", "Karm al-Jabal", "neighbourhood", 37.17, 36.21),
+    ...                "s": Place("s", "Sha'ar", "neighbourhood", 37.18, 36.21)},
+    ...               [("k", "Karm al-Jabal", "en"), ("s", "Sha'ar", "en")], gpd.GeoDataFrame({"id": []}, geometry=[]))
+    >>> ms, names = mentions_and_names("Ils ont pris Sha'ar et Karml al-Jabal, selon Rami.", g)
+    >>> [(m.surface, m.place_id) for m in ms], [n[2] for n in names]
+    ([("Sha'ar", 's'), ('Karml al-Jabal', 'k')], ['Rami'])
+    """
+    mentions = find_mentions(text, gaz, lang)
+    names = unresolved_spans(text, mentions)
+    listed = listed_misspellings(text, mentions, gaz, names)
+    if not listed:
+        return mentions, names
+    starts = {m.start for m in listed}
+    return sorted(mentions + listed, key=lambda m: m.start), [n for n in names if n[0] not in starts]

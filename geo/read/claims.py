@@ -283,7 +283,8 @@ def _sentence_claims(r: _Article, s: Sentence, sides: dict[int, Side], story: St
             cid = stable_id(r.article.id, s.start + c0, ttype, p.id, wv)
             explain = {
                 "cue": {"words": s.words(c0, c1), "type": cue.type},
-                "place": {"words": t.surface, "via": how if t.via == "name" else f"{how}, {t.via}"},
+                "place": {"words": t.surface, "via": how if t.via == "name" else f"{how}, {t.via}",
+                          **({"resolved": t.mention.reason} if t.mention.reason else {})},
                 "side": {"words": winner.words, "from": winner.origin} if winner else {"from": None},
                 "status": {"status": status, "words": status_words or None},
                 "date": date_why, "sources": list(s.sources),
