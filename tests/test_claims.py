@@ -181,31 +181,48 @@ def test_pronoun_subject_continues_the_paragraphs_last_side():
     assert (hay.faction, hay.explain["side"]["from"]) == ("government", "article")
 
 
-def test_cues_are_only_tried_where_their_first_character_can_start_them():
-    """The per-character cue buckets never hide a match: wherever a shipped cue matches a passage of
-    the development set, the character there is one first_chars() lists for it."""
+def test_the_cue_prefilter_never_hides_a_match():
+    """The words each cue cannot match without are a prefilter, never a filter: on every passage of the
+    team's sets, the cues found are those found by trying every cue at every word start."""
+    import bisect
+
     import yaml
 
-    from geo.read.cues import cue_index, drop_fillers
-    from geo.read.lexicon import first_chars, fold_keep_length
+    from geo.read.cues import _LOOKBEHIND, _longest, cue_index, drop_fillers, sentence_cues
+    from geo.read.lexicon import fold_keep_length
+    from geo.read.sentences import split_sentences
 
-    lexicons = LEX
     checked = 0
     for path in sorted((DATA.parent / "tests" / "dev").glob("claims_*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for item in doc if isinstance(doc, list) else doc.get("passages", []):
-            lex = lexicons.get(item.get("lang", "fr" if "_fr" in path.name else "en"), lexicons["en"])
-            compact, _ = drop_fillers(fold_keep_length(item["text"]), lex.filler)
-            _, free, _, by_char = cue_index(lex)
-            for _cue, rx in free:
-                first = first_chars(rx.pattern)
-                for p in range(len(compact)):
-                    m = rx.match(compact, p)
-                    if m and m.end() > p:
-                        checked += 1
-                        assert first is None or compact[p] in first, (rx.pattern[:60], compact[p:p + 30])
-                        assert (_cue, rx) in by_char.get(compact[p], by_char[""])
-    assert checked > 100
+            lex = LEX.get(item.get("lang", "fr" if "_fr" in path.name else "en"), LEX["en"])
+            folded, spans = fold_keep_length(item["text"]), split_sentences(item["text"])
+            compact, back = drop_fillers(folded, lex.filler)
+            index = cue_index(lex)
+            free = [(c, re.compile(_LOOKBEHIND + rx.pattern)) for c, rx in index.free]
+            everywhere = [(back[m.start()], back[m.end() - 1] + 1, c) for p in range(len(compact))
+                          for c, rx in free if (m := rx.match(compact, p)) and m.end() > p]
+            got = sentence_cues(folded, spans, lex)
+            for k, (_, s0, s1) in enumerate(spans):
+                j = bisect.bisect_left(back, s0)  # sentence-initial cues: at the sentence's first character
+                first = [(back[j], back[m.end() - 1] + 1, c) for c, rx in index.anchored
+                         if (m := rx.match(compact, j)) and m.end() > j]
+                want = _longest([(a - s0, b - s0, c) for a, b, c in everywhere + first if s0 <= a and b <= s1], lex)
+                assert got[k] == want, (item["text"][s0:s1][:80], got[k], want)
+                checked += len(want)
+    assert checked > 500
+
+
+def test_required_literals_of_every_shipped_cue_are_in_its_matches():
+    from geo.read.cues import cue_index
+    from geo.read.literals import required_literals
+
+    for lex in LEX.values():
+        free = cue_index(lex).free
+        assert all(required_literals(rx.pattern) for _, rx in free)  # every cue is prefiltered
+    assert required_literals(r"(?:a|ont) (?:\w+ )?(?:pris|repris)") == frozenset({"pris", "repris"})
+    assert required_literals(r"(?:a|ont)?(?: de)?") is None  # nothing certain: the cue is tried everywhere
 
 
 def test_participle_takes_the_main_clause_subject_not_the_nearest_side():

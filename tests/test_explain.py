@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from geo.cli.explain import claim_text
 from geo.cli.main import main
 from geo.model import Article
-from geo.cli.explain import claim_text
 from geo.pipeline import Reader
 from geo.settings import Settings
 

@@ -1,8 +1,8 @@
 """What a sentence says, found in one pass over an article's folded text: cues (the per-language
 patterns of data/lexicon/), faction names, named sources and the speech verbs that date a statement.
 
-The mechanics only; the words live in the lexicons. One trigger pattern per lexicon finds every position
-where some cue may start, and only the cues that can start with that character are tried there.
+The mechanics only; the words live in the lexicons. One Aho-Corasick pass per article finds the words the
+cues cannot match without, and each cue is tried only in the sentences that hold one of its words.
 
 >>> import yaml, pathlib
 >>> from geo.read.lexicon import parse_lexicon
@@ -20,11 +20,14 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
+import ahocorasick
 import numpy as np
 
 from geo.read.factions import Factions
-from geo.read.lexicon import Cue, Lexicon, first_chars, fold_keep_length, literal_alternation
+from geo.read.lexicon import Cue, Lexicon, fold_keep_length, literal_alternation
+from geo.read.literals import required_literals
 
 _SPEAKER = re.compile(r"\s*,?\s*(?:l[ea]s?\s+|the\s+)?((?:[A-Z][\w’'\-]+)(?:\s+(?:al-|el-|de\s|du\s|bin\s)?[A-Z][\w’'\-]+){0,3})")
 
@@ -72,6 +75,11 @@ def side_names(folded: str, fac_re: re.Pattern[str] | None) -> list[re.Match[str
         out.append(best)
         pos = best.end()
     return out
+
+
+#: The word-start test every cue and filler pattern of the lexicons opens with.
+_LOOKBEHIND = "(?<![\\w])"
+_WORD_CHAR = re.compile(r"\w")
 
 
 def drop_fillers(folded: str, filler: re.Pattern[str] | None) -> tuple[str, list[int]]:
@@ -122,15 +130,27 @@ def _longest(hits: list[tuple[int, int, Cue]], lex: Lexicon) -> list[tuple[int, 
     return sorted(kept, key=lambda h: h[0])
 
 
-_LOOKBEHIND = "(?<![\\w])"
 _CueList = list[tuple[Cue, re.Pattern[str]]]
-_CUE_INDEX: dict[int, tuple[Lexicon, re.Pattern[str] | None, _CueList, _CueList, dict[str, _CueList]]] = {}
 
 
-def cue_index(lex: Lexicon) -> tuple[re.Pattern[str] | None, _CueList, _CueList, dict[str, _CueList]]:
-    """For one lexicon: a trigger (a zero-width match wherever some cue can start), each free cue without
-    its leading boundary check, each sentence-initial cue without its ``^``, and the free cues by the
-    character they can start with (key "" for the cues that may start with anything)."""
+class CueIndex(NamedTuple):
+    """A lexicon's cues made ready for :func:`sentence_cues`."""
+
+    #: each free cue with its pattern's body (the leading word-start test removed)
+    free: _CueList
+    #: each sentence-initial cue with its pattern's body (the ``^`` removed)
+    anchored: _CueList
+    #: the words the free cues cannot match without (:mod:`geo.read.literals`) -> indices into ``free``
+    words: ahocorasick.Automaton | None
+    #: the free cues no word announces, tried wherever a word starts
+    unfiltered: _CueList
+
+
+_CUE_INDEX: dict[int, tuple[Lexicon, CueIndex]] = {}
+
+
+def cue_index(lex: Lexicon) -> CueIndex:
+    """A lexicon's :class:`CueIndex`, built once (the lexicon object is kept to tell a reused id() apart)."""
     cached = _CUE_INDEX.get(id(lex))
     if cached is None or cached[0] is not lex:
         free, anchored = [], []
@@ -141,35 +161,55 @@ def cue_index(lex: Lexicon) -> tuple[re.Pattern[str] | None, _CueList, _CueList,
                 anchored.append((c, re.compile(body[1:])))
             else:
                 free.append((c, re.compile(body)))
-        trigger = re.compile(_LOOKBEHIND + "(?=(?:" + "|".join(r.pattern for _, r in free) + "))") if free else None
-        firsts = [first_chars(r.pattern) for _, r in free]
-        chars = set().union(*(f for f in firsts if f is not None))
-        by_char = {ch: [cr for cr, f in zip(free, firsts, strict=True) if f is None or ch in f] for ch in chars}
-        by_char[""] = [cr for cr, f in zip(free, firsts, strict=True) if f is None]
-        cached = _CUE_INDEX[id(lex)] = (lex, trigger, free, anchored, by_char)
-    return cached[1], cached[2], cached[3], cached[4]
+        words: dict[str, list[int]] = {}
+        unfiltered: _CueList = []
+        for i, (c, body) in enumerate(free):
+            req = required_literals(body.pattern)
+            if req is None:
+                unfiltered.append((c, body))
+            for w in req or ():
+                words.setdefault(w, []).append(i)
+        auto = None
+        if words:
+            auto = ahocorasick.Automaton()
+            for w, ids in words.items():
+                auto.add_word(w, tuple(ids))
+            auto.make_automaton()
+        cached = _CUE_INDEX[id(lex)] = (lex, CueIndex(free, anchored, auto, unfiltered))
+    return cached[1]
+
+
+#: Characters after a sentence a cue's lookahead may read ("coupé(?= la route)"): searches stop there.
+_LOOKAHEAD_MARGIN = 200
 
 
 def sentence_cues(folded: str, spans: list[tuple[int, int, int]], lex: Lexicon
-                   ) -> list[list[tuple[int, int, Cue]]]:
-    """The cues of every sentence (offsets relative to it), found in one pass over the whole text.
+                  ) -> list[list[tuple[int, int, Cue]]]:
+    """The cues of every sentence (offsets relative to it).
 
-    One trigger pattern finds every position where some cue may start; only there is each cue tried.
-    That, rather than running each pattern over each sentence, is what keeps extraction fast. A match
-    across a sentence boundary is dropped; sentence-initial cues are tried at each sentence's start.
+    One Aho-Corasick pass finds, for every cue, the sentences holding a word the cue cannot match
+    without (:mod:`geo.read.literals`); the cue's pattern is tried in those sentences only, at each place
+    it matches (overlapping matches included: the longest is kept below). That, rather than running each
+    pattern over each sentence, is what keeps extraction fast. A match across a sentence boundary is
+    dropped; sentence-initial cues are tried at each sentence's start.
     """
-    trigger, _free, anchored, by_char = cue_index(lex)
     compact, back = drop_fillers(folded, lex.filler)
+    free, anchored, auto, unfiltered = cue_index(lex)
+    # each sentence's bounds in the compact text (fillers removed)
+    bounds = [(bisect.bisect_left(back, s0), bisect.bisect_left(back, s1)) for _, s0, s1 in spans]
+    lows = [lo for lo, _ in bounds]
+    tried: set[tuple[int, int]] = set()  # (cue, sentence) pairs already searched
     hits: list[tuple[int, int, Cue]] = []
-    anywhere = by_char[""]
-    if trigger is not None:
-        for t in trigger.finditer(compact):
-            p = t.start()
-            # only the cues that can start with this character are tried here
-            for c, rx in by_char.get(compact[p], anywhere):
-                m = rx.match(compact, p)
-                if m and m.end() > p:
-                    hits.append((back[p], back[m.end() - 1] + 1, c))
+    for end, ids in auto.iter(compact) if auto is not None else ():
+        k = bisect.bisect_right(lows, end) - 1
+        if k < 0 or end >= bounds[k][1]:
+            continue  # the word is not inside a sentence (a blank, a cut between pieces)
+        for i in ids:
+            if (i, k) not in tried:
+                tried.add((i, k))
+                hits += _matches(compact, back, bounds[k], free[i][1], free[i][0])
+    if unfiltered:
+        hits += _triggered(compact, back, unfiltered)
     if anchored:
         for _, s0, _ in spans:
             j = bisect.bisect_left(back, s0)
@@ -184,6 +224,35 @@ def sentence_cues(folded: str, spans: list[tuple[int, int, int]], lex: Lexicon
         if k >= 0 and b <= spans[k][2]:
             per[k].append((a - spans[k][1], b - spans[k][1], c))
     return [_longest(x, lex) if x else x for x in per]
+
+
+def _matches(compact: str, back: list[int], bound: tuple[int, int], rx: re.Pattern[str], cue: Cue
+             ) -> list[tuple[int, int, Cue]]:
+    """Every non-empty match of cue body ``rx`` starting in one sentence at a word's start (overlapping
+    ones too), in original offsets. The word-start test is made here, not in the pattern: a pattern that
+    opens with a look-behind cannot use the engine's fast scan for its first characters."""
+    lo, hi = bound
+    stop = min(len(compact), hi + _LOOKAHEAD_MARGIN)
+    out = []
+    while (m := rx.search(compact, lo, stop)) and m.start() < hi:
+        a = m.start()
+        if m.end() > a and not (a and _WORD_CHAR.match(compact, a - 1)):
+            out.append((back[a], back[m.end() - 1] + 1, cue))
+        lo = a + 1
+    return out
+
+
+def _triggered(compact: str, back: list[int], cues: _CueList) -> list[tuple[int, int, Cue]]:
+    """Matches of cues no word announces: a trigger finds where one may start, and each is tried there."""
+    trigger = re.compile(_LOOKBEHIND + "(?=(?:" + "|".join(r.pattern for _, r in cues) + "))")
+    out = []
+    for t in trigger.finditer(compact):
+        p = t.start()
+        for c, rx in cues:
+            m = rx.match(compact, p)
+            if m and m.end() > p:
+                out.append((back[p], back[m.end() - 1] + 1, c))
+    return out
 
 
 _SOURCE_INDEX: dict[int, tuple[Lexicon, re.Pattern[str] | None, list[tuple[str, re.Pattern[str]]]]] = {}
