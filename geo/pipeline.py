@@ -74,8 +74,9 @@ def stage_inputs(stage: str, s: Settings) -> list[Path]:
         "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson",
                    s.gazetteer_dir / "places.csv", s.factions_file, s.area_file,
                    *_code("control/layers", "control/join", "control/snapshot", "model")],
-        "render": [s.control_gpkg, s.gazetteer_dir / "places.csv", s.factions_file, s.area_file,
-                   *_code("map/render", "map/assets")],
+        "render": [s.control_gpkg, s.gazetteer_dir / "places.csv", s.gazetteer_dir / "footprints.geojson",
+                   s.gazetteer_dir / "aliases.csv", s.factions_file, s.area_file,
+                   *_code("map/render", "map/assets", "map/districts")],
     }[stage]
 
 
@@ -313,8 +314,9 @@ def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn:
     if stats is not None and "geometry" in stats:
         stats = pd.DataFrame(stats.drop(columns="geometry"))
     area = s.area()
+    districts = _districts(s, places, control, changes, evs, area.crs if area else CRS_METRIC)
     m = build_map(control, evs, factions, frontlines=front, places=places, stats=stats, changes=changes,
-                  title=_title(control), bounds=area.bbox if area else None)
+                  title=_title(control), bounds=area.bbox if area else None, districts=districts)
     html = m.get_root().render()
     if not cdn:
         html = inline_assets(html)
@@ -324,6 +326,19 @@ def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn:
     if png_dir is not None:
         _pngs(control, factions, png_dir, log)
     return out
+
+
+def _districts(s: Settings, places: gpd.GeoDataFrame | None, control: gpd.GeoDataFrame,
+               changes: gpd.GeoDataFrame | None, events: gpd.GeoDataFrame | None, metric: str) -> dict | None:
+    """The map's district layer (outlines, names, holders by date), from the gazetteer's footprints."""
+    from geo.map import district_data
+
+    footprints, al_path = read_footprints(s), s.gazetteer_dir / "aliases.csv"
+    if places is None or footprints.empty:
+        return None
+    aliases = pd.read_csv(al_path, dtype=str).fillna("") if al_path.exists() else pd.DataFrame()
+    return district_data(footprints, pd.DataFrame(places.drop(columns="geometry")), aliases, control,
+                         changes, events, metric)
 
 
 def _title(control: gpd.GeoDataFrame | None) -> str:

@@ -124,7 +124,8 @@ def test_default_map_draws_moves_and_shows_escaped_popups(browser, tmp_path):
     assert first["polys"] >= 3 and "#31a354" in first["colours"]  # opposition green in July
     last_date = set_slider(page, "max")
     last = drawn(page)
-    assert last_date > "2016-12-22" and last["marks"] > first["marks"] >= 0
+    # the slider ends on the last date of the data: the last snapshot, later than any event
+    assert last_date == "2016-12-22" and last["marks"] > first["marks"] >= 0
     assert "#31a354" not in last["colours"]  # no opposition area after 22 December
     text = open_popup(page, "Kindi hospital", "capture")  # an outskirt with one event: no marker above it
     assert "capture" in text.lower() and "Sources" in text
@@ -222,6 +223,85 @@ def test_panel_follows_the_slider_and_the_tools_are_there_offline(browser, tmp_p
     page.locator(".leaflet-control-search input").press_sequentially("Sheikh Maq", delay=30)
     page.wait_for_timeout(400)
     assert "Sheikh Maqsoud" in page.locator(".leaflet-control-search .search-tooltip").inner_text()
+    assert errors == []
+    page.close()
+
+
+def set_day(page, day: str) -> str:
+    """Move the slider to 00:00 UTC of ``day`` (ISO) as a person dragging it there would."""
+    page.locator(".leaflet-timeline-control input[type=range]").evaluate(
+        f"e => {{ e.value = Date.parse('{day}T00:00:00Z'); e.dispatchEvent(new Event('input'));"
+        " e.dispatchEvent(new Event('change')); }")
+    page.wait_for_timeout(250)
+    return page.locator(".leaflet-timeline-control output").inner_text()
+
+
+def click_district(page, name: str) -> str:
+    """Click inside a district where no event marker is drawn, as a person would; return the popup's text."""
+    pt = page.evaluate("""(name) => {
+      const map = (""" + FIND + """)();
+      let found = null; const marks = [];
+      map.eachLayer(l => {
+        if (l instanceof L.CircleMarker) marks.push(map.latLngToLayerPoint(l.getLatLng()));
+        else if (!found && l instanceof L.Polygon && l.feature && l.feature.properties.lx !== undefined
+                 && l.feature.properties.name === name) found = l;
+      });
+      const b = found._pxBounds, inside = q => [[0, 0], [5, 0], [-5, 0], [0, 5], [0, -5]].every(
+        d => found._containsPoint(L.point(q.x + d[0], q.y + d[1])));  // well inside, not on an edge
+      for (let y = Math.ceil(b.min.y); y < b.max.y; y += 3) for (let x = Math.ceil(b.min.x); x < b.max.x; x += 3) {
+        const q = L.point(x, y);
+        if (inside(q) && marks.every(m => m.distanceTo(q) > 14)) {
+          const c = map.layerPointToContainerPoint(q), r = map.getContainer().getBoundingClientRect();
+          return [c.x + r.left, c.y + r.top];
+        }
+      }
+      return null;
+    }""", name)
+    page.mouse.click(pt[0], pt[1])
+    page.wait_for_selector(".leaflet-popup-content", timeout=3000)
+    return page.locator(".leaflet-popup-content").inner_text()
+
+
+def test_districts_are_named_and_say_who_held_them_offline(browser, tmp_path):
+    page, errors = open_page(browser, build(tmp_path))
+    # offline, the refused tiles give way to the blank base: the project's outlines and names on paper
+    assert page.locator(".leaflet-container.geo-offline").count() == 1
+    assert page.locator(".leaflet-control-layers-base input:checked + span").inner_text().strip() == "No tiles"
+    # names are written on the map at the default zoom, without hovering, and never on top of each other
+    boxes = page.locator(".geo-label span").evaluate_all("els => els.map(e => e.getBoundingClientRect())"
+                                                         ".map(r => [r.left, r.top, r.right, r.bottom])")
+    assert len(boxes) >= 15
+    assert page.get_by_text("Hanano", exact=True).count() == 1 and page.get_by_text("Hanano", exact=True).is_visible()
+    overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                if a[0] < b[2] - 2 and b[0] < a[2] - 2 and a[1] < b[3] - 2 and b[1] < a[3] - 2]
+    assert overlaps == []
+    # zooming in writes more names
+    page.evaluate("() => { (" + FIND + ")().zoomIn(2); }")
+    page.wait_for_timeout(600)
+    assert page.locator(".geo-label").count() > len(boxes)
+    page.evaluate("() => { (" + FIND + ")().zoomOut(2); }")
+    page.wait_for_timeout(600)
+    # a click on a district: its name, Arabic spelling, holder on the slider's date, since when, and why
+    assert set_day(page, "2016-11-28") == "2016-11-28"
+    text = click_district(page, "al-Haydariyeh")
+    assert "al-Haydariyeh" in text and "الحيدرية" in text
+    assert "Held on 2016-11-28: Government and allies" in text and "Since: 2016-11-28" in text
+    assert "Changed hands: 2016-11-28: Opposition" in text and "(rule: " in text and "Why: " in text
+    # the report about this district behind the change, not the others the same change stands on
+    assert "capture at al-Haydariyeh, 2016-11-28" in text and "Sheikh Kheder" not in text
+    page.keyboard.press("Escape")
+    set_day(page, "2016-08-01")
+    assert "Held on 2016-08-01: Opposition" in click_district(page, "al-Haydariyeh")
+    page.keyboard.press("Escape")
+    # the panel lists the reports behind each change of the day, as geo diff does
+    set_day(page, "2016-11-28")
+    panel = page.locator("#geo-panel").inner_text()
+    assert "Changed hands on 2016-11-28" in panel and "rule: " in panel and "capture at al-Haydariyeh" in panel
+    # only the sides on the map are in the legend, by their display names
+    legend = page.locator(".geo-legend").inner_text()
+    assert "Government and allies" in legend and "Islamic State" not in legend
+    text = open_popup(page, "Kindi hospital", "capture")
+    assert "Side: Government and allies" in text
     assert errors == []
     page.close()
 

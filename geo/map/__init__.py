@@ -8,7 +8,7 @@ The names below are the wing's public face; the other modules are its own busine
 from geo._exports import lazy_exports
 
 _PUBLIC = {
-    "build_map": "render", "CLUSTER_FROM": "render",
+    "build_map": "render", "CLUSTER_FROM": "render", "district_data": "districts",
     "inline_assets": "assets", "cdn_urls": "assets", "AssetError": "assets",
 }
 __all__ = sorted(_PUBLIC)

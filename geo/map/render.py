@@ -24,11 +24,10 @@ from folium.plugins import Draw, Fullscreen, MeasureControl, Search, Timeline, T
 from folium.utilities import JsCode
 from jinja2 import Template
 
+from geo.map.districts import DISTRICTS_JS, Districts, event_summaries
 from geo.model import json_list
 from geo.read import Factions
 
-#: End of the last interval on the slider (valid_to is empty for the last one).
-OPEN_END_DAYS = 10
 TYPE_RADIUS = {"capture": 8, "advance": 7, "control": 5, "siege": 6, "clash": 6, "strike": 5, "other": 4}
 
 # Builds popups from feature properties with DOM APIs only: no HTML string from the data is parsed.
@@ -45,7 +44,7 @@ function geoPopup(p) {
   h.textContent = (p.type || '') + ' at ' + (p.place_name || '') + ' (' + (p.status || '') + ')';
   root.appendChild(h);
   line('Date', p.date + (p.date_first !== p.date_last ? ' (reports ' + p.date_first + ' to ' + p.date_last + ')' : ''));
-  line('Faction', p.faction + (p.opponent ? ' (against ' + p.opponent + ')' : ''));
+  line('Side', (p.faction_name || p.faction) + (p.opponent ? ' (against ' + (p.opponent_name || p.opponent) + ')' : ''));
   line('Modality', p.modality);
   line('Place precision', p.precision);
   line('Held the day before', p.held_before);
@@ -92,10 +91,15 @@ function geoPanel(t, data, events) {
   h2.textContent = ch.length ? 'Changed hands on ' + cur + (prev ? ' (since ' + prev + ')' : '') : 'No change on ' + cur;
   panel.appendChild(h2);
   ch.forEach(function (c) {
-    var d = document.createElement('div');
+    var d = document.createElement('div'), reports = c[5] || [];
     d.textContent = (data.names[c[0]] || c[0]) + ' → ' + (data.names[c[1]] || c[1]) + ': ' + c[2].toFixed(2)
-      + ' km²' + (c[3] ? ' (' + c[3] + ' report' + (c[3] > 1 ? 's' : '') + ')' : ' (no report: a drawing moved it)');
+      + ' km²' + (c[4] ? ', rule: ' + c[4] : '') + (reports.length ? '' : ' (no report: a drawing moved it)');
     panel.appendChild(d);
+    reports.forEach(function (e) {  // the events behind the change, as geo diff lists them
+      var r = document.createElement('div'); r.className = 'geo-report';
+      r.textContent = e[0] + ' at ' + e[1] + ', ' + e[2] + (e[3] ? ' (' + e[3] + ')' : '');
+      panel.appendChild(r);
+    });
   });
   // Events of the last RECENT_DAYS days stand out: thicker outline, full opacity; older ones fade.
   (events || []).forEach(function (layer) {
@@ -126,6 +130,12 @@ CSS = """
 .geo-panel table { border-collapse: collapse; } .geo-panel td { padding: 1px 6px 1px 0; }
 .geo-panel td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .geo-panel i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
+.geo-label { white-space: nowrap; font: 600 11px/1.1 sans-serif; color: #222; pointer-events: none;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
+.geo-label span { display: inline-block; transform: translate(-50%, -50%); }
+.geo-ar { direction: rtl; font-size: 13px; color: #333; }
+.geo-report { margin-left: 8px; } .geo-note { color: #555; font-style: italic; margin-top: 4px; }
+.leaflet-container.geo-offline { background: #f3f0e8; }
 .geo-title { position: fixed; top: 10px; left: 50%; transform: translateX(-50%); z-index: 9999; background: rgba(255,255,255,.9);
   padding: 4px 10px; border-radius: 4px; font: bold 15px sans-serif; }
 </style>
@@ -137,9 +147,9 @@ class Legend(MacroElement):
 
     _template = Template("""{% macro html(this, kwargs) %}<div class="geo-legend">{{ this.body }}</div>{% endmacro %}""")
 
-    def __init__(self, factions: Factions) -> None:
+    def __init__(self, factions: Factions, present: set[str] | None = None) -> None:
         super().__init__()
-        items = [*factions.ids, "contested"]
+        items = [f for f in [*factions.ids, "contested"] if present is None or f in present]
         self.body = "".join(f'<div><i style="background:{html.escape(factions.colour(f))}"></i>'
                             f"{html.escape(factions.names.get(f, f))}</div>" for f in items)
 
@@ -177,17 +187,20 @@ RECENT_DAYS = 3
 
 
 def _panel_data(stats: pd.DataFrame | None, changes: gpd.GeoDataFrame | None, factions: Factions,
-                colours: dict[str, str], start: int) -> dict:
+                colours: dict[str, str], start: int, events: gpd.GeoDataFrame | None = None) -> dict:
     by_date: dict[str, list] = {}
     if stats is not None and not stats.empty:
         for r in stats.sort_values(["date", "km2"], ascending=[True, False]).itertuples():
             by_date.setdefault(str(r.date), []).append([str(r.faction), round(float(r.km2), 3)])
     ch: dict[str, list] = {}
+    reports = event_summaries(events)
     if changes is not None and not changes.empty:
         for r in changes.itertuples():
             ids = json_list(r.events)
             ch.setdefault(str(r.valid_from), []).append([str(r.from_faction), str(r.to_faction),
-                                                         round(float(r.km2), 3), len(ids)])
+                                                         round(float(r.km2), 3), len(ids),
+                                                         str(getattr(r, "rule", "") or ""),
+                                                         [reports[i] for i in ids if i in reports]])
     return {"dates": sorted(by_date), "stats": by_date, "changes": ch, "colours": colours,
             "names": {f: factions.names.get(f, f) for f in colours}, "recent": RECENT_DAYS, "start": start}
 
@@ -304,7 +317,7 @@ class EventData(MacroElement):
   for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text().then(function (t) {
     var d = JSON.parse(t), S = d.s, by = {};
-    var names = {{ this.names }}, lists = {{ this.lists }};
+    var names = {{ this.names }}, lists = {{ this.lists }}, sideNames = {{ this.side_names }};
     d.e.forEach(function (r) {
       var p = {};
       for (var k = 0; k < names.length; k++) p[names[k]] = S[r[k]];
@@ -312,6 +325,7 @@ class EventData(MacroElement):
       var o = names.length + lists.length;
       p.n_sources = r[o]; p.confidence = r[o + 1]; p.precision = r[o + 2]; p.start = r[o + 3]; p.end = d.end;
       p.colour = colours[p.faction] || '#555'; p.radius = radius[p.type] || 5;
+      p.faction_name = sideNames[p.faction] || p.faction; p.opponent_name = sideNames[p.opponent] || p.opponent;
       (by[p.type || 'other'] = by[p.type || 'other'] || []).push(
         {type: 'Feature', geometry: {type: 'Point', coordinates: [r[o + 4], r[o + 5]]}, properties: p});
     });
@@ -330,8 +344,9 @@ class EventData(MacroElement):
 {% endmacro %}""")
 
     def __init__(self, payload: str, layers: dict[str, str], slider: str, colours: dict[str, str],
-                 map_name: str, control_name: str, cluster_from: int) -> None:
+                 map_name: str, control_name: str, cluster_from: int, side_names: dict[str, str] | None = None) -> None:
         super().__init__()
+        self.side_names = json.dumps(side_names or {}, ensure_ascii=True).replace("</", "<\\/")
         self.map_name, self.control_name, self.cluster_from = map_name, control_name, int(cluster_from)
         self.payload = payload  # base64: no quote, no "<" can occur in it
         self.layers = "{" + ", ".join(f"{json.dumps(t)}: {n}" for t, n in layers.items()) + "}"
@@ -350,6 +365,8 @@ def _ms(day: str) -> int:
 
 
 def _end(valid_to: str, last: str) -> int:
+    """Where an interval ends on the slider. An interval with a ``valid_to`` ends just before it
+    (``endExclusive`` in its feature): on a snapshot's date only the new state is drawn, not both."""
     return _ms(valid_to or last)
 
 
@@ -362,10 +379,11 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
               frontlines: gpd.GeoDataFrame | None = None, places: gpd.GeoDataFrame | None = None,
               stats: pd.DataFrame | None = None, changes: gpd.GeoDataFrame | None = None,
               title: str = "Aleppo 2016", prefer_canvas: bool = True,
-              bounds: tuple[float, float, float, float] | None = None) -> folium.Map:
+              bounds: tuple[float, float, float, float] | None = None, districts: dict | None = None) -> folium.Map:
     """The interactive map (see the module doc). ``control`` needs faction, valid_from, valid_to.
 
     ``bounds`` (lon_min, lat_min, lon_max, lat_max), the study area: the map cannot be panned away from it.
+    ``districts``: :func:`geo.map.districts.district_data`, the clickable and labelled districts.
     """
     if control is None or control.empty:
         raise ValueError("no control polygons to draw")
@@ -374,21 +392,20 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
             "max_lat": bounds[3]} if bounds else {}
     m = folium.Map(location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], zoom_start=12, tiles=None,
                    max_zoom=18, prefer_canvas=prefer_canvas, control_scale=True, **keep)
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap", show=True).add_to(m)
+    osm = folium.TileLayer("OpenStreetMap", name="OpenStreetMap", show=True).add_to(m)
     folium.TileLayer("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png", name="CartoDB Positron",
                      attr="&copy; OpenStreetMap contributors &copy; CARTO", subdomains="abcd", show=False).add_to(m)
     folium.TileLayer("Esri.WorldImagery", name="Esri World Imagery", show=False).add_to(m)
-    folium.FeatureGroup(name="No tiles", overlay=False, show=False).add_to(m)  # a blank base: nothing fetched
-    from datetime import date, timedelta
-
-    last = max(control.valid_from)
-    end = (date.fromisoformat(last) + timedelta(days=OPEN_END_DAYS)).isoformat()
+    blank = folium.FeatureGroup(name="No tiles", overlay=False, show=False).add_to(m)  # a blank base: nothing fetched
+    # the slider ends on the last date of the data: the last snapshot or rebuild, or the last event
+    last_event = str(events["date"].astype(str).max()) if events is not None and not events.empty else ""
+    end = max(max(control.valid_from), last_event)
     colours = {f: factions.colour(f) for f in [*factions.ids, "contested"]}
     feats = []
     for r in control.itertuples():
         feats.append({"type": "Feature", "geometry": r.geometry.__geo_interface__,
                       "properties": {"faction": str(r.faction), "start": _ms(r.valid_from),
-                                     "end": _end(r.valid_to, end),
+                                     "end": _end(r.valid_to, end), "endExclusive": bool(r.valid_to),
                                      "label": f"{factions.names.get(r.faction, r.faction)}: "
                                               f"{r.valid_from} to {r.valid_to or 'now'}"}})
     style = JsCode("function (f) { var c = " + json.dumps(colours) + "[f.properties.faction] || '#888';"
@@ -399,18 +416,21 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
     order = [f for f in [*factions.ids, "contested"] if f in present] + sorted(present - {*factions.ids, "contested"})
     for fac in order:
         sub = [x for x in feats if x["properties"]["faction"] == fac]
-        tl = _named(Timeline({"type": "FeatureCollection", "features": sub}, style=style),
+        # not clickable: a click goes through to the district under it (its popup says who holds it)
+        tl = _named(Timeline({"type": "FeatureCollection", "features": sub}, style=style, interactive=False),
                     f"Control: {factions.names.get(fac, fac)}")
         tl.add_to(m)
         timelines.append(tl)
     poly_tl = timelines[0]
     if frontlines is not None and not frontlines.empty:
         ff = [{"type": "Feature", "geometry": r.geometry.__geo_interface__,
-               "properties": {"start": _ms(r.valid_from), "end": _end(r.valid_to, end)}}
+               "properties": {"start": _ms(r.valid_from), "end": _end(r.valid_to, end),
+                              "endExclusive": bool(r.valid_to)}}
               for r in frontlines.itertuples() if r.geometry is not None and not r.geometry.is_empty]
         if ff:
             fl = _named(Timeline({"type": "FeatureCollection", "features": ff},
-                                 style=JsCode("function () { return {color: '#000', weight: 2.5, dashArray: '6 4'}; }")),
+                                 style=JsCode("function () { return {color: '#000', weight: 2.5, dashArray: '6 4'}; }"),
+                                 interactive=False),
                         "Front lines")
             fl.add_to(m)
             timelines.append(fl)
@@ -422,12 +442,14 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
         nxt = {d: (starts[k + 1] if k + 1 < len(starts) else end) for k, d in enumerate(starts)}
         cf = [{"type": "Feature", "geometry": r.geometry.__geo_interface__,
                "properties": {"start": _ms(r.valid_from), "end": _ms(nxt.get(r.valid_from, end)),
+                              "endExclusive": r.valid_from in nxt and nxt[r.valid_from] != end,
                               "to": str(r.to_faction)}}
               for r in changes.itertuples() if r.geometry is not None and not r.geometry.is_empty]
         if cf:
             ctl_ = _named(Timeline({"type": "FeatureCollection", "features": cf}, style=JsCode(
                 "function (f) { var c = " + json.dumps(colours) + "[f.properties.to] || '#888';"
-                " return {color: c, weight: 3, fillOpacity: 0.1, dashArray: '2 4'}; }")), "Changed hands")
+                " return {color: c, weight: 3, fillOpacity: 0.1, dashArray: '2 4'}; }"), interactive=False),
+                "Changed hands")
             ctl_.add_to(m)
             timelines.append(ctl_)
     payload = None
@@ -455,7 +477,8 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
         if len(events) >= CLUSTER_FROM:
             m.add_child(ClusterAssets())
         m.add_child(EventData(payload, dict(zip(event_types, event_layers, strict=True)), slider.get_name(),
-                              colours, m.get_name(), layer_control.get_name(), CLUSTER_FROM))
+                              colours, m.get_name(), layer_control.get_name(), CLUSTER_FROM,
+                              {f: factions.names.get(f, f) for f in colours}))
     if places is not None and not places.empty:
         city = places[places.get("parent", pd.Series("", index=places.index)).fillna("").eq("aleppo")
                       | places["kind"].isin(["town", "village"])]
@@ -478,9 +501,17 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
     m.get_root().script.add_child(Element(PANEL_JS))
     m.get_root().script.add_child(Element(POPUP_JS))
     m.get_root().html.add_child(Element(f'<div class="geo-title">{html.escape(title)}</div>'))
-    m.add_child(Legend(factions))
-    m.add_child(Panel(_panel_data(stats, changes, factions, colours, _ms(min(control.valid_from))),
+    present = set(control["faction"].astype(str))
+    if events is not None and not events.empty:
+        present |= set(events["faction"].dropna().astype(str)) - {""}
+    m.add_child(Legend(factions, present))
+    m.add_child(Panel(_panel_data(stats, changes, factions, colours, _ms(min(control.valid_from)), events),
                       poly_tl.get_name(), event_layers, m.get_name(), hidden))
     layer_control.add_to(m)
+    if districts and districts.get("districts", {}).get("features"):
+        m.get_root().script.add_child(Element(DISTRICTS_JS))
+        m.add_child(Districts(districts, m.get_name(), poly_tl.get_name(), layer_control.get_name(), osm.get_name(),
+                              blank.get_name(), {f: factions.names.get(f, f) for f in colours},
+                              _ms(min(control.valid_from))))
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     return m

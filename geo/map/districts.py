@@ -1,0 +1,260 @@
+"""The districts of the map: outlines with their names, who held each on every date, and why it changed.
+
+The map shows control as one polygon per side and period; a reader asks about a district. For each
+footprint of the gazetteer (neighbourhoods, camps, military sites, the project's drawn outskirts) this
+module works out the side holding most of its area in each period of the control layer, keeps the runs
+(a new entry only when the holder changes), and links each change to the row of the ``changes`` layer
+that moved it (its rule, why, and the reports behind it). The browser builds popups from this data
+with ``textContent`` only.
+
+>>> import geopandas as gpd, shapely
+>>> fp = gpd.GeoDataFrame({"id": ["a"], "source": ["csr"]}, geometry=[shapely.box(0, 0, 0.01, 0.01)], crs=4326)
+>>> ctl = gpd.GeoDataFrame({"faction": ["government", "opposition"], "valid_from": ["2016-11-01", "2016-11-08"],
+...                         "valid_to": ["2016-11-08", ""]}, geometry=[shapely.box(0, 0, 1, 1)] * 2, crs=4326)
+>>> district_runs(fp, ctl, metric="EPSG:32637")[0]
+[['2016-11-01', 'government'], ['2016-11-08', 'opposition']]
+"""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.model import CRS_METRIC, json_list
+
+#: A holder needs this share of a district's area (else the district is shown as split between sides).
+MAJORITY = 0.5
+#: Outline simplification (metres) and coordinate rounding (decimal degrees, about 1 m) for the page.
+SIMPLIFY_M = 4.0
+ROUND = 5
+
+
+def district_runs(footprints: gpd.GeoDataFrame, control: gpd.GeoDataFrame, metric: str = CRS_METRIC
+                  ) -> list[list[list[str]]]:
+    """For each footprint (in order): ``[[day, holder], ...]``, a new entry each time the side holding
+    the largest share of its area changes; "split" when no side holds more than half of it, "" when no
+    side holds any of it.
+
+    Whole footprints inside a side's polygon are found with prepared ``contains``; only those a front
+    line crosses are intersected.
+    """
+    fg = footprints.to_crs(metric).geometry.values
+    total = np.maximum(shapely.area(fg), 1e-9)
+    ctl = control.to_crs(metric)
+    runs: list[list[list[str]]] = [[] for _ in range(len(fg))]
+    for day in sorted(set(ctl["valid_from"])):
+        cur = ctl[ctl["valid_from"] == day]
+        share: dict[str, np.ndarray] = {}
+        for fac, g in zip(cur["faction"].astype(str), cur.geometry.values, strict=True):
+            if g is None or g.is_empty:
+                continue
+            shapely.prepare(g)
+            inside = shapely.contains(g, fg)
+            partial = shapely.intersects(g, fg) & ~inside
+            got = inside.astype(float)
+            if partial.any():
+                got[partial] = shapely.area(shapely.intersection(fg[partial], g)) / total[partial]
+            share[fac] = share.get(fac, 0) + got
+        names = sorted(share)
+        table = np.vstack([share[n] for n in names]) if names else np.zeros((0, len(fg)))
+        for i in range(len(fg)):
+            holder = ""
+            if names and table[:, i].max() > 0:
+                k = int(table[:, i].argmax())
+                holder = names[k] if table[k, i] > MAJORITY else "split"
+            if not runs[i] or runs[i][-1][1] != holder:
+                runs[i].append([day, holder])
+    return runs
+
+
+def event_summaries(events: gpd.GeoDataFrame | None) -> dict[str, list[str]]:
+    """Event id -> ``[type, place, date, sources, place id]``: how a popup or the panel names a report."""
+    if events is None or events.empty:
+        return {}
+    return {str(e.id): [str(e.type), str(e.place_name), str(e.date), ", ".join(json_list(getattr(e, "sources", "[]"))),
+                        str(getattr(e, "place_id", ""))] for e in events.itertuples()}
+
+
+def _change_rows(changes: gpd.GeoDataFrame | None, events: gpd.GeoDataFrame | None) -> list[dict]:
+    """The changes layer as plain rows, each with the reports (events) behind it."""
+    if changes is None or changes.empty:
+        return []
+    by_id = event_summaries(events)
+    rows = []
+    for r in changes.itertuples():
+        ids = json_list(r.events)
+        rows.append({"day": str(r.valid_from), "from": str(r.from_faction), "to": str(r.to_faction),
+                     "rule": str(getattr(r, "rule", "") or ""), "why": str(getattr(r, "why", "") or ""),
+                     "reports": [by_id[i] for i in ids if i in by_id], "geometry": r.geometry})
+    return rows
+
+
+def _link(runs: list[list[list[str]]], footprints: gpd.GeoDataFrame, rows: list[dict], metric: str
+          ) -> list[list[list]]:
+    """Each run after the first gets the index of the change row that moved the district to its holder
+    (the largest such change polygon over the district on that day), or -1 (a drawn snapshot)."""
+    if not rows:
+        return [[[*r, -1] for r in rr] for rr in runs]
+    fg = footprints.to_crs(metric).geometry.values
+    cg = gpd.GeoSeries([r["geometry"] for r in rows], crs=footprints.crs).to_crs(metric).values
+    out = []
+    for i, rr in enumerate(runs):
+        linked = []
+        for k, (day, holder) in enumerate(rr):
+            best, best_area = -1, 0.0
+            if k:
+                for j, r in enumerate(rows):
+                    if r["day"] == day and r["to"] == holder and cg[j] is not None and cg[j].intersects(fg[i]):
+                        a = cg[j].intersection(fg[i]).area
+                        if a > best_area:
+                            best, best_area = j, a
+            linked.append([day, holder, best])
+        out.append(linked)
+    return out
+
+
+def district_data(footprints: gpd.GeoDataFrame, places: pd.DataFrame, aliases: pd.DataFrame,
+                  control: gpd.GeoDataFrame, changes: gpd.GeoDataFrame | None = None,
+                  events: gpd.GeoDataFrame | None = None, metric: str = CRS_METRIC) -> dict:
+    """What the map's district layer needs, as JSON-ready data: ``districts`` (a FeatureCollection of
+    simplified outlines with name, Arabic name, kind, estimate flag and label point), ``runs`` (per
+    district, ``[day, holder, change index]``) and ``changes`` (day, from, to, rule, why, reports)."""
+    fp = footprints[footprints.geometry.notna() & ~footprints.geometry.is_empty].reset_index(drop=True)
+    info = places.set_index("id") if "id" in places else places
+    arabic = _first_alias(aliases, "ar")
+    runs = _link(district_runs(fp, control, metric), fp, rows := _change_rows(changes, events), metric)
+    simple = fp.to_crs(metric).simplify(SIMPLIFY_M).to_crs(fp.crs)
+    label = fp.to_crs(metric).representative_point().to_crs(fp.crs)  # inside the polygon, not its centroid
+    area = fp.to_crs(metric).area.to_numpy()
+    rank = np.argsort(np.argsort(-area))  # 0 = largest: the label shown first when zoomed out
+    feats = []
+    for i, r in fp.iterrows():
+        pid = str(r["id"])
+        name = str(info.loc[pid, "name"]) if pid in info.index else pid
+        kind = str(info.loc[pid, "kind"]) if pid in info.index else str(r.get("kind", ""))
+        geom = json.loads(shapely.to_geojson(shapely.set_precision(simple.iloc[i], 10 ** -ROUND)))
+        feats.append({"type": "Feature", "geometry": geom, "properties": {
+            "i": i, "id": pid, "name": name, "ar": arabic.get(pid, ""), "kind": kind,
+            "drawn": str(r.get("source", "")) == "drawn", "rank": int(rank[i]),
+            "lx": round(float(label.iloc[i].x), ROUND), "ly": round(float(label.iloc[i].y), ROUND)}})
+    return {"districts": {"type": "FeatureCollection", "features": feats}, "runs": runs,
+            "changes": [[r["day"], r["from"], r["to"], r["rule"], r["why"], r["reports"]] for r in rows]}
+
+
+def _first_alias(aliases: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The first alias of each place in one language ("ar": the Arabic spelling shown under the name)."""
+    if aliases is None or aliases.empty:
+        return {}
+    sub = aliases[aliases["lang"] == lang]
+    return {str(p): str(a) for p, a in sub.drop_duplicates("place_id")[["place_id", "alias"]].itertuples(index=False)}
+
+
+# The district layer in the browser: outlines (under the events, above nothing clickable), a popup built
+# with DOM calls at the slider's date, and labels placed inside each district, the largest first, never
+# two overlapping, more of them as the reader zooms in. Names are set with textContent.
+DISTRICTS_JS = """
+function geoDistricts(map, data, ctl, names, start) {
+  var runs = data.runs, changes = data.changes;
+  function day() { return new Date(ctl.time || start).toISOString().slice(0, 10); }
+  function side(f) { return f === 'split' ? 'split between sides' : (names[f] || f || 'no side recorded'); }
+  function runAt(i, d) { var cur = null; (runs[i] || []).forEach(function (r) { if (r[0] <= d) cur = r; }); return cur; }
+  function line(root, label, value, cls) {
+    if (!value) return;
+    var el = document.createElement('div'); if (cls) el.className = cls;
+    if (label) { var b = document.createElement('b'); b.textContent = label + ': '; el.appendChild(b); }
+    el.appendChild(document.createTextNode(value)); root.appendChild(el);
+  }
+  function popup(p) {
+    var d = day(), run = runAt(p.i, d), root = document.createElement('div'); root.className = 'geo-popup';
+    line(root, '', p.name + (p.kind ? ' (' + p.kind.replace('_', ' ') + ')' : ''), 'geo-popup-title');
+    if (p.ar) { line(root, '', p.ar, 'geo-ar'); }
+    if (!run) { line(root, 'On ' + d, 'before the first snapshot'); return root; }
+    line(root, 'Held on ' + d, side(run[1]));
+    var first = run === runs[p.i][0];
+    line(root, 'Since', run[0] + (first ? ' (the first snapshot; earlier changes are not recorded here)' : ''));
+    var c = run[2] >= 0 ? changes[run[2]] : null;
+    if (c) {
+      line(root, 'Changed hands', c[0] + ': ' + side(c[1]) + ' → ' + side(c[2]) + (c[3] ? ' (rule: ' + c[3] + ')' : ''));
+      line(root, 'Why', c[4]);
+      // the reports about this district, else every report behind the change (it moved a wider area)
+      var all = c[5] || [], mine = all.filter(function (e) { return e[4] === p.id; });
+      if (!mine.length && all.length) line(root, '', 'Reports behind this change, about places near it:', 'geo-note');
+      (mine.length ? mine : all).forEach(function (e) {
+        line(root, '', e[0] + ' at ' + e[1] + ', ' + e[2] + (e[3] ? ' (' + e[3] + ')' : ''), 'geo-report');
+      });
+    } else if (!first) {
+      line(root, 'Changed hands', run[0] + ': a drawn snapshot moved it (no report)');
+    }
+    if (p.drawn) line(root, '', 'Outline drawn by the project from the reports: an estimate, not a survey.', 'geo-note');
+    return root;
+  }
+  var outlines = L.geoJSON(data.districts, {
+    style: function (f) { return {color: '#444', weight: f.properties.drawn ? 1 : 0.6, dashArray: f.properties.drawn ? '3 3' : null,
+                                  fill: true, fillOpacity: 0.01}; },
+    onEachFeature: function (f, l) { l.bindPopup(function () { return popup(f.properties); }, {maxWidth: 360}); }
+  });
+  var labels = data.districts.features.map(function (f) {
+    var el = document.createElement('span'); el.textContent = f.properties.name;
+    var icon = L.divIcon({className: 'geo-label', html: el, iconSize: null});
+    return {rank: f.properties.rank, len: f.properties.name.length,
+            marker: L.marker([f.properties.ly, f.properties.lx], {icon: icon, interactive: false, keyboard: false})};
+  }).sort(function (a, b) { return a.rank - b.rank; });
+  var shown = L.layerGroup();
+  function declutter() {
+    var z = map.getZoom(), most = z < 12 ? 0 : z < 13 ? 25 : z < 14 ? 70 : 1e9, placed = [];
+    labels.forEach(function (l) {
+      var keep = l.rank < most && shown._map;
+      if (keep) {
+        var p = map.latLngToContainerPoint(l.marker.getLatLng()), w = l.len * 6.2 + 6, h = 14;
+        var box = [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2];
+        keep = !placed.some(function (q) { return box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3]; });
+        if (keep) placed.push(box);
+      }
+      if (keep && !shown.hasLayer(l.marker)) shown.addLayer(l.marker);
+      if (!keep && shown.hasLayer(l.marker)) shown.removeLayer(l.marker);
+    });
+  }
+  map.on('zoomend moveend overlayadd', declutter);
+  return {outlines: outlines, labels: shown, declutter: declutter};
+}
+"""
+
+
+class Districts(MacroElement):
+    """The district outlines (clickable) and their labels, two overlays of the layer control; when the
+    first tile fails to load (offline), the base switches to the blank one so the reader sees the
+    project's own outlines and names on paper, not grey squares."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+;(function () {
+  var map = {{ this.map_name }};
+  var d = geoDistricts(map, {{ this.data }}, {{ this.control_layer }}, {{ this.names }}, {{ this.start }});
+  d.outlines.addTo(map); d.labels.addTo(map);
+  {{ this.layer_control }}.addOverlay(d.outlines, 'Districts (click for who held them)');
+  {{ this.layer_control }}.addOverlay(d.labels, 'District names');
+  d.outlines.bringToBack();
+  d.declutter();
+  var tiles = {{ this.tiles }}, blank = {{ this.blank }};
+  tiles.once('tileerror', function () {
+    if (!map.hasLayer(tiles)) return;
+    map.removeLayer(tiles); map.addLayer(blank);
+    map.getContainer().classList.add('geo-offline');
+  });
+})();
+{% endmacro %}""")
+
+    def __init__(self, data: dict, map_name: str, control_layer: str, layer_control: str, tiles: str, blank: str,
+                 names: dict[str, str], start: int) -> None:
+        super().__init__()
+        # json.dumps escapes nothing HTML-special: "</" is broken up so a name can never end the script
+        self.data = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        self.names = json.dumps(names, ensure_ascii=True).replace("</", "<\\/")
+        self.map_name, self.control_layer, self.layer_control = map_name, control_layer, layer_control
+        self.tiles, self.blank, self.start = tiles, blank, int(start)
