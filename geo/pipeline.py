@@ -76,7 +76,7 @@ def stage_inputs(stage: str, s: Settings) -> list[Path]:
                    *_code("control/layers", "control/join", "control/snapshot", "model")],
         "render": [s.control_gpkg, s.gazetteer_dir / "places.csv", s.gazetteer_dir / "footprints.geojson",
                    s.gazetteer_dir / "aliases.csv", s.factions_file, s.area_file,
-                   *_code("map/render", "map/assets", "map/districts")],
+                   *_code("map/render", "map/assets", "map/districts", "map/search", "places/gazetteer")],
     }[stage]
 
 
@@ -316,7 +316,8 @@ def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn:
     area = s.area()
     districts = _districts(s, places, control, changes, evs, area.crs if area else CRS_METRIC)
     m = build_map(control, evs, factions, frontlines=front, places=places, stats=stats, changes=changes,
-                  title=_title(control), bounds=area.bbox if area else None, districts=districts)
+                  title=_title(control), bounds=area.bbox if area else None, districts=districts,
+                  search=_search(s, places))
     html = m.get_root().render()
     if not cdn:
         html = inline_assets(html)
@@ -339,6 +340,18 @@ def _districts(s: Settings, places: gpd.GeoDataFrame | None, control: gpd.GeoDat
     aliases = pd.read_csv(al_path, dtype=str).fillna("") if al_path.exists() else pd.DataFrame()
     return district_data(footprints, pd.DataFrame(places.drop(columns="geometry")), aliases, control,
                          changes, events, metric)
+
+
+def _search(s: Settings, places: gpd.GeoDataFrame | None) -> dict | None:
+    """Every spelling of every place, with the reader's key, for the map's search box."""
+    from geo.map import search_data
+    from geo.places import fold
+
+    if places is None or places.empty:
+        return None
+    al_path = s.gazetteer_dir / "aliases.csv"
+    aliases = pd.read_csv(al_path, dtype=str).fillna("") if al_path.exists() else None
+    return search_data(pd.DataFrame(places.drop(columns="geometry")), aliases, fold)
 
 
 def _title(control: gpd.GeoDataFrame | None) -> str:

@@ -216,13 +216,12 @@ def test_panel_follows_the_slider_and_the_tools_are_there_offline(browser, tmp_p
       return n; }""")
     assert thick > 0
     # the tools: fullscreen, measure, draw (with export), place search; four base layers incl. no tiles
-    for sel in (".leaflet-control-zoom-fullscreen", ".leaflet-control-measure", ".leaflet-draw",
-                ".leaflet-control-search"):
+    for sel in (".leaflet-control-zoom-fullscreen", ".leaflet-control-measure", ".leaflet-draw", ".geo-search"):
         assert page.locator(sel).count() == 1, sel
     assert page.get_by_text("No tiles").count() == 1 and page.get_by_text("CartoDB Positron").count() == 1
-    page.locator(".leaflet-control-search input").press_sequentially("Sheikh Maq", delay=30)
-    page.wait_for_timeout(400)
-    assert "Sheikh Maqsoud" in page.locator(".leaflet-control-search .search-tooltip").inner_text()
+    page.locator(".geo-search input").press_sequentially("Sheikh Maq", delay=30)
+    page.wait_for_timeout(300)
+    assert "Sheikh Maqsoud" in page.locator(".geo-search ul").inner_text()  # a spelling typed so far
     assert errors == []
     page.close()
 
@@ -302,6 +301,37 @@ def test_districts_are_named_and_say_who_held_them_offline(browser, tmp_path):
     assert "Government and allies" in legend and "Islamic State" not in legend
     text = open_popup(page, "Kindi hospital", "capture")
     assert "Side: Government and allies" in text
+    assert errors == []
+    page.close()
+
+
+def test_search_finds_every_spelling_folded_as_the_reader_folds_it(browser, tmp_path):
+    import pandas as pd
+
+    from geo.places import fold
+
+    page, errors = open_page(browser, build(tmp_path))
+    box = page.locator(".geo-search input")
+
+    def search(q: str) -> list[str]:
+        box.fill("")
+        box.press_sequentially(q, delay=10)
+        page.wait_for_timeout(200)
+        return page.locator(".geo-search li").all_inner_texts()
+
+    assert search("Cheikh Said")[0].startswith("Sheikh Sa'eed")  # a French spelling, folded
+    assert search("الحيدرية")[0].startswith("al-Haydariyeh")  # Arabic script
+    assert search("1070 Appartements")[0].startswith("1070 Apartments")
+    assert search("Zzyzx") == []
+    # Enter takes the first: the map flies there and opens the district's popup
+    search("Cheikh Said")
+    box.press("Enter")
+    page.wait_for_selector(".leaflet-popup-content", timeout=5000)
+    assert "Sheikh Sa'eed" in page.locator(".leaflet-popup-content").inner_text()
+    # the page folds as the reader does: every spelling of the gazetteer gets the same key in both
+    names = sorted(set(pd.read_csv(ROOT / "data" / "gazetteer" / "aliases.csv", dtype=str).fillna("").alias) - {""})
+    js = page.evaluate("(names) => names.map(geoFold)", names)
+    assert [(n, k) for n, k in zip(names, js, strict=True) if fold(n) != k] == []
     assert errors == []
     page.close()
 

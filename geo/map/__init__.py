@@ -9,6 +9,7 @@ from geo._exports import lazy_exports
 
 _PUBLIC = {
     "build_map": "render", "CLUSTER_FROM": "render", "district_data": "districts",
+    "search_data": "search",
     "inline_assets": "assets", "cdn_urls": "assets", "AssetError": "assets",
 }
 __all__ = sorted(_PUBLIC)

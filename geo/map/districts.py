@@ -221,7 +221,16 @@ function geoDistricts(map, data, ctl, names, start) {
     });
   }
   map.on('zoomend moveend overlayadd', declutter);
-  return {outlines: outlines, labels: shown, declutter: declutter};
+  // open what a search found: its district's popup, or its name and kind where it has no outline
+  function open(pl) {
+    var hit = null;
+    outlines.eachLayer(function (l) { if (l.feature.properties.id === pl[0]) hit = l; });
+    if (hit) { hit.openPopup(L.latLng(hit.feature.properties.ly, hit.feature.properties.lx)); return; }
+    var root = document.createElement('div'); root.className = 'geo-popup';
+    line(root, '', pl[1] + ' (' + pl[2].replace('_', ' ') + ')', 'geo-popup-title');
+    L.popup({maxWidth: 360}).setLatLng([pl[4], pl[3]]).setContent(root).openOn(map);
+  }
+  return {outlines: outlines, labels: shown, declutter: declutter, open: open};
 }
 """
 
@@ -241,6 +250,7 @@ class Districts(MacroElement):
   {{ this.layer_control }}.addOverlay(d.labels, 'District names');
   d.outlines.bringToBack();
   d.declutter();
+  {% if this.search %}geoSearch(map, {{ this.search }}, d.open);{% endif %}
   var tiles = {{ this.tiles }}, blank = {{ this.blank }};
   tiles.once('tileerror', function () {
     if (!map.hasLayer(tiles)) return;
@@ -251,8 +261,9 @@ class Districts(MacroElement):
 {% endmacro %}""")
 
     def __init__(self, data: dict, map_name: str, control_layer: str, layer_control: str, tiles: str, blank: str,
-                 names: dict[str, str], start: int) -> None:
+                 names: dict[str, str], start: int, search: dict | None = None) -> None:
         super().__init__()
+        self.search = json.dumps(search, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/") if search else ""
         # json.dumps escapes nothing HTML-special: "</" is broken up so a name can never end the script
         self.data = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
         self.names = json.dumps(names, ensure_ascii=True).replace("</", "<\\/")

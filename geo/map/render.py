@@ -20,11 +20,12 @@ import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
-from folium.plugins import Draw, Fullscreen, MeasureControl, Search, Timeline, TimelineSlider
+from folium.plugins import Draw, Fullscreen, MeasureControl, Timeline, TimelineSlider
 from folium.utilities import JsCode
 from jinja2 import Template
 
 from geo.map.districts import DISTRICTS_JS, Districts, event_summaries
+from geo.map.search import FOLD_JS, SEARCH_JS
 from geo.model import json_list
 from geo.read import Factions
 
@@ -136,6 +137,11 @@ CSS = """
 .geo-ar { direction: rtl; font-size: 13px; color: #333; }
 .geo-report { margin-left: 8px; } .geo-note { color: #555; font-style: italic; margin-top: 4px; }
 .leaflet-container.geo-offline { background: #f3f0e8; }
+.geo-search { background: #fff; padding: 4px; }
+.geo-search input { width: 210px; font: 13px sans-serif; padding: 3px 5px; border: 1px solid #aaa; border-radius: 3px; }
+.geo-search ul { list-style: none; margin: 2px 0 0; padding: 0; max-width: 260px; font: 12px sans-serif; }
+.geo-search li { padding: 3px 5px; cursor: pointer; border-top: 1px solid #eee; }
+.geo-search li:hover { background: #eef; }
 .geo-title { position: fixed; top: 10px; left: 50%; transform: translateX(-50%); z-index: 9999; background: rgba(255,255,255,.9);
   padding: 4px 10px; border-radius: 4px; font: bold 15px sans-serif; }
 </style>
@@ -379,11 +385,13 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
               frontlines: gpd.GeoDataFrame | None = None, places: gpd.GeoDataFrame | None = None,
               stats: pd.DataFrame | None = None, changes: gpd.GeoDataFrame | None = None,
               title: str = "Aleppo 2016", prefer_canvas: bool = True,
-              bounds: tuple[float, float, float, float] | None = None, districts: dict | None = None) -> folium.Map:
+              bounds: tuple[float, float, float, float] | None = None, districts: dict | None = None,
+              search: dict | None = None) -> folium.Map:
     """The interactive map (see the module doc). ``control`` needs faction, valid_from, valid_to.
 
     ``bounds`` (lon_min, lat_min, lon_max, lat_max), the study area: the map cannot be panned away from it.
-    ``districts``: :func:`geo.map.districts.district_data`, the clickable and labelled districts.
+    ``districts``: :func:`geo.map.districts.district_data`, the clickable and labelled districts;
+    ``search``: :func:`geo.map.search.search_data`, every spelling of every place for the search box.
     """
     if control is None or control.empty:
         raise ValueError("no control polygons to draw")
@@ -490,8 +498,6 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
             tooltip=folium.GeoJsonTooltip(fields=["name", "kind"], labels=False))
         labels.add_to(m)
         hidden = labels.get_name()
-        Search(layer=labels, geom_type="Point", search_label="name", placeholder="Search a place",
-               collapsed=False, position="topleft").add_to(m)
     Fullscreen(position="topleft").add_to(m)
     MeasureControl(position="topleft", primary_length_unit="kilometers", primary_area_unit="sqkilometers",
                    secondary_length_unit="meters", secondary_area_unit="hectares").add_to(m)
@@ -509,9 +515,9 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
                       poly_tl.get_name(), event_layers, m.get_name(), hidden))
     layer_control.add_to(m)
     if districts and districts.get("districts", {}).get("features"):
-        m.get_root().script.add_child(Element(DISTRICTS_JS))
+        m.get_root().script.add_child(Element(DISTRICTS_JS + FOLD_JS + SEARCH_JS))
         m.add_child(Districts(districts, m.get_name(), poly_tl.get_name(), layer_control.get_name(), osm.get_name(),
                               blank.get_name(), {f: factions.names.get(f, f) for f in colours},
-                              _ms(min(control.valid_from))))
+                              _ms(min(control.valid_from)), search))
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     return m
