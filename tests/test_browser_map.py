@@ -336,6 +336,58 @@ def test_search_finds_every_spelling_folded_as_the_reader_folds_it(browser, tmp_
     page.close()
 
 
+def boxes(page, selectors: dict[str, str]) -> dict[str, list[float]]:
+    """Each element's box on screen, [left, top, right, bottom] (hidden ones left out)."""
+    out = {}
+    for name, sel in selectors.items():
+        b = page.locator(sel).first.bounding_box() if page.locator(sel).count() else None
+        if b and b["width"] and b["height"]:
+            out[name] = [b["x"], b["y"], b["x"] + b["width"], b["y"] + b["height"]]
+    return out
+
+
+def overlapping(bx: dict[str, list[float]]) -> list[tuple[str, str]]:
+    names = sorted(bx)
+    return [(a, b) for i, a in enumerate(names) for b in names[i + 1:]
+            if bx[a][0] < bx[b][2] - 1 and bx[b][0] < bx[a][2] - 1 and bx[a][1] < bx[b][3] - 1 and bx[b][1] < bx[a][3] - 1]
+
+
+def test_a_phone_sees_title_slider_and_folded_panels_side_by_side(browser, tmp_path):
+    html = build(tmp_path)
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.goto(html.as_uri())
+    page.wait_for_timeout(1000)
+    parts = {"title": ".geo-title", "slider": ".leaflet-timeline-control", "legend": ".geo-legend",
+             "panel": ".geo-panel", "layers": ".leaflet-control-layers:not(.leaflet-timeline-control)",
+             "search": ".geo-search", "zoom": ".leaflet-control-zoom"}
+    folded = boxes(page, parts)
+    assert set(folded) == set(parts), folded
+    assert overlapping(folded) == []
+    assert all(b[0] >= 0 and b[2] <= 390 and b[1] >= 0 and b[3] <= 844 for b in folded.values()), folded
+    # the layer list is folded to one button; a tap opens it, a tap on the map folds it again
+    assert folded["layers"][2] - folded["layers"][0] < 120
+    assert not page.locator(".leaflet-control-layers-list").first.is_visible()
+    page.locator(".leaflet-control-layers-toggle").tap()
+    page.wait_for_timeout(200)
+    assert page.get_by_text("District names").is_visible()
+    page.mouse.click(200, 610)  # the map, under the open list
+    page.wait_for_timeout(200)
+    assert not page.get_by_text("District names").is_visible()
+    # legend and panel unfold on a tap and still leave the slider and the title alone
+    page.locator(".geo-legend summary").tap()
+    page.locator(".geo-panel summary").tap()
+    page.wait_for_timeout(200)
+    opened = boxes(page, {k: parts[k] for k in ("title", "slider", "legend", "panel")})
+    assert page.get_by_text("Control on 2016-07-01").is_visible() and overlapping(opened) == [], opened
+    # the slider's thumb is big enough for a thumb
+    assert page.locator(".leaflet-timeline-control input[type=range]").bounding_box()["height"] >= 28
+    assert errors == []
+    page.close()
+
+
 def test_many_events_open_clustered_and_follow_the_slider(browser, tmp_path):
     import json as _json
 

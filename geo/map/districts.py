@@ -207,7 +207,7 @@ function geoDistricts(map, data, ctl, names, start) {
   }).sort(function (a, b) { return a.rank - b.rank; });
   var shown = L.layerGroup();
   function declutter() {
-    var z = map.getZoom(), most = z < 12 ? 0 : z < 13 ? 25 : z < 14 ? 70 : 1e9, placed = [];
+    var z = map.getZoom(), most = z < 11 ? 0 : z < 12 ? 12 : z < 13 ? 25 : z < 14 ? 70 : 1e9, placed = [];
     labels.forEach(function (l) {
       var keep = l.rank < most && shown._map;
       if (keep) {

@@ -142,8 +142,25 @@ CSS = """
 .geo-search ul { list-style: none; margin: 2px 0 0; padding: 0; max-width: 260px; font: 12px sans-serif; }
 .geo-search li { padding: 3px 5px; cursor: pointer; border-top: 1px solid #eee; }
 .geo-search li:hover { background: #eef; }
+.geo-legend summary, .geo-panel summary { cursor: pointer; font-weight: bold; margin-bottom: 2px; }
+.leaflet-control-layers-toggle { background-image: none !important; width: auto !important; height: auto !important;
+  padding: 6px 8px; font: bold 13px sans-serif; color: #222; text-decoration: none; }
+.leaflet-control-layers-toggle::after { content: "Layers"; }
+}
 .geo-title { position: fixed; top: 10px; left: 50%; transform: translateX(-50%); z-index: 9999; background: rgba(255,255,255,.9);
   padding: 4px 10px; border-radius: 4px; font: bold 15px sans-serif; }
+@media (max-width: 700px) {
+  .geo-title { top: 0; left: 0; right: 0; transform: none; border-radius: 0; font: bold 12px sans-serif; text-align: center;
+    padding: 4px 6px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .leaflet-top { top: 26px; }
+  .geo-legend, .geo-panel { bottom: 175px; max-width: calc(50% - 20px); max-height: 30vh; overflow: auto;
+    box-sizing: border-box; }
+  .geo-search input { width: 150px; }
+  /* prefixed: the plugin injects its own rules after this sheet */
+  .leaflet-container .leaflet-control.leaflet-timeline-control .sldr-ctrl-container { width: 34%; }
+  .leaflet-container .leaflet-control.leaflet-timeline-control input[type="range"] { height: 30px; width: 62%; }
+  .leaflet-container .leaflet-control.leaflet-timeline-control .button-container button { height: 30px; }
+  .leaflet-timeline-control output { font-size: 15px; }
 </style>
 """
 
@@ -151,7 +168,8 @@ CSS = """
 class Legend(MacroElement):
     """Faction colours in a fixed box (folium has no legend of its own)."""
 
-    _template = Template("""{% macro html(this, kwargs) %}<div class="geo-legend">{{ this.body }}</div>{% endmacro %}""")
+    _template = Template("""{% macro html(this, kwargs) %}<details class="geo-legend" id="geo-legend" open>"""
+                         """<summary>Sides</summary>{{ this.body }}</details>{% endmacro %}""")
 
     def __init__(self, factions: Factions, present: set[str] | None = None) -> None:
         super().__init__()
@@ -164,7 +182,8 @@ class Panel(MacroElement):
     """The side panel and event highlighting, hooked to the control timeline's ``change`` event."""
 
     _template = Template("""
-{% macro html(this, kwargs) %}<div class="geo-panel" id="geo-panel"></div>{% endmacro %}
+{% macro html(this, kwargs) %}<details class="geo-panel" id="geo-panel-box" open><summary>Control and changes</summary>
+<div id="geo-panel"></div></details>{% endmacro %}
 {% macro script(this, kwargs) %}
 ;(function () {
   var data = {{ this.data }};
@@ -173,21 +192,32 @@ class Panel(MacroElement):
   {% if this.hidden_layer %}// place labels start hidden (tick them in the layer control, or search a name)
   if ({{ this.map_name }}.hasLayer({{ this.hidden_layer }})) {{ this.map_name }}.removeLayer({{ this.hidden_layer }});{% endif %}
   ctl.on('change', function () { geoPanel(ctl.time, data, events); });
+  {% if this.layer_control %}// a phone: the layer list, the legend and the panel start folded, one tap away
+  // (after the page's other scripts: the layer control is declared after this one)
+  if (window.matchMedia('(max-width: {{ this.narrow }}px)').matches) setTimeout(function () {
+    var lc = {{ this.layer_control }};
+    lc.collapse();
+    L.DomEvent.on(lc.getContainer(), 'click', function () { lc.expand(); });
+    {{ this.map_name }}.on('click', function () { lc.collapse(); });
+    ['geo-legend', 'geo-panel-box'].forEach(function (id) { var e = document.getElementById(id); if (e) e.open = false; });
+  }, 0);{% endif %}
   document.addEventListener('geo-events-ready', function () { geoPanel(ctl.time || data.start, data, events); });
   setTimeout(function () { geoPanel(ctl.time || data.start, data, events); }, 0);
 })();
 {% endmacro %}""")
 
     def __init__(self, data: dict, control_layer: str, event_layers: list[str], map_name: str,
-                 hidden_layer: str = "") -> None:
+                 hidden_layer: str = "", layer_control: str = "") -> None:
         super().__init__()
-        self.map_name, self.hidden_layer = map_name, hidden_layer
+        self.map_name, self.hidden_layer, self.layer_control, self.narrow = map_name, hidden_layer, layer_control, NARROW_PX
         # json.dumps escapes nothing HTML-special: "</" is broken up so a name can never end the script
         self.data = json.dumps(data, ensure_ascii=True).replace("</", "<\\/")
         self.control_layer = control_layer
         self.event_layers = event_layers
 
 
+#: Screens this narrow (CSS pixels: phones) get the folded layout.
+NARROW_PX = 700
 #: Events this recent (days before the slider's date) are drawn larger with a dark outline.
 RECENT_DAYS = 3
 
@@ -512,7 +542,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
         present |= set(events["faction"].dropna().astype(str)) - {""}
     m.add_child(Legend(factions, present))
     m.add_child(Panel(_panel_data(stats, changes, factions, colours, _ms(min(control.valid_from)), events),
-                      poly_tl.get_name(), event_layers, m.get_name(), hidden))
+                      poly_tl.get_name(), event_layers, m.get_name(), hidden, layer_control.get_name()))
     layer_control.add_to(m)
     if districts and districts.get("districts", {}).get("features"):
         m.get_root().script.add_child(Element(DISTRICTS_JS + FOLD_JS + SEARCH_JS))
