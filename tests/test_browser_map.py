@@ -336,6 +336,42 @@ def test_search_finds_every_spelling_folded_as_the_reader_folds_it(browser, tmp_
     page.close()
 
 
+def test_the_event_feed_follows_the_slider_filters_and_flies_to_an_event(browser, tmp_path):
+    page, errors = open_page(browser, build(tmp_path))
+    page.wait_for_function("() => window.__geoReady === true", timeout=10000)
+    feed = page.locator("#geo-feed")
+    assert feed.is_visible() and feed.bounding_box()["x"] >= 1200 - 330  # a column beside the map
+    set_slider(page, "min")
+    page.wait_for_timeout(200)
+    assert page.locator(".geo-feed-list li").count() == 0  # nothing reported before the first snapshot
+    set_day(page, "2016-11-28")
+    page.wait_for_timeout(200)
+    items = page.locator(".geo-feed-list li").all_inner_texts()
+    dates = [t[:10] for t in items]
+    assert items and dates == sorted(dates, reverse=True) and max(dates) <= "2016-11-28"  # newest first, none later
+    assert page.locator(".geo-feed-count").inner_text().startswith(f"{len(items)} events to 2016-11-28")
+    # filters: one side, one type, words of the reports
+    page.locator("[data-filter=faction]").select_option("opposition")
+    page.wait_for_timeout(150)
+    sides = page.locator(".geo-feed-who").all_inner_texts()
+    assert sides and all(t.startswith("Opposition") for t in sides)
+    page.locator("[data-filter=faction]").select_option("")
+    page.locator("[data-filter=type]").select_option("capture")
+    page.wait_for_timeout(150)
+    assert all(" · capture at " in t for t in page.locator(".geo-feed-list li b").all_inner_texts())
+    page.locator("[data-filter=type]").select_option("")
+    page.locator(".geo-feed-tools input").fill("Haidariya")
+    page.wait_for_timeout(300)
+    hits = page.locator(".geo-feed-list li").all_inner_texts()
+    assert hits and all("Haidariya" in t or "Haydariyeh" in t for t in hits)
+    # a click flies to the event and opens its popup
+    page.locator(".geo-feed-list li").first.click()
+    page.wait_for_selector(".leaflet-popup-content", timeout=5000)
+    assert "al-Haydariyeh" in page.locator(".leaflet-popup-content").inner_text()
+    assert errors == []
+    page.close()
+
+
 def boxes(page, selectors: dict[str, str]) -> dict[str, list[float]]:
     """Each element's box on screen, [left, top, right, bottom] (hidden ones left out)."""
     out = {}
@@ -362,7 +398,7 @@ def test_a_phone_sees_title_slider_and_folded_panels_side_by_side(browser, tmp_p
     page.wait_for_timeout(1000)
     parts = {"title": ".geo-title", "slider": ".leaflet-timeline-control", "legend": ".geo-legend",
              "panel": ".geo-panel", "layers": ".leaflet-control-layers:not(.leaflet-timeline-control)",
-             "search": ".geo-search", "zoom": ".leaflet-control-zoom"}
+             "search": ".geo-search", "zoom": ".leaflet-control-zoom", "feed": ".geo-feed"}
     folded = boxes(page, parts)
     assert set(folded) == set(parts), folded
     assert overlapping(folded) == []

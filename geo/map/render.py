@@ -25,6 +25,7 @@ from folium.utilities import JsCode
 from jinja2 import Template
 
 from geo.map.districts import DISTRICTS_JS, Districts, event_summaries
+from geo.map.feed import FEED_CSS, FEED_JS, Feed
 from geo.map.search import FOLD_JS, SEARCH_JS
 from geo.model import json_list
 from geo.read import Factions
@@ -146,13 +147,12 @@ CSS = """
 .leaflet-control-layers-toggle { background-image: none !important; width: auto !important; height: auto !important;
   padding: 6px 8px; font: bold 13px sans-serif; color: #222; text-decoration: none; }
 .leaflet-control-layers-toggle::after { content: "Layers"; }
-}
 .geo-title { position: fixed; top: 10px; left: 50%; transform: translateX(-50%); z-index: 9999; background: rgba(255,255,255,.9);
   padding: 4px 10px; border-radius: 4px; font: bold 15px sans-serif; }
 @media (max-width: 700px) {
   .geo-title { top: 0; left: 0; right: 0; transform: none; border-radius: 0; font: bold 12px sans-serif; text-align: center;
     padding: 4px 6px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-  .leaflet-top { top: 26px; }
+  .leaflet-container .leaflet-top { top: 26px; }
   .geo-legend, .geo-panel { bottom: 175px; max-width: calc(50% - 20px); max-height: 30vh; overflow: auto;
     box-sizing: border-box; }
   .geo-search input { width: 150px; }
@@ -161,6 +161,7 @@ CSS = """
   .leaflet-container .leaflet-control.leaflet-timeline-control input[type="range"] { height: 30px; width: 62%; }
   .leaflet-container .leaflet-control.leaflet-timeline-control .button-container button { height: 30px; }
   .leaflet-timeline-control output { font-size: 15px; }
+}
 </style>
 """
 
@@ -192,24 +193,19 @@ class Panel(MacroElement):
   {% if this.hidden_layer %}// place labels start hidden (tick them in the layer control, or search a name)
   if ({{ this.map_name }}.hasLayer({{ this.hidden_layer }})) {{ this.map_name }}.removeLayer({{ this.hidden_layer }});{% endif %}
   ctl.on('change', function () { geoPanel(ctl.time, data, events); });
-  {% if this.layer_control %}// a phone: the layer list, the legend and the panel start folded, one tap away
-  // (after the page's other scripts: the layer control is declared after this one)
-  if (window.matchMedia('(max-width: {{ this.narrow }}px)').matches) setTimeout(function () {
-    var lc = {{ this.layer_control }};
-    lc.collapse();
-    L.DomEvent.on(lc.getContainer(), 'click', function () { lc.expand(); });
-    {{ this.map_name }}.on('click', function () { lc.collapse(); });
+  // a phone: the legend and the panel start folded, one tap away (the layer list is always folded)
+  if (window.matchMedia('(max-width: {{ this.narrow }}px)').matches) {
     ['geo-legend', 'geo-panel-box'].forEach(function (id) { var e = document.getElementById(id); if (e) e.open = false; });
-  }, 0);{% endif %}
+  }
   document.addEventListener('geo-events-ready', function () { geoPanel(ctl.time || data.start, data, events); });
   setTimeout(function () { geoPanel(ctl.time || data.start, data, events); }, 0);
 })();
 {% endmacro %}""")
 
     def __init__(self, data: dict, control_layer: str, event_layers: list[str], map_name: str,
-                 hidden_layer: str = "", layer_control: str = "") -> None:
+                 hidden_layer: str = "") -> None:
         super().__init__()
-        self.map_name, self.hidden_layer, self.layer_control, self.narrow = map_name, hidden_layer, layer_control, NARROW_PX
+        self.map_name, self.hidden_layer, self.narrow = map_name, hidden_layer, NARROW_PX
         # json.dumps escapes nothing HTML-special: "</" is broken up so a name can never end the script
         self.data = json.dumps(data, ensure_ascii=True).replace("</", "<\\/")
         self.control_layer = control_layer
@@ -373,6 +369,7 @@ class EventData(MacroElement):
     });
     if (slider._rebuildDataList) slider._rebuildDataList();
     if (d.e.length >= {{ this.cluster_from }} && L.markerClusterGroup) geoCluster(by, layers, now);
+    window.geoEventFeatures = [].concat.apply([], Object.keys(by).map(function (k) { return by[k]; }));
     window.__geoReady = true;
     document.dispatchEvent(new Event('geo-events-ready'));
   });
@@ -510,7 +507,8 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
     slider = TimelineSlider(auto_play=False, start=_ms(min(control.valid_from)), end=_ms(end), show_ticks=True,
                             enable_keyboard_controls=True, date_options="YYYY-MM-DD").add_timelines(*timelines)
     slider.add_to(m)
-    layer_control = folium.LayerControl(collapsed=False)
+    # folded to a "Layers" button that opens on hover or a tap: eighteen layers would cover the title and the map
+    layer_control = folium.LayerControl(collapsed=True)
     if payload is not None:
         if len(events) >= CLUSTER_FROM:
             m.add_child(ClusterAssets())
@@ -542,8 +540,13 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
         present |= set(events["faction"].dropna().astype(str)) - {""}
     m.add_child(Legend(factions, present))
     m.add_child(Panel(_panel_data(stats, changes, factions, colours, _ms(min(control.valid_from)), events),
-                      poly_tl.get_name(), event_layers, m.get_name(), hidden, layer_control.get_name()))
+                      poly_tl.get_name(), event_layers, m.get_name(), hidden))
     layer_control.add_to(m)
+    if payload is not None:  # the feed reads the decoded events: after EventData, before its ready event
+        m.get_root().header.add_child(Element(f"<style>{FEED_CSS}</style>"))
+        m.get_root().script.add_child(Element(FEED_JS))
+        m.add_child(Feed(m.get_name(), slider.get_name(),
+                         json.dumps({f: factions.names.get(f, f) for f in colours}).replace("</", "<\\/"), NARROW_PX))
     if districts and districts.get("districts", {}).get("features"):
         m.get_root().script.add_child(Element(DISTRICTS_JS + FOLD_JS + SEARCH_JS))
         m.add_child(Districts(districts, m.get_name(), poly_tl.get_name(), layer_control.get_name(), osm.get_name(),
