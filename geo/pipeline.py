@@ -294,7 +294,7 @@ def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame | None:
 
 
 def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn: bool = False,
-           png_dir: Path | None = None) -> Path:
+           png_dir: Path | None = None, image_size: tuple[int, int] = (1600, 1200), image_format: str = "png") -> Path:
     """<build>/control.gpkg -> <build>/maps/<name>.html (offline unless ``cdn``)."""
     from geo.map import build_map, inline_assets
 
@@ -325,7 +325,8 @@ def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn:
     write_text(out, html)
     log(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB{', CDN links' if cdn else ', offline'})")
     if png_dir is not None:
-        _pngs(control, factions, png_dir, log)
+        _stills(s, control, evs, stats, districts, factions, png_dir, log, image_size, image_format,
+                area.crs if area else CRS_METRIC)
     return out
 
 
@@ -361,26 +362,46 @@ def _title(control: gpd.GeoDataFrame | None) -> str:
     return f"Reported control, Aleppo {date.fromisoformat(d0):%d %b %Y} – {date.fromisoformat(d1):%d %b %Y}"
 
 
-def _pngs(control: gpd.GeoDataFrame, factions: Factions, png_dir: Path, log: Log) -> None:
-    """A static PNG per interval start (matplotlib), for reports."""
-    import matplotlib
+def _stills(s: Settings, control: gpd.GeoDataFrame, evs: gpd.GeoDataFrame | None, stats: pd.DataFrame | None,
+            districts: dict | None, factions: Factions, out_dir: Path, log: Log, size: tuple[int, int], fmt: str,
+            metric: str) -> None:
+    """A publishable image per date the control changes (geo/map/image.py): ``control-YYYY-MM-DD.png``."""
+    from geo.map.image import Still, draw
+    from geo.model import json_list
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    png_dir.mkdir(parents=True, exist_ok=True)
-    for d in sorted(set(control.valid_from)):
+    out_dir.mkdir(parents=True, exist_ok=True)
+    snaps = sorted(p.stem for p in s.control_dir.glob("*.geojson") if _is_day(p.stem))
+    dist = None
+    if districts:
+        feats = districts["districts"]["features"]
+        dist = gpd.GeoDataFrame.from_features(feats, crs=CRS_STORAGE)
+    arts: list[tuple[str, list[str]]] = []
+    if evs is not None and not evs.empty:
+        arts = [(str(d), json_list(a)) for d, a in zip(evs["date"], evs["articles"], strict=True)]
+    km2 = {}
+    if stats is not None and not stats.empty:
+        for r in stats.itertuples():
+            km2.setdefault(str(r.date), {})[str(r.faction)] = float(r.km2)
+    days = sorted(set(control.valid_from))
+    for d in days:
         cur = control[(control.valid_from <= d) & ((control.valid_to == "") | (control.valid_to > d))]
-        fig, ax = plt.subplots(figsize=(7, 7))
-        for fac, part in cur.groupby("faction"):
-            part.plot(ax=ax, color=factions.colour(str(fac)), edgecolor="white", linewidth=0.3)
-        ax.set_title(f"Reported control, {d}")
-        ax.set_axis_off()
-        target = png_dir / f"control-{d}.png"
+        still = Still(day=d, control=cur, colours={f: factions.colour(f) for f in set(cur.faction)},
+                      names=dict(factions.names), km2=km2.get(d, {}),
+                      reports=len({a for day, ids in arts if day <= d for a in ids}),
+                      snapshots=[x for x in snaps if x <= d], districts=dist,
+                      credit="Outlines: Columbia CSR (MIT) and the project's drawings.")
+        target = out_dir / f"control-{d}.{fmt}"
         with atomic_path(target) as tmp:
-            fig.savefig(tmp, dpi=110, bbox_inches="tight", format="png")
-        plt.close(fig)
-    log(f"wrote PNGs to {png_dir}")
+            draw(still, tmp, metric, size, fmt)
+    log(f"wrote {len(days)} {fmt.upper()} image(s) to {out_dir}")
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def export(s: Settings, fmt: str, output: Path | None = None, log: Log = _quiet) -> Path:

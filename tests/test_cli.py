@@ -171,3 +171,10 @@ def test_build_is_incremental_and_a_failed_build_keeps_the_previous_map(tmp_path
     assert len(res.stderr.strip().splitlines()[-1]) < 300 and "2016-11-08.geojson" in res.stderr
     assert html.read_bytes() == after_good
     assert not list((b / "maps").glob(".*"))  # no temporary file left behind
+
+
+def test_render_refuses_an_image_size_it_cannot_draw(tmp_path):
+    res = run("render", "--data-dir", DATA, "--build-dir", tmp_path / "build", "--png", tmp_path / "png",
+              "--size", "big")
+    assert res.exit_code == 2 and "WIDTHxHEIGHT" in res.output
+    assert not (tmp_path / "png").exists() and not (tmp_path / "build").exists()  # nothing half-written

@@ -80,10 +80,13 @@ def test_render_writes_a_png_per_date_and_keeps_cdn_links_only_when_asked(tmp_pa
     s = Settings.resolve(data, tmp_path / "build")
     offline = pipeline.build(s)
     assert cdn_urls(offline.read_text(encoding="utf-8")) == []
-    cdn = pipeline.render(s, name="cdn", cdn=True, png_dir=tmp_path / "png")
+    cdn = pipeline.render(s, name="cdn", cdn=True, png_dir=tmp_path / "png", image_size=(400, 300))
     links = cdn_urls(cdn.read_text(encoding="utf-8"))
     assert any("leaflet" in u for u in links) and cdn.stat().st_size < offline.stat().st_size
     control = pipeline._read_layer(s.control_gpkg, "control")
     pngs = sorted(p.name for p in (tmp_path / "png").glob("control-*.png"))
     assert pngs == [f"control-{d}.png" for d in sorted(set(control.valid_from))]
     assert (tmp_path / "png" / pngs[0]).read_bytes()[:4] == b"\x89PNG"
+    import matplotlib.image
+
+    assert matplotlib.image.imread(tmp_path / "png" / pngs[-1]).shape[:2] == (300, 400)

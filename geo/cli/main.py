@@ -157,16 +157,27 @@ def layers(settings: Settings) -> None:
 @click.option("--name", default=DEFAULT_MAP_NAME, show_default=True, help="Map file name (without .html).")
 @click.option("--cdn", is_flag=True, help="Keep folium's CDN links (smaller file, needs internet to open).")
 @click.option("--png", "png_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write a static PNG per date into this directory.")
-def render(settings: Settings, name: str, cdn: bool, png_dir: Path | None) -> None:
+              help="Also write a publishable PNG per date into this directory (legend, scale, labels, sources).")
+@click.option("--svg", is_flag=True, help="With --png: write SVG files instead of PNG.")
+@click.option("--size", default="1600x1200", show_default=True, metavar="WxH",
+              help="With --png: image size in pixels.")
+def render(settings: Settings, name: str, cdn: bool, png_dir: Path | None, svg: bool, size: str) -> None:
     """Render the interactive map -> <build>/maps/<name>.html (self-contained, works offline).
 
     \b
     Examples:
       geo render
-      geo render --png data/build/png
+      geo render --png data/build/png --size 1600x1200
+      geo render --png data/build/svg --svg
     """
-    click.echo(pipeline.render(settings, _log, name=name, cdn=cdn, png_dir=png_dir))
+    from geo.map.image import parse_size
+
+    try:
+        wh = parse_size(size)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--size") from None
+    click.echo(pipeline.render(settings, _log, name=name, cdn=cdn, png_dir=png_dir, image_size=wh,
+                               image_format="svg" if svg else "png"))
 
 
 @main.command(cls=GeoCommand)
