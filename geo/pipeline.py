@@ -366,7 +366,7 @@ def _stills(s: Settings, control: gpd.GeoDataFrame, evs: gpd.GeoDataFrame | None
             districts: dict | None, factions: Factions, out_dir: Path, log: Log, size: tuple[int, int], fmt: str,
             metric: str) -> None:
     """A publishable image per date the control changes (geo/map/image.py): ``control-YYYY-MM-DD.png``."""
-    from geo.map.image import Still, draw
+    from geo.map import Still, draw_still
     from geo.model import json_list
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -392,7 +392,7 @@ def _stills(s: Settings, control: gpd.GeoDataFrame, evs: gpd.GeoDataFrame | None
                       credit="Outlines: Columbia CSR (MIT) and the project's drawings.")
         target = out_dir / f"control-{d}.{fmt}"
         with atomic_path(target) as tmp:
-            draw(still, tmp, metric, size, fmt)
+            draw_still(still, tmp, metric, size, fmt)
     log(f"wrote {len(days)} {fmt.upper()} image(s) to {out_dir}")
 
 

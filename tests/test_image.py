@@ -6,7 +6,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo.map.image import Still, draw, parse_size, scale_length
+from geo.map.image import Still, draw_still, parse_size, scale_length
 
 METRIC = "EPSG:32637"
 
@@ -26,7 +26,7 @@ def still() -> Still:
 
 def test_an_svg_says_the_date_the_sides_with_km2_the_scale_and_its_sources(tmp_path):
     out = tmp_path / "a.svg"
-    draw(still(), out, METRIC, (900, 700), "svg")
+    draw_still(still(), out, METRIC, (900, 700), "svg")
     text = out.read_text(encoding="utf-8")
     for words in ("28 November 2016", "Government and allies: 20.0 km²", "Opposition: 20.5 km²", "2 km",
                   "from 12 reports", "drawn snapshots of 2016-07-01, 2016-11-28", "Outlines: test shapes.",
@@ -39,7 +39,7 @@ def test_a_png_has_the_size_asked_for(tmp_path):
     import matplotlib.image
 
     out = tmp_path / "a.png"
-    draw(still(), out, METRIC, (800, 600), "png")
+    draw_still(still(), out, METRIC, (800, 600), "png")
     assert matplotlib.image.imread(out).shape[:2] == (600, 800)
 
 

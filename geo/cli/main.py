@@ -170,7 +170,7 @@ def render(settings: Settings, name: str, cdn: bool, png_dir: Path | None, svg: 
       geo render --png data/build/png --size 1600x1200
       geo render --png data/build/svg --svg
     """
-    from geo.map.image import parse_size
+    from geo.map import parse_size
 
     try:
         wh = parse_size(size)

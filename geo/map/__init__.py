@@ -9,7 +9,7 @@ from geo._exports import lazy_exports
 
 _PUBLIC = {
     "build_map": "render", "CLUSTER_FROM": "render", "district_data": "districts",
-    "search_data": "search",
+    "search_data": "search", "Still": "image", "draw_still": "image", "parse_size": "image",
     "inline_assets": "assets", "cdn_urls": "assets", "AssetError": "assets",
 }
 __all__ = sorted(_PUBLIC)

@@ -67,7 +67,7 @@ class Still:
     credit: str = ""
 
 
-def draw(still: Still, path: Path, metric: str, size: tuple[int, int] = DEFAULT_SIZE, fmt: str = "png") -> None:
+def draw_still(still: Still, path: Path, metric: str, size: tuple[int, int] = DEFAULT_SIZE, fmt: str = "png") -> None:
     """Write one image (PNG or SVG) of ``still`` to ``path``."""
     import matplotlib
 
