@@ -127,7 +127,7 @@ CSS = """
 .geo-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: middle; }
 .geo-panel { position: fixed; bottom: 130px; left: 10px; z-index: 9999; background: rgba(255,255,255,.94);
   padding: 6px 10px; border-radius: 4px; font: 12px sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);
-  max-width: 300px; max-height: 45vh; overflow: auto; }
+  max-width: 300px; max-height: max(120px, calc(100vh - 530px)); overflow: auto; }  /* under the left tools */
 .geo-panel h4 { margin: 0 0 4px; font-size: 13px; }
 .geo-panel table { border-collapse: collapse; } .geo-panel td { padding: 1px 6px 1px 0; }
 .geo-panel td.n { text-align: right; font-variant-numeric: tabular-nums; }

@@ -129,6 +129,8 @@ function geoSearch(map, data, open) {
     return div;
   };
   box.addTo(map);
+  var corner = box.getContainer().parentNode;  // first in its corner: where a reader looks for a search
+  corner.insertBefore(box.getContainer(), corner.firstChild);
   return box;
 }
 """
