@@ -315,7 +315,7 @@ def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn:
         stats = pd.DataFrame(stats.drop(columns="geometry"))
     area = s.area()
     districts = _districts(s, places, control, changes, evs, area.crs if area else CRS_METRIC)
-    m = build_map(control, evs, factions, frontlines=front, places=places, stats=stats, changes=changes,
+    m = build_map(control, evs, factions, frontlines=front, stats=stats, changes=changes,
                   title=_title(control), bounds=area.bbox if area else None, districts=districts,
                   search=_search(s, places))
     html = m.get_root().render()

@@ -408,10 +408,10 @@ def test_a_phone_sees_title_slider_and_folded_panels_side_by_side(browser, tmp_p
     assert not page.locator(".leaflet-control-layers-list").first.is_visible()
     page.locator(".leaflet-control-layers-toggle").tap()
     page.wait_for_timeout(200)
-    assert page.get_by_text("District names").is_visible()
+    assert page.get_by_text("Place names").is_visible()
     page.mouse.click(200, 610)  # the map, under the open list
     page.wait_for_timeout(200)
-    assert not page.get_by_text("District names").is_visible()
+    assert not page.get_by_text("Place names").is_visible()
     # legend and panel unfold on a tap and still leave the slider and the title alone
     page.locator(".geo-legend summary").tap()
     page.locator(".geo-panel summary").tap()

@@ -73,3 +73,18 @@ def test_event_summaries_name_each_report():
     ev = gpd.GeoDataFrame({"id": ["a"], "type": ["advance"], "place_id": ["p"], "place_name": ["P"],
                            "date": ["2016-12-01"], "sources": ["[]"]}, geometry=[shapely.Point(0, 0)])
     assert event_summaries(ev) == {"a": ["advance", "P", "2016-12-01", "", "p"]}
+
+
+def test_the_city_outline_and_the_places_named_without_an_outline():
+    places = pd.DataFrame({"id": ["w", "x", "far", "mosque", "hill", "moon"],
+                           "name": ["Wadi", "Ex", "Far", "Old Mosque", "Tall Zarzour", "Nowhere"],
+                           "kind": ["neighbourhood", "neighbourhood", "village", "landmark", "hill", "landmark"],
+                           "lon": [37.105, 37.124, 37.305, 37.11, 37.20, 39.0],
+                           "lat": [36.185, 36.185, 36.305, 36.19, 36.25, 34.0]})
+    d = district_data(footprints(), places, pd.DataFrame(columns=["place_id", "alias", "lang"]), control(), metric=METRIC)
+    # a place with an outline is named by it; one far from every district is not named at all
+    assert [p[0] for p in d["points"]] == ["Old Mosque", "Tall Zarzour"] and d["points"][0][1:] == [37.11, 36.19, "landmark"]
+    # the city outline is drawn around the surveyed districts, not around the drawn ones (estimates)
+    outline = shapely.from_geojson(__import__("json").dumps(d["outline"]))
+    assert outline.geom_type in ("LineString", "MultiLineString")
+    assert outline.distance(shapely.Point(37.125, 36.185)) > 0.0005  # the drawn district is not in the outline

@@ -33,6 +33,12 @@ MAJORITY = 0.5
 #: Outline simplification (metres) and coordinate rounding (decimal degrees, about 1 m) for the page.
 SIMPLIFY_M = 4.0
 ROUND = 5
+#: Places without an outline whose names are written on the map when zoomed in (landmarks, hills, villages).
+POINT_KINDS = {"landmark", "roundabout", "hill", "village", "town", "military_site", "camp", "airport", "road"}
+#: How far around the districts such places are named (degrees, about 10 km).
+POINT_REACH = 0.1
+#: Gaps between districts narrower than this (metres) are closed in the city's outline.
+OUTLINE_CLOSE_M = 60.0
 
 
 def district_runs(footprints: gpd.GeoDataFrame, control: gpd.GeoDataFrame, metric: str = CRS_METRIC
@@ -144,7 +150,29 @@ def district_data(footprints: gpd.GeoDataFrame, places: pd.DataFrame, aliases: p
             "drawn": str(r.get("source", "")) == "drawn", "rank": int(rank[i]),
             "lx": round(float(label.iloc[i].x), ROUND), "ly": round(float(label.iloc[i].y), ROUND)}})
     return {"districts": {"type": "FeatureCollection", "features": feats}, "runs": runs,
-            "changes": [[r["day"], r["from"], r["to"], r["rule"], r["why"], r["reports"]] for r in rows]}
+            "changes": [[r["day"], r["from"], r["to"], r["rule"], r["why"], r["reports"]] for r in rows],
+            "outline": _outline(fp, metric), "points": _points(places, set(fp["id"].astype(str)), fp.total_bounds)}
+
+
+def _outline(fp: gpd.GeoDataFrame, metric: str) -> dict | None:
+    """The city's outline: the districts' union with the streets between them closed, as GeoJSON."""
+    csr = fp[fp.get("source", pd.Series("", index=fp.index)).astype(str) != "drawn"]
+    if csr.empty:
+        return None
+    whole = shapely.union_all(csr.to_crs(metric).buffer(OUTLINE_CLOSE_M).values).buffer(-OUTLINE_CLOSE_M)
+    geom = gpd.GeoSeries([whole.simplify(20)], crs=metric).to_crs(fp.crs).iloc[0]
+    return json.loads(shapely.to_geojson(shapely.set_precision(geom.boundary, 10 ** -ROUND)))
+
+
+def _points(places: pd.DataFrame, outlined: set[str], bounds: np.ndarray) -> list[list]:
+    """``[name, lon, lat, kind]`` of the places near the districts that have no outline of their own."""
+    if places is None or places.empty or not {"lon", "lat", "kind"} <= set(places.columns):
+        return []
+    ids = places["id"] if "id" in places else places.index.to_series()
+    near = (places["lon"].between(bounds[0] - POINT_REACH, bounds[2] + POINT_REACH)
+            & places["lat"].between(bounds[1] - POINT_REACH, bounds[3] + POINT_REACH))
+    keep = places[near & places["kind"].isin(POINT_KINDS) & ~ids.astype(str).isin(outlined)]
+    return [[str(r.name), round(float(r.lon), ROUND), round(float(r.lat), ROUND), str(r.kind)] for r in keep.itertuples()]
 
 
 def _first_alias(aliases: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -199,15 +227,19 @@ function geoDistricts(map, data, ctl, names, start) {
                                   fill: true, fillOpacity: 0.01}; },
     onEachFeature: function (f, l) { l.bindPopup(function () { return popup(f.properties); }, {maxWidth: 360}); }
   });
+  function label(name, lat, lon, rank, cls) {
+    var el = document.createElement('span'); el.textContent = name;
+    var icon = L.divIcon({className: 'geo-label' + (cls ? ' ' + cls : ''), html: el, iconSize: null});
+    return {rank: rank, len: name.length, marker: L.marker([lat, lon], {icon: icon, interactive: false, keyboard: false})};
+  }
+  // districts first (the largest first); places without an outline after them, written only zoomed in
   var labels = data.districts.features.map(function (f) {
-    var el = document.createElement('span'); el.textContent = f.properties.name;
-    var icon = L.divIcon({className: 'geo-label', html: el, iconSize: null});
-    return {rank: f.properties.rank, len: f.properties.name.length,
-            marker: L.marker([f.properties.ly, f.properties.lx], {icon: icon, interactive: false, keyboard: false})};
-  }).sort(function (a, b) { return a.rank - b.rank; });
+    return label(f.properties.name, f.properties.ly, f.properties.lx, f.properties.rank, '');
+  }).concat((data.points || []).map(function (p, k) { return label(p[0], p[2], p[1], 1000 + k, 'geo-point'); }))
+    .sort(function (a, b) { return a.rank - b.rank; });
   var shown = L.layerGroup();
   function declutter() {
-    var z = map.getZoom(), most = z < 11 ? 0 : z < 12 ? 12 : z < 13 ? 25 : z < 14 ? 70 : 1e9, placed = [];
+    var z = map.getZoom(), most = z < 11 ? 0 : z < 12 ? 12 : z < 13 ? 25 : z < 14 ? 70 : z < 15 ? 1000 : 1e9, placed = [];
     labels.forEach(function (l) {
       var keep = l.rank < most && shown._map;
       if (keep) {
@@ -230,7 +262,9 @@ function geoDistricts(map, data, ctl, names, start) {
     line(root, '', pl[1] + ' (' + pl[2].replace('_', ' ') + ')', 'geo-popup-title');
     L.popup({maxWidth: 360}).setLatLng([pl[4], pl[3]]).setContent(root).openOn(map);
   }
-  return {outlines: outlines, labels: shown, declutter: declutter, open: open};
+  var base = L.layerGroup([outlines]);
+  if (data.outline) base.addLayer(L.geoJSON(data.outline, {interactive: false, style: {color: '#333', weight: 1.6, opacity: 0.7}}));
+  return {outlines: outlines, base: base, labels: shown, declutter: declutter, open: open};
 }
 """
 
@@ -245,9 +279,9 @@ class Districts(MacroElement):
 ;(function () {
   var map = {{ this.map_name }};
   var d = geoDistricts(map, {{ this.data }}, {{ this.control_layer }}, {{ this.names }}, {{ this.start }});
-  d.outlines.addTo(map); d.labels.addTo(map);
-  {{ this.layer_control }}.addOverlay(d.outlines, 'Districts (click for who held them)');
-  {{ this.layer_control }}.addOverlay(d.labels, 'District names');
+  d.base.addTo(map); d.labels.addTo(map);
+  {{ this.layer_control }}.addOverlay(d.base, 'Districts and city outline (click a district)');
+  {{ this.layer_control }}.addOverlay(d.labels, 'Place names');
   d.outlines.bringToBack();
   d.declutter();
   {% if this.search %}geoSearch(map, {{ this.search }}, d.open);{% endif %}

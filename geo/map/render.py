@@ -135,6 +135,8 @@ CSS = """
 .geo-label { white-space: nowrap; font: 600 11px/1.1 sans-serif; color: #222; pointer-events: none;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
 .geo-label span { display: inline-block; transform: translate(-50%, -50%); }
+.geo-point span { font-weight: normal; font-style: italic; color: #333; }
+.geo-point span::before { content: "\\2022  "; font-style: normal; }
 .geo-ar { direction: rtl; font-size: 13px; color: #333; }
 .geo-report { margin-left: 8px; } .geo-note { color: #555; font-style: italic; margin-top: 4px; }
 .leaflet-container.geo-offline { background: #f3f0e8; }
@@ -190,8 +192,6 @@ class Panel(MacroElement):
   var data = {{ this.data }};
   var events = [{% for n in this.event_layers %}{{ n }}{% if not loop.last %}, {% endif %}{% endfor %}];
   var ctl = {{ this.control_layer }};
-  {% if this.hidden_layer %}// place labels start hidden (tick them in the layer control, or search a name)
-  if ({{ this.map_name }}.hasLayer({{ this.hidden_layer }})) {{ this.map_name }}.removeLayer({{ this.hidden_layer }});{% endif %}
   ctl.on('change', function () { geoPanel(ctl.time, data, events); });
   // a phone: the legend and the panel start folded, one tap away (the layer list is always folded)
   if (window.matchMedia('(max-width: {{ this.narrow }}px)').matches) {
@@ -202,10 +202,9 @@ class Panel(MacroElement):
 })();
 {% endmacro %}""")
 
-    def __init__(self, data: dict, control_layer: str, event_layers: list[str], map_name: str,
-                 hidden_layer: str = "") -> None:
+    def __init__(self, data: dict, control_layer: str, event_layers: list[str], map_name: str) -> None:
         super().__init__()
-        self.map_name, self.hidden_layer, self.narrow = map_name, hidden_layer, NARROW_PX
+        self.map_name, self.narrow = map_name, NARROW_PX
         # json.dumps escapes nothing HTML-special: "</" is broken up so a name can never end the script
         self.data = json.dumps(data, ensure_ascii=True).replace("</", "<\\/")
         self.control_layer = control_layer
@@ -409,8 +408,7 @@ def _named(layer: Timeline, name: str) -> Timeline:
 
 
 def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factions: Factions, *,
-              frontlines: gpd.GeoDataFrame | None = None, places: gpd.GeoDataFrame | None = None,
-              stats: pd.DataFrame | None = None, changes: gpd.GeoDataFrame | None = None,
+              frontlines: gpd.GeoDataFrame | None = None, stats: pd.DataFrame | None = None, changes: gpd.GeoDataFrame | None = None,
               title: str = "Aleppo 2016", prefer_canvas: bool = True,
               bounds: tuple[float, float, float, float] | None = None, districts: dict | None = None,
               search: dict | None = None) -> folium.Map:
@@ -471,7 +469,6 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
             timelines.append(fl)
     event_layers: list[str] = []
     event_types: list[str] = []
-    hidden = ""
     if changes is not None and not changes.empty:
         starts = sorted(set(control.valid_from))
         nxt = {d: (starts[k + 1] if k + 1 < len(starts) else end) for k, d in enumerate(starts)}
@@ -515,17 +512,6 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
         m.add_child(EventData(payload, dict(zip(event_types, event_layers, strict=True)), slider.get_name(),
                               colours, m.get_name(), layer_control.get_name(), CLUSTER_FROM,
                               {f: factions.names.get(f, f) for f in colours}))
-    if places is not None and not places.empty:
-        city = places[places.get("parent", pd.Series("", index=places.index)).fillna("").eq("aleppo")
-                      | places["kind"].isin(["town", "village"])]
-        pf = [{"type": "Feature", "geometry": r.geometry.__geo_interface__,
-               "properties": {"name": str(r.name), "kind": str(r.kind)}} for r in city.itertuples()]
-        labels = folium.GeoJson(
-            {"type": "FeatureCollection", "features": pf}, name="Place labels", show=False,
-            marker=folium.CircleMarker(radius=3, color="#333", weight=1, fill=True, fill_opacity=0.8),
-            tooltip=folium.GeoJsonTooltip(fields=["name", "kind"], labels=False))
-        labels.add_to(m)
-        hidden = labels.get_name()
     Fullscreen(position="topleft").add_to(m)
     MeasureControl(position="topleft", primary_length_unit="kilometers", primary_area_unit="sqkilometers",
                    secondary_length_unit="meters", secondary_area_unit="hectares").add_to(m)
@@ -540,7 +526,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
         present |= set(events["faction"].dropna().astype(str)) - {""}
     m.add_child(Legend(factions, present))
     m.add_child(Panel(_panel_data(stats, changes, factions, colours, _ms(min(control.valid_from)), events),
-                      poly_tl.get_name(), event_layers, m.get_name(), hidden))
+                      poly_tl.get_name(), event_layers, m.get_name()))
     layer_control.add_to(m)
     if payload is not None:  # the feed reads the decoded events: after EventData, before its ready event
         m.get_root().header.add_child(Element(f"<style>{FEED_CSS}</style>"))
