@@ -339,6 +339,8 @@ def test_search_finds_every_spelling_folded_as_the_reader_folds_it(browser, tmp_
 def test_the_event_feed_follows_the_slider_filters_and_flies_to_an_event(browser, tmp_path):
     page, errors = open_page(browser, build(tmp_path))
     page.wait_for_function("() => window.__geoReady === true", timeout=10000)
+    # the feed fills when the browser is idle, after the map is drawn
+    page.wait_for_function("() => document.querySelector('.geo-feed-count').textContent !== ''", timeout=5000)
     feed = page.locator("#geo-feed")
     assert feed.is_visible() and feed.bounding_box()["x"] >= 1200 - 330  # a column beside the map
     set_slider(page, "min")

@@ -23,8 +23,18 @@ function geoFeed(map, slider, names, most) {
     var o = document.createElement('option'); o.value = ''; o.textContent = label; el.appendChild(o);
     values.forEach(function (v) { var x = document.createElement('option'); x.value = v; x.textContent = names[v] || v; el.appendChild(x); });
   }
-  function distinct(get) { var s = {}; all.forEach(function (f) { [].concat(get(f.properties)).forEach(function (v) { if (v) s[v] = (s[v] || 0) + 1; }); });
-                           return Object.keys(s).sort(function (a, b) { return s[b] - s[a] || a.localeCompare(b); }); }
+  function counts() {  // one pass over the events: how often each side, type, status and source occurs
+    var c = {faction: {}, type: {}, status: {}, source: {}};
+    function add(k, v) { if (v) c[k][v] = (c[k][v] || 0) + 1; }
+    for (var i = 0; i < all.length; i++) {
+      var p = all[i].properties, src = p.sources || [];
+      add('faction', p.faction); add('type', p.type); add('status', p.status);
+      for (var j = 0; j < src.length; j++) add('source', src[j]);
+    }
+    var out = {};
+    Object.keys(c).forEach(function (k) { out[k] = Object.keys(c[k]).sort(function (a, b) { return c[k][b] - c[k][a] || a.localeCompare(b); }); });
+    return out;
+  }
   function open(f) {
     var c = f.geometry.coordinates, p = f.properties;
     map.flyTo([c[1], c[0]], Math.max(map.getZoom(), 15), {duration: 0.6});
@@ -69,13 +79,16 @@ function geoFeed(map, slider, names, most) {
     });
   }
   function later() { clearTimeout(timer); timer = setTimeout(render, 80); }
-  document.addEventListener('geo-events-ready', function () {
+  function init() {
     all = (window.geoEventFeatures || []).slice().sort(function (a, b) { return b.properties.start - a.properties.start; });
-    options(sel.faction, distinct(function (p) { return p.faction; }), 'every side');
-    options(sel.type, distinct(function (p) { return p.type; }), 'every type');
-    options(sel.status, distinct(function (p) { return p.status; }), 'every status');
-    options(sel.source, distinct(function (p) { return p.sources || []; }).slice(0, 40), 'every source');
+    var c = counts();
+    options(sel.faction, c.faction, 'every side'); options(sel.type, c.type, 'every type');
+    options(sel.status, c.status, 'every status'); options(sel.source, c.source.slice(0, 40), 'every source');
     render();
+  }
+  // the map first, the feed when the browser is idle: 100k events take a few hundred ms to sort and count
+  document.addEventListener('geo-events-ready', function () {
+    if (window.requestIdleCallback) requestIdleCallback(init, {timeout: 1500}); else setTimeout(init, 100);
   });
   Object.keys(sel).forEach(function (k) { sel[k].addEventListener('change', render); });
   words.addEventListener('input', later);
