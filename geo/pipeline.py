@@ -306,18 +306,16 @@ def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn:
     front = _read_layer(s.control_gpkg, "frontlines")
     stats = _read_layer(s.control_gpkg, "stats")
     changes = _read_layer(s.control_gpkg, "changes")
-    places = None
-    pcsv = s.gazetteer_dir / "places.csv"
-    if pcsv.exists():
-        pdf = pd.read_csv(pcsv)
-        places = gpd.GeoDataFrame(pdf, geometry=gpd.points_from_xy(pdf.lon, pdf.lat), crs=CRS_STORAGE)
+    pcsv, acsv = s.gazetteer_dir / "places.csv", s.gazetteer_dir / "aliases.csv"
+    places = pd.read_csv(pcsv) if pcsv.exists() else None
+    aliases = pd.read_csv(acsv, dtype=str).fillna("") if acsv.exists() else pd.DataFrame()
     if stats is not None and "geometry" in stats:
         stats = pd.DataFrame(stats.drop(columns="geometry"))
     area = s.area()
-    districts = _districts(s, places, control, changes, evs, area.crs if area else CRS_METRIC)
+    districts = _districts(s, places, aliases, control, changes, evs, area.crs if area else CRS_METRIC)
     m = build_map(control, evs, factions, frontlines=front, stats=stats, changes=changes,
                   title=_title(control), bounds=area.bbox if area else None, districts=districts,
-                  search=_search(s, places))
+                  search=_search(places, aliases))
     html = m.get_root().render()
     if not cdn:
         html = inline_assets(html)
@@ -330,29 +328,25 @@ def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn:
     return out
 
 
-def _districts(s: Settings, places: gpd.GeoDataFrame | None, control: gpd.GeoDataFrame,
+def _districts(s: Settings, places: pd.DataFrame | None, aliases: pd.DataFrame, control: gpd.GeoDataFrame,
                changes: gpd.GeoDataFrame | None, events: gpd.GeoDataFrame | None, metric: str) -> dict | None:
     """The map's district layer (outlines, names, holders by date), from the gazetteer's footprints."""
     from geo.map import district_data
 
-    footprints, al_path = read_footprints(s), s.gazetteer_dir / "aliases.csv"
+    footprints = read_footprints(s)
     if places is None or footprints.empty:
         return None
-    aliases = pd.read_csv(al_path, dtype=str).fillna("") if al_path.exists() else pd.DataFrame()
-    return district_data(footprints, pd.DataFrame(places.drop(columns="geometry")), aliases, control,
-                         changes, events, metric)
+    return district_data(footprints, places, aliases, control, changes, events, metric)
 
 
-def _search(s: Settings, places: gpd.GeoDataFrame | None) -> dict | None:
+def _search(places: pd.DataFrame | None, aliases: pd.DataFrame) -> dict | None:
     """Every spelling of every place, with the reader's key, for the map's search box."""
     from geo.map import search_data
     from geo.places import fold
 
     if places is None or places.empty:
         return None
-    al_path = s.gazetteer_dir / "aliases.csv"
-    aliases = pd.read_csv(al_path, dtype=str).fillna("") if al_path.exists() else None
-    return search_data(pd.DataFrame(places.drop(columns="geometry")), aliases, fold)
+    return search_data(places, aliases, fold)
 
 
 def _title(control: gpd.GeoDataFrame | None) -> str:

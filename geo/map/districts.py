@@ -26,7 +26,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo.model import CRS_METRIC, json_list
+from geo.model import CRS_METRIC, CRS_STORAGE, json_list
 
 #: A holder needs this share of a district's area (else the district is shown as split between sides).
 MAJORITY = 0.5
@@ -50,7 +50,7 @@ def district_runs(footprints: gpd.GeoDataFrame, control: gpd.GeoDataFrame, metri
     Whole footprints inside a side's polygon are found with prepared ``contains``; only those a front
     line crosses are intersected.
     """
-    fg = footprints.to_crs(metric).geometry.values
+    fg = footprints.geometry.values if footprints.crs == metric else footprints.to_crs(metric).geometry.values
     total = np.maximum(shapely.area(fg), 1e-9)
     ctl = control.to_crs(metric)
     runs: list[list[list[str]]] = [[] for _ in range(len(fg))]
@@ -107,8 +107,8 @@ def _link(runs: list[list[list[str]]], footprints: gpd.GeoDataFrame, rows: list[
     (the largest such change polygon over the district on that day), or -1 (a drawn snapshot)."""
     if not rows:
         return [[[*r, -1] for r in rr] for rr in runs]
-    fg = footprints.to_crs(metric).geometry.values
-    cg = gpd.GeoSeries([r["geometry"] for r in rows], crs=footprints.crs).to_crs(metric).values
+    fg = footprints.geometry.values if footprints.crs == metric else footprints.to_crs(metric).geometry.values
+    cg = gpd.GeoSeries([r["geometry"] for r in rows], crs=CRS_STORAGE).to_crs(metric).values
     out = []
     for i, rr in enumerate(runs):
         linked = []
@@ -134,10 +134,11 @@ def district_data(footprints: gpd.GeoDataFrame, places: pd.DataFrame, aliases: p
     fp = footprints[footprints.geometry.notna() & ~footprints.geometry.is_empty].reset_index(drop=True)
     info = places.set_index("id") if "id" in places else places
     arabic = _first_alias(aliases, "ar")
-    runs = _link(district_runs(fp, control, metric), fp, rows := _change_rows(changes, events), metric)
-    simple = fp.to_crs(metric).simplify(SIMPLIFY_M).to_crs(fp.crs)
-    label = fp.to_crs(metric).representative_point().to_crs(fp.crs)  # inside the polygon, not its centroid
-    area = fp.to_crs(metric).area.to_numpy()
+    fpm = fp.to_crs(metric)  # metres: areas, simplification, label points
+    runs = _link(district_runs(fpm, control, metric), fpm, rows := _change_rows(changes, events), metric)
+    simple = fpm.simplify(SIMPLIFY_M).to_crs(fp.crs)
+    label = fpm.representative_point().to_crs(fp.crs)  # inside the polygon, not its centroid
+    area = fpm.area.to_numpy()
     rank = np.argsort(np.argsort(-area))  # 0 = largest: the label shown first when zoomed out
     feats = []
     for i, r in fp.iterrows():
@@ -151,16 +152,17 @@ def district_data(footprints: gpd.GeoDataFrame, places: pd.DataFrame, aliases: p
             "lx": round(float(label.iloc[i].x), ROUND), "ly": round(float(label.iloc[i].y), ROUND)}})
     return {"districts": {"type": "FeatureCollection", "features": feats}, "runs": runs,
             "changes": [[r["day"], r["from"], r["to"], r["rule"], r["why"], r["reports"]] for r in rows],
-            "outline": _outline(fp, metric), "points": _points(places, set(fp["id"].astype(str)), fp.total_bounds)}
+            "outline": _outline(fpm, fp.crs), "points": _points(places, set(fp["id"].astype(str)), fp.total_bounds)}
 
 
-def _outline(fp: gpd.GeoDataFrame, metric: str) -> dict | None:
-    """The city's outline: the districts' union with the streets between them closed, as GeoJSON."""
-    csr = fp[fp.get("source", pd.Series("", index=fp.index)).astype(str) != "drawn"]
+def _outline(fpm: gpd.GeoDataFrame, crs: str) -> dict | None:
+    """The city's outline: the surveyed districts' union (``fpm`` in metres) with the streets between them
+    closed, as GeoJSON in ``crs``."""
+    csr = fpm[fpm.get("source", pd.Series("", index=fpm.index)).astype(str) != "drawn"]
     if csr.empty:
         return None
-    whole = shapely.union_all(csr.to_crs(metric).buffer(OUTLINE_CLOSE_M).values).buffer(-OUTLINE_CLOSE_M)
-    geom = gpd.GeoSeries([whole.simplify(20)], crs=metric).to_crs(fp.crs).iloc[0]
+    whole = shapely.union_all(csr.buffer(OUTLINE_CLOSE_M).values).buffer(-OUTLINE_CLOSE_M)
+    geom = gpd.GeoSeries([whole.simplify(20)], crs=fpm.crs).to_crs(crs).iloc[0]
     return json.loads(shapely.to_geojson(shapely.set_precision(geom.boundary, 10 ** -ROUND)))
 
 
