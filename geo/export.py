@@ -1,23 +1,29 @@
-"""Events in other people's formats: an ACLED-compatible table (plus geo's provenance columns).
+"""Events in other people's formats: an ACLED table by ACLED's codebook (plus geo's provenance columns).
 
-ACLED codes territorial change as "Strategic developments" with the sub-events "Government regains
-territory" and "Non-state actor overtakes territory"; fights as "Battles / Armed clash"; strikes as
-"Explosions/Remote violence" with "Air/drone strike" or "Shelling/artillery/missile attack".
-Control *statements* are not events and are left out.
+Territory taken in a fight is a *Battle* in ACLED's scheme: "Government regains territory" when state
+forces take it, "Non-state actor overtakes territory" otherwise; fights are "Battles / Armed clash";
+strikes are "Explosions/Remote violence", from the air or shelling. Control *statements* are not events
+and are left out. The codebook and the actor names live in ``data/acled/`` (see its README).
 
->>> import pandas as pd
+>>> acled = load_acled(Path(__file__).resolve().parents[1] / "data" / "acled")
 >>> row = acled_row({"id": "abc", "type": "capture", "faction": "government", "opponent": "opposition",
 ...     "date": "2016-11-28", "precision": 1, "place_name": "Sakhour", "sources": '["SOHR"]',
-...     "sentences": '["The army took Sakhour."]', "status": "claimed"}, 37.19, 36.22)
+...     "sentences": '["The army took Sakhour."]', "status": "claimed"}, 37.19, 36.22, acled, stamp=0)
 >>> row["event_type"], row["sub_event_type"], row["actor1"], row["interaction"]
-('Strategic developments', 'Government regains territory', 'Military Forces of Syria (2000-)', '12')
+('Battles', 'Government regains territory', 'Military Forces of Syria (2000-)', 12)
 """
 
 from __future__ import annotations
 
+import os
 import re
-from datetime import UTC, datetime
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from geo.model import json_list as _list
 
@@ -30,64 +36,162 @@ ACLED_COLUMNS = [
 #: geo's own columns after ACLED's: what a claim is, who gained and lost, and the evidence.
 EXTENSION_COLUMNS = ["claim_status", "modality", "n_sources", "actor_gaining", "actor_losing", "control_before",
                      "control_after", "check", "quote", "source_url", "articles", "geo_event_id"]
-
-ACTORS = {"government": ("Military Forces of Syria (2000-)", 1),
-          "opposition": ("Opposition Rebels (Syria)", 2),
-          "kurdish": ("YPG: People's Protection Units", 2),
-          "isis": ("Islamic State (Syria)", 2)}
-_AIR = re.compile(r"(?i)\b(air|aérien|aerien|warplane|jets?|raids?|aviation|helicopter|hélicoptère|barrel)")
+#: The actor ACLED writes for armed men a report does not name.
+UNIDENTIFIED = ("Unidentified Armed Group (Syria)", 3)
 
 
-def _types(e: dict[str, Any]) -> tuple[str, str, str] | None:
+@dataclass(frozen=True)
+class Acled:
+    """``data/acled/``: the codebook table, geo's sides and the forces reports name, as ACLED actors."""
+
+    codebook: dict[str, Any]
+    sides: dict[str, tuple[str, int]]  # side id -> (actor, inter)
+    forces: dict[str, dict[str, Any]]  # force id -> actor, inter, side, words (one pattern, all languages)
+    air: re.Pattern[str]
+    fatalities: list[re.Pattern[str]]
+    outlet_scale: dict[str, str]
+
+    def disorder(self, event_type: str) -> str:
+        return self.codebook["event_types"][event_type]["disorder"]
+
+
+def _words(words: list[str]) -> re.Pattern[str]:
+    alt = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return re.compile(rf"(?i)(?<!\w)(?:{alt})(?!\w)")
+
+
+def load_acled(directory: Path) -> Acled:
+    """Read ``codebook.yaml`` and ``actors.yaml`` of ``directory`` (every language's words together:
+    an event's sentences may be French or English)."""
+    book = yaml.safe_load((directory / "codebook.yaml").read_text(encoding="utf-8"))
+    act = yaml.safe_load((directory / "actors.yaml").read_text(encoding="utf-8"))
+    forces = {k: {**v, "words": _words([w for ws in v["words"].values() for w in ws])} for k, v in act["forces"].items()}
+    deaths = [re.compile(r"(?i)(?<!\w)" + re.escape(p).replace(re.escape("{n}"), r"(\d{1,5})") + r"(?!\w)")
+              for ps in act["fatalities"].values() for p in ps]
+    return Acled(codebook=book, sides={k: (v["actor"], int(v["inter"])) for k, v in act["sides"].items()},
+                 forces=forces, air=_words([w for ws in act["air_words"].values() for w in ws]),
+                 fatalities=deaths, outlet_scale=dict(act.get("outlet_scale") or {}))
+
+
+def _types(e: dict[str, Any], sentences: list[str], acled: Acled) -> tuple[str, str] | None:
     t, fac = e.get("type"), e.get("faction")
     if t == "capture":
-        sub = "Government regains territory" if fac == "government" else "Non-state actor overtakes territory"
-        return "Strategic developments", sub, "Strategic developments"
+        return "Battles", "Government regains territory" if fac == "government" else "Non-state actor overtakes territory"
     if t in ("advance", "clash"):
-        return "Battles", "Armed clash", "Political violence"
+        return "Battles", "Armed clash"
     if t == "strike":
-        air = any(_AIR.search(s) for s in _list(e.get("sentences")))
-        return ("Explosions/Remote violence", "Air/drone strike" if air else "Shelling/artillery/missile attack",
-                "Political violence")
+        air = any(acled.air.search(s) for s in sentences)
+        return "Explosions/Remote violence", "Air/drone strike" if air else "Shelling/artillery/missile attack"
     if t == "siege":
-        return "Strategic developments", "Other", "Strategic developments"
+        return "Strategic developments", "Change to group/activity"
     return None
 
 
-def acled_row(e: dict[str, Any], lon: float, lat: float) -> dict[str, Any] | None:
+def _actors(e: dict[str, Any], sentences: list[str], acled: Acled) -> tuple[tuple[str, int], str, tuple[str, int] | None, str]:
+    """(actor1, its associated actors, actor2 or None, its associated actors): the side, else the forces the
+    report names; foreign forces named with a side are that side's associates."""
+    named = [k for k, f in acled.forces.items() if any(f["words"].search(s) for s in sentences)]
+    fac, opp = str(e.get("faction") or ""), str(e.get("opponent") or "")
+    if fac in acled.sides:
+        a1 = acled.sides[fac]
+    elif named:  # "Russian and Syrian warplanes": the state force named first in the codebook's order leads
+        lead = min(named, key=lambda k: (acled.forces[k]["inter"] != 1, list(acled.forces).index(k)))
+        a1, fac = (acled.forces[lead]["actor"], int(acled.forces[lead]["inter"])), acled.forces[lead]["side"]
+    else:
+        a1 = UNIDENTIFIED
+
+    def assoc(side: str, lead: str) -> str:
+        return "; ".join(sorted({acled.forces[k]["actor"] for k in named
+                                 if acled.forces[k]["side"] == side and acled.forces[k]["actor"] != lead}))
+
+    a2 = acled.sides.get(opp) if opp else None
+    return a1, assoc(fac, a1[0]), a2, assoc(opp, a2[0]) if a2 else ""
+
+
+def fatalities(sentences: list[str], acled: Acled) -> int:
+    """The smallest death toll the reports give (ACLED keeps the most conservative figure), else 0.
+
+    >>> fatalities(["Shelling hit the market, killing 12.", "At least 15 people were killed."], _default())
+    12
+    """
+    found = [int(m.group(1)) for s in sentences for p in acled.fatalities for m in p.finditer(s)]
+    return min(found) if found else 0
+
+
+def _default() -> Acled:
+    return load_acled(Path(__file__).resolve().parents[1] / "data" / "acled")
+
+
+def export_stamp() -> int:
+    """ACLED's ``timestamp`` is when the row was written (Unix seconds); ``SOURCE_DATE_EPOCH`` fixes it, so
+    that a rebuild is byte-identical."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(env) if env.isdigit() else int(time.time())
+
+
+def _time_precision(e: dict[str, Any]) -> int:
+    """1 a day, 2 a span of up to a week (the reports disagree, or a period), 3 longer."""
+    first, last = str(e.get("date_first") or e.get("date") or ""), str(e.get("date_last") or e.get("date") or "")
+    try:
+        span = (date.fromisoformat(last) - date.fromisoformat(first)).days
+    except ValueError:
+        return 1
+    return 1 if span <= 0 else 2 if span <= 7 else 3
+
+
+def acled_row(e: dict[str, Any], lon: float, lat: float, acled: Acled, outlets: list[str] | None = None,
+              stamp: int | None = None) -> dict[str, Any] | None:
     """One ACLED row (plus extension columns) for an event row, or None for a control statement or an
-    undated event (ACLED rows need a date)."""
-    types = _types(e)
+    undated event (ACLED rows need a date). ``outlets``: the publications that printed the reports."""
+    sentences = _list(e.get("sentences"))
+    types = _types(e, sentences, acled)
     if types is None or not e.get("date"):
         return None
-    event_type, sub, disorder = types
-    a1, i1 = ACTORS.get(str(e.get("faction") or ""), ("Unidentified Armed Group (Syria)", 3))
-    opp = str(e.get("opponent") or "")
-    a2, i2 = ACTORS.get(opp, ("", 0)) if opp else ("", 0)
+    event_type, sub = types
+    (a1, i1), assoc1, second, assoc2 = _actors(e, sentences, acled)
+    a2, i2 = second if second and second[0] != a1 else ("", 0)
     day = str(e["date"])
-    sources = _list(e.get("sources"))
-    sentences = _list(e.get("sentences"))
+    speakers = _list(e.get("sources"))
+    outlets = sorted(set(outlets or []))
     urls = [u for u in _list(e.get("urls")) if u.startswith(("http://", "https://"))]
     gaining = e.get("faction", "") if e.get("type") == "capture" else ""
-    notes = f"On {day}, {e.get('type')} at {e.get('place_name')} ({e.get('status')}; {len(sources)} source(s))."
-    if sentences:
-        notes += f" Reported: \"{sentences[0]}\""
     in_city = str(e.get("place_id", "")).startswith("aleppo")
     return {
         "event_id_cnty": f"SYRGEO{str(e['id'])[:10].upper()}", "event_date": day, "year": int(day[:4]),
-        "time_precision": 1, "disorder_type": disorder, "event_type": event_type, "sub_event_type": sub,
-        "actor1": a1, "assoc_actor_1": "", "inter1": i1, "actor2": a2, "assoc_actor_2": "", "inter2": i2 or "",
-        "interaction": f"{min(i1, i2)}{max(i1, i2)}" if i2 else f"{i1}0", "civilian_targeting": "",
+        "time_precision": _time_precision(e), "disorder_type": acled.disorder(event_type), "event_type": event_type,
+        "sub_event_type": sub, "actor1": a1, "assoc_actor_1": assoc1, "inter1": i1, "actor2": a2,
+        "assoc_actor_2": assoc2 if a2 else "", "inter2": i2,  # 0: no second actor
+        "interaction": int(f"{min(i1, i2)}{max(i1, i2)}") if i2 else i1 * 10, "civilian_targeting": "",
         "iso": 760, "region": "Middle East", "country": "Syria", "admin1": "Aleppo",
         "admin2": "Jebel Saman" if in_city else "", "admin3": "Jebel Saman" if in_city else "",
         "location": e.get("place_name", ""), "latitude": round(lat, 5), "longitude": round(lon, 5),
-        "geo_precision": int(e.get("precision") or 1), "source": "; ".join(sources), "source_scale": "Other",
-        "notes": notes, "fatalities": 0, "tags": "",
-        "timestamp": int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp()),
+        "geo_precision": min(3, max(1, int(e.get("precision") or 1))),
+        "source": "; ".join(outlets) or "; ".join(speakers), "source_scale": _scale(outlets, acled),
+        "notes": _notes(e, day, a1, a2, speakers, sentences), "fatalities": fatalities(sentences, acled), "tags": "",
+        "timestamp": export_stamp() if stamp is None else stamp,
         "claim_status": e.get("status", ""), "modality": e.get("modality", "reported"),
-        "n_sources": e.get("n_sources", len(sources)), "actor_gaining": gaining,
-        "actor_losing": opp if gaining else "", "control_before": e.get("held_before", ""),
+        "n_sources": e.get("n_sources", len(speakers)), "actor_gaining": gaining,
+        "actor_losing": e.get("opponent", "") if gaining else "", "control_before": e.get("held_before", ""),
         "control_after": e.get("held_after", ""), "check": e.get("check", ""),
         "quote": sentences[0] if sentences else "", "source_url": urls[0] if urls else "",
         "articles": " ".join(_list(e.get("articles"))), "geo_event_id": e["id"],
     }
+
+
+_VERB = {"capture": "took", "advance": "advanced in", "clash": "fought at", "strike": "struck", "siege": "besieged"}
+
+
+def _notes(e: dict[str, Any], day: str, actor1: str, actor2: str, speakers: list[str], sentences: list[str]) -> str:
+    """The claim in a sentence with who says it, its status, and the first report's words."""
+    who = actor1 if actor1 != UNIDENTIFIED[0] else "an unnamed armed group"
+    against = f" from {actor2}" if actor2 and e.get("type") == "capture" else ""
+    said = f", according to {', '.join(speakers)}" if speakers else ""
+    note = (f"On {day}, {who} {_VERB.get(str(e.get('type')), str(e.get('type')))} {e.get('place_name')}{against}{said} "
+            f"({e.get('status')}; {len(speakers)} source{'s' if len(speakers) != 1 else ''}).")
+    return note + (f' Reported: "{sentences[0]}"' if sentences else "")
+
+
+def _scale(outlets: list[str], acled: Acled) -> str:
+    """ACLED's source_scale of the outlets: one reach, or two joined ("National-International")."""
+    scales = sorted({acled.outlet_scale.get(o, "Other") for o in outlets} - {"Other"})
+    return "-".join(scales[:2]) if scales else "Other"

@@ -27,7 +27,7 @@ from geo import __version__
 from geo.articles import check_unique_ids, find_article_files, read_article_file, undated
 from geo.events import merge_claims
 from geo.io import InputError, atomic_path, read_jsonl, write_csv, write_gpkg_layers, write_jsonl, write_text
-from geo.model import CRS_METRIC, CRS_STORAGE, EVENT_COLUMNS, Article, Claim, Event
+from geo.model import CRS_METRIC, CRS_STORAGE, EVENT_COLUMNS, Article, Claim, Event, json_list
 from geo.read import Factions, claims_from_mentions, load_factions, load_lexicons
 from geo.settings import DEFAULT_MAP_NAME, Settings
 
@@ -361,7 +361,6 @@ def _stills(s: Settings, control: gpd.GeoDataFrame, evs: gpd.GeoDataFrame | None
             metric: str) -> None:
     """A publishable image per date the control changes (geo/map/image.py): ``control-YYYY-MM-DD.png``."""
     from geo.map import Still, draw_still
-    from geo.model import json_list
 
     out_dir.mkdir(parents=True, exist_ok=True)
     snaps = sorted(p.stem for p in s.control_dir.glob("*.geojson") if _is_day(p.stem))
@@ -400,7 +399,7 @@ def _is_day(text: str) -> bool:
 
 def export(s: Settings, fmt: str, output: Path | None = None, log: Log = _quiet) -> Path:
     """The joined events of <build>/control.gpkg as ACLED CSV, GeoJSON or GeoPackage."""
-    from geo.export import ACLED_COLUMNS, EXTENSION_COLUMNS, acled_row
+    from geo.export import ACLED_COLUMNS, EXTENSION_COLUMNS, acled_row, export_stamp, load_acled
     from geo.io import write_geojson
 
     if not s.control_gpkg.exists():
@@ -411,8 +410,13 @@ def export(s: Settings, fmt: str, output: Path | None = None, log: Log = _quiet)
     ext = {"acled": "csv", "geojson": "geojson", "gpkg": "gpkg"}[fmt]
     out = output or s.build_dir / "exports" / f"events.{ext}"
     if fmt == "acled":
-        rows = [r for r in (acled_row(e, g.x, g.y) for e, g in
-                            zip(evs.drop(columns="geometry").to_dict("records"), evs.geometry, strict=True)) if r]
+        if not (s.acled_dir / "codebook.yaml").exists():
+            raise InputError(f"{s.acled_dir}: no ACLED codebook (codebook.yaml, actors.yaml)")
+        acled, stamp, outlet = load_acled(s.acled_dir), export_stamp(), _outlets(s)
+        rows = [r for r in (acled_row(e, g.x, g.y, acled, [outlet[a] for a in json_list(e.get("articles"))
+                                                           if outlet.get(a)], stamp)
+                            for e, g in zip(evs.drop(columns="geometry").to_dict("records"), evs.geometry,
+                                            strict=True)) if r]
         write_csv(out, rows, ACLED_COLUMNS + EXTENSION_COLUMNS)
         log(f"wrote {len(rows)} event(s) to {out} (control statements are not ACLED events)")
     elif fmt == "geojson":
@@ -420,6 +424,13 @@ def export(s: Settings, fmt: str, output: Path | None = None, log: Log = _quiet)
     else:
         write_gpkg_layers(out, {"events": evs})
     return out
+
+
+def _outlets(s: Settings) -> dict[str, str]:
+    """Article id -> the outlet that published it (its ``source``), from the ingested articles."""
+    if not s.articles_jsonl.exists():
+        return {}
+    return {str(d.get("id")): str(d.get("source") or "") for d in read_jsonl(s.articles_jsonl)}
 
 
 STAGES: dict[str, Callable[..., Path]] = {"ingest": ingest, "extract": extract, "events": events,

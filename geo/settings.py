@@ -62,6 +62,11 @@ class Settings:
     def area_file(self) -> Path:
         return self.data_dir / "area.yaml"
 
+    @property
+    def acled_dir(self) -> Path:
+        """ACLED's codebook and actor names, for ``geo export --format acled``."""
+        return self.data_dir / "acled"
+
     def area(self) -> StudyArea | None:
         """The study area the data directory declares (``area.yaml``), or None when it declares none."""
         return load_area(self.area_file) if self.area_file.exists() else None

@@ -178,3 +178,23 @@ def test_render_refuses_an_image_size_it_cannot_draw(tmp_path):
               "--size", "big")
     assert res.exit_code == 2 and "WIDTHxHEIGHT" in res.output
     assert not (tmp_path / "png").exists() and not (tmp_path / "build").exists()  # nothing half-written
+
+
+def test_acled_export_of_the_default_build_is_by_the_codebook_and_reproducible(tmp_path):
+    import pandas as pd
+
+    d, b = copy_inputs(tmp_path), tmp_path / "build"
+    env = {"SOURCE_DATE_EPOCH": "1480000000"}
+    for out in ("a.csv", "b.csv"):
+        res = run("export", "--format", "acled", "-o", tmp_path / out, "--data-dir", d, "--build-dir", b, env=env)
+        assert res.exit_code == 0, res.output
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()  # a rebuild is byte-identical
+    rows = pd.read_csv(tmp_path / "a.csv")
+    captures = rows[rows["sub_event_type"].str.contains("territory")]
+    assert len(captures) > 10 and set(captures["event_type"]) == {"Battles"}
+    assert set(rows["timestamp"]) == {1480000000}
+    # the outlets that printed the reports, not the people quoted in them
+    assert rows["source"].str.contains("geo sample dispatch").all() and not rows["source"].str.contains("SOHR").any()
+    shutil.rmtree(d / "acled")
+    res = run("export", "--format", "acled", "--data-dir", d, "--build-dir", b)
+    assert res.exit_code != 0 and "acled" in res.output and "codebook" in res.output
