@@ -426,6 +426,26 @@ def export(s: Settings, fmt: str, output: Path | None = None, log: Log = _quiet)
     return out
 
 
+def compare_acled(s: Settings, acled_file: Path, window: int = 1, output: Path | None = None,
+                  log: Log = _quiet) -> tuple[Path, dict[str, int]]:
+    """An ACLED download beside <build>/control.gpkg's events -> a CSV of matched, conflicting, only in
+    ACLED and only in geo, and the counts."""
+    from geo.acled_compare import COLUMNS, compare, read_acled, sides_from
+    from geo.export import load_acled
+
+    rows = read_acled(acled_file)
+    if not s.control_gpkg.exists():
+        layers(s, log)
+    evs = _read_layer(s.control_gpkg, "events")
+    if evs is None:
+        raise InputError(f"{s.control_gpkg}: no events layer; run `geo layers`")
+    book = load_acled(s.acled_dir)
+    result = compare(rows, evs, sides_from(book.sides, book.forces), window)
+    out = output or s.build_dir / "exports" / "acled-compare.csv"
+    write_csv(out, result.rows, COLUMNS)
+    return out, result.counts()
+
+
 def _outlets(s: Settings) -> dict[str, str]:
     """Article id -> the outlet that published it (its ``source``), from the ingested articles."""
     if not s.articles_jsonl.exists():

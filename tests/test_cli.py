@@ -17,7 +17,8 @@ SEED = SHARED / "corpus" / "2016-11-08-mee-alep-1070.fr.md"
 GOLD = SHARED / "corpus" / "2016-11-08-mee-alep-1070.fr.gold.yaml"
 HAVE_ASSETS = (ROOT / "node_modules" / "leaflet").is_dir()
 
-COMMANDS = ["build", "ingest", "extract", "events", "layers", "render", "validate", "gazetteer", "control", "diff", "stats"]
+COMMANDS = ["build", "ingest", "extract", "events", "layers", "render", "validate", "gazetteer", "control", "diff", "stats",
+            "export", "compare-acled"]
 
 
 def run(*args, env=None):
@@ -198,3 +199,28 @@ def test_acled_export_of_the_default_build_is_by_the_codebook_and_reproducible(t
     shutil.rmtree(d / "acled")
     res = run("export", "--format", "acled", "--data-dir", d, "--build-dir", b)
     assert res.exit_code != 0 and "acled" in res.output and "codebook" in res.output
+
+
+def test_compare_acled_on_the_default_build(tmp_path):
+    import pandas as pd
+
+    from geo.acled_compare import REQUIRED
+
+    d, b = copy_inputs(tmp_path), tmp_path / "build"
+    assert run("layers", "--data-dir", d, "--build-dir", b).exit_code == 0
+    evs = __import__("geopandas").read_file(b / "control.gpkg", layer="events")
+    cap = evs[(evs["type"] == "capture") & (evs["faction"] == "government")].iloc[0]
+    rows = [{c: "" for c in REQUIRED} | {  # the same capture as ACLED would code it, and one geo lacks
+        "event_id_cnty": "SYR1", "event_date": cap["date"], "event_type": "Battles",
+        "sub_event_type": "Government regains territory", "actor1": "Military Forces of Syria (2000-)",
+        "latitude": cap.geometry.y, "longitude": cap.geometry.x, "geo_precision": 1}, {c: "" for c in REQUIRED} | {
+        "event_id_cnty": "SYR2", "event_date": cap["date"], "event_type": "Battles", "sub_event_type": "Armed clash",
+        "actor1": "Military Forces of Syria (2000-)", "latitude": 35.0, "longitude": 38.0, "geo_precision": 1}]
+    pd.DataFrame(rows).to_csv(tmp_path / "acled.csv", index=False)
+    res = run("compare-acled", tmp_path / "acled.csv", "--data-dir", d, "--build-dir", b, "-o", tmp_path / "cmp.csv")
+    assert res.exit_code == 0, res.output
+    assert "matched: 1; conflicting: 0; only in ACLED: 1; only in geo: " in res.output
+    out = pd.read_csv(tmp_path / "cmp.csv")
+    assert set(out.loc[out["acled_id"] == "SYR1", "status"]) == {"matched"}
+    res = run("compare-acled", d / "factions.yaml", "--data-dir", d, "--build-dir", b)
+    assert res.exit_code != 0 and "factions.yaml" in res.output

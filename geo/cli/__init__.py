@@ -5,7 +5,7 @@
 
 >>> from geo.cli import main
 >>> sorted(main.commands)[:3]
-['build', 'control', 'diff']
+['build', 'compare-acled', 'control']
 """
 
 from geo.cli.main import main

@@ -248,6 +248,27 @@ def export(settings: Settings, fmt: str, output: Path | None) -> None:
     click.echo(out)
 
 
+@main.command("compare-acled", cls=GeoCommand)
+@dir_options
+@click.argument("acled_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--window", type=click.IntRange(0, 30), default=1, show_default=True,
+              help="Days an ACLED row and a geo event may be apart and still be one event.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output CSV [default: <build>/exports/acled-compare.csv].")
+def compare_acled_cmd(settings: Settings, acled_file: Path, window: int, output: Path | None) -> None:
+    """Compare geo's events with an ACLED download (your own, under ACLED's terms): which both record,
+    which only one does, and where they disagree on who gained ground.
+
+    \b
+    Examples:
+      geo compare-acled ~/Downloads/acled-syria-2016.csv
+      geo compare-acled acled.csv --window 2 -o compare.csv
+    """
+    out, counts = pipeline.compare_acled(settings, acled_file, window, output, _log)
+    click.echo("; ".join(f"{k}: {v}" for k, v in counts.items()))
+    click.echo(out)
+
+
 main.add_command(gazetteer)
 main.add_command(control)
 main.add_command(diff_cmd)
