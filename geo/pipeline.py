@@ -226,10 +226,18 @@ def events(s: Settings, log: Log = _quiet) -> Path:
 
 def layers(s: Settings, log: Log = _quiet) -> Path:
     """Snapshots in data/control + events -> <build>/control.gpkg (control, frontlines, changes, stats, events)."""
-    from geo.control import build_layers, city_outline, load_snapshots
-
     if not s.events_gpkg.exists():
         events(s, log)
+    out = layers_from(s, read_events(s.events_gpkg), log)
+    write_gpkg_layers(s.control_gpkg, out)
+    return s.control_gpkg
+
+
+def layers_from(s: Settings, evs: list[Event], log: Log = _quiet) -> dict[str, gpd.GeoDataFrame]:
+    """The control layers (control, frontlines, changes, stats, events) from ``s``'s snapshots and these
+    events, in memory: what :func:`layers` writes."""
+    from geo.control import build_layers, city_outline, load_snapshots
+
     factions = load_factions(s.factions_file)
     footprints = read_footprints(s)
     snaps, warnings = load_snapshots(s.control_dir, factions, city_outline(footprints))
@@ -237,12 +245,11 @@ def layers(s: Settings, log: Log = _quiet) -> Path:
         log(f"warning: {w}")
     if not snaps:
         raise InputError(f"{s.control_dir}: no control snapshots (YYYY-MM-DD.geojson)")
-    evs = [e for e in read_events(s.events_gpkg) if e.modality == "reported"]
     area = s.area()
-    out = build_layers(snaps, evs, footprints, area.crs if area else CRS_METRIC, parents=read_parents(s))
-    write_gpkg_layers(s.control_gpkg, {k: _as_gdf(v) for k, v in out.items()})
+    out = build_layers(snaps, [e for e in evs if e.modality == "reported"], footprints,
+                       area.crs if area else CRS_METRIC, parents=read_parents(s))
     log(f"built {', '.join(f'{k} ({len(v)})' for k, v in out.items())} from {len(snaps)} snapshot(s)")
-    return s.control_gpkg
+    return {k: _as_gdf(v) for k, v in out.items()}
 
 
 def read_parents(s: Settings) -> dict[str, str]:
@@ -296,26 +303,12 @@ def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame | None:
 def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn: bool = False,
            png_dir: Path | None = None, image_size: tuple[int, int] = (1600, 1200), image_format: str = "png") -> Path:
     """<build>/control.gpkg -> <build>/maps/<name>.html (offline unless ``cdn``)."""
-    from geo.map import build_map, inline_assets
+    from geo.map import inline_assets
 
     if not s.control_gpkg.exists():
         layers(s, log)
-    factions = load_factions(s.factions_file)
-    control = _read_layer(s.control_gpkg, "control")
-    evs = _read_layer(s.control_gpkg, "events")
-    front = _read_layer(s.control_gpkg, "frontlines")
-    stats = _read_layer(s.control_gpkg, "stats")
-    changes = _read_layer(s.control_gpkg, "changes")
-    pcsv, acsv = s.gazetteer_dir / "places.csv", s.gazetteer_dir / "aliases.csv"
-    places = pd.read_csv(pcsv) if pcsv.exists() else None
-    aliases = pd.read_csv(acsv, dtype=str).fillna("") if acsv.exists() else pd.DataFrame()
-    if stats is not None and "geometry" in stats:
-        stats = pd.DataFrame(stats.drop(columns="geometry"))
-    area = s.area()
-    districts = _districts(s, places, aliases, control, changes, evs, area.crs if area else CRS_METRIC)
-    m = build_map(control, evs, factions, frontlines=front, stats=stats, changes=changes,
-                  title=_title(control), bounds=area.bbox if area else None, districts=districts,
-                  search=_search(places, aliases))
+    built = read_layers(s.control_gpkg)
+    m, districts = map_from(s, built)
     html = m.get_root().render()
     if not cdn:
         html = inline_assets(html)
@@ -323,9 +316,41 @@ def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn:
     write_text(out, html)
     log(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB{', CDN links' if cdn else ', offline'})")
     if png_dir is not None:
-        _stills(s, control, evs, stats, districts, factions, png_dir, log, image_size, image_format,
-                area.crs if area else CRS_METRIC)
+        area = s.area()
+        _stills(s, built["control"], built.get("events"), _plain(built.get("stats")), districts,
+                load_factions(s.factions_file), png_dir, log, image_size, image_format, area.crs if area else CRS_METRIC)
     return out
+
+
+LAYERS = ("control", "frontlines", "changes", "stats", "events")
+
+
+def read_layers(path: Path) -> dict[str, gpd.GeoDataFrame]:
+    """The layers of a control GeoPackage written by :func:`layers` (those it has)."""
+    out = {name: _read_layer(path, name) for name in LAYERS}
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _plain(df: gpd.GeoDataFrame | None) -> pd.DataFrame | None:
+    """A table stored with an empty geometry (stats) as a plain DataFrame."""
+    return pd.DataFrame(df.drop(columns="geometry")) if df is not None and "geometry" in df else df
+
+
+def map_from(s: Settings, built: dict[str, gpd.GeoDataFrame]) -> tuple[Any, dict | None]:
+    """The interactive map (a folium.Map) of these layers, with ``s``'s gazetteer for districts and search;
+    and the district data it drew."""
+    from geo.map import build_map
+
+    control, evs, changes = built["control"], built.get("events"), built.get("changes")
+    pcsv, acsv = s.gazetteer_dir / "places.csv", s.gazetteer_dir / "aliases.csv"
+    places = pd.read_csv(pcsv) if pcsv.exists() else None
+    aliases = pd.read_csv(acsv, dtype=str).fillna("") if acsv.exists() else pd.DataFrame()
+    area = s.area()
+    districts = _districts(s, places, aliases, control, changes, evs, area.crs if area else CRS_METRIC)
+    m = build_map(control, evs, load_factions(s.factions_file), frontlines=built.get("frontlines"),
+                  stats=_plain(built.get("stats")), changes=changes, title=_title(control),
+                  bounds=area.bbox if area else None, districts=districts, search=_search(places, aliases))
+    return m, districts
 
 
 def _districts(s: Settings, places: pd.DataFrame | None, aliases: pd.DataFrame, control: gpd.GeoDataFrame,

@@ -21,7 +21,8 @@ RANK = {
     "geo.read": 2,
     "geo.control": 3, "geo.map": 3,
     "geo.pipeline": 4,
-    "geo.cli": 5, "geo.__main__": 6,
+    "geo.api": 5,
+    "geo.cli": 6, "geo.__main__": 7,
 }
 WINGS = ("read", "places", "control", "map", "cli")
 BASE = {"geo", "geo.model", "geo.io", "geo.settings", "geo._exports"}  # one unit: the records and the edges

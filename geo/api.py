@@ -1,0 +1,110 @@
+"""geo from Python: the same steps as the command line, as functions that take and return tables.
+
+Every function works in memory on the defaults of a data directory (the embedded Aleppo dataset when none is
+given); nothing is written unless a path is given. The command line runs the same steps (geo/pipeline.py).
+
+Example (in a notebook)::
+
+    import geo
+    arts = geo.read_articles("data/articles")               # list of geo.model.Article
+    claims, unread = geo.extract(arts)                      # list of Claim, DataFrame of names to review
+    events = geo.build_events(claims)                       # GeoDataFrame, EPSG:4326
+    layers = geo.build_layers(events)                       # {"control": GeoDataFrame, "changes": ..., ...}
+    m = geo.render_map(layers, "aleppo.html")               # a folium.Map, also written offline to aleppo.html
+    built = geo.load_build("data/build")                    # what `geo build` wrote, as GeoDataFrames
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.events import merge_claims
+from geo.io import write_text
+from geo.model import Article, Claim, Event
+from geo.pipeline import (
+    Reader,
+    events_frame,
+    extract_articles,
+    layers_from,
+    load_articles,
+    map_from,
+    read_layers,
+)
+from geo.settings import Settings
+
+PathLike = str | Path
+
+
+def _settings(data_dir: PathLike | None = None, build_dir: PathLike | None = None) -> Settings:
+    return Settings.resolve(data_dir, build_dir)
+
+
+def read_articles(*paths: PathLike, published: str | None = None) -> list[Article]:
+    """Articles from files or directories (Markdown with front matter, text, JSON Lines); ``published``
+    (YYYY-MM-DD) dates those that carry no date.
+
+    >>> arts = read_articles(Settings.resolve().articles_dir)
+    >>> len(arts) > 5 and all(a.text for a in arts)
+    True
+    """
+    return load_articles([Path(p) for p in paths], published=published)
+
+
+def extract(articles: list[Article], data_dir: PathLike | None = None) -> tuple[list[Claim], pd.DataFrame]:
+    """The claims of the articles, and the names geo could not place (name, count, articles, sentence)."""
+    claims, unresolved = extract_articles(articles, Reader(_settings(data_dir)))
+    return claims, pd.DataFrame(unresolved, columns=["name", "count", "articles", "sentence"])
+
+
+def claims_frame(claims: list[Claim]) -> pd.DataFrame:
+    """Claims as a table, one row each, as ``geo extract --format csv`` writes them."""
+    return pd.DataFrame([c.to_dict() for c in claims])
+
+
+def build_events(claims: list[Claim]) -> gpd.GeoDataFrame:
+    """Claims merged into events (one per place, type and side within a day, every source kept)."""
+    return events_frame(merge_claims(claims))
+
+
+def build_layers(events: gpd.GeoDataFrame | list[Event], data_dir: PathLike | None = None) -> dict[str, gpd.GeoDataFrame]:
+    """The control layers (control, frontlines, changes, stats, events) from the data directory's drawn
+    snapshots and these events."""
+    if isinstance(events, gpd.GeoDataFrame):
+        events = [Event.from_row(r, g.x, g.y) for r, g in
+                  zip(events.drop(columns="geometry").to_dict("records"), events.geometry, strict=True)]
+    return layers_from(_settings(data_dir), events)
+
+
+def render_map(layers: dict[str, gpd.GeoDataFrame], path: PathLike | None = None, data_dir: PathLike | None = None,
+               offline: bool = True) -> Any:
+    """The interactive map of these layers (a folium.Map; shown inline in Jupyter); with ``path``, also
+    written there as one HTML file (offline: every script inlined)."""
+    from geo.map import inline_assets
+
+    m, _ = map_from(_settings(data_dir), layers)
+    if path is not None:
+        html = m.get_root().render()
+        write_text(Path(path), inline_assets(html) if offline else html)
+    return m
+
+
+def load_build(build_dir: PathLike | None = None, data_dir: PathLike | None = None) -> dict[str, Any]:
+    """What ``geo build`` wrote, as tables: ``claims`` (DataFrame), ``events`` (every event, as
+    :func:`build_events` gives them), the control layers ``control``, ``frontlines``, ``changes``, ``stats``,
+    and ``joined`` (the reported events with the control before and after each); a missing output is left out."""
+    s = _settings(data_dir, build_dir)
+    out: dict[str, Any] = {}
+    if s.claims_jsonl.exists():
+        out["claims"] = pd.read_json(s.claims_jsonl, lines=True)
+    if s.events_gpkg.exists():
+        out["events"] = gpd.read_file(s.events_gpkg, layer="events", engine="pyogrio")
+    if s.control_gpkg.exists():
+        layers = read_layers(s.control_gpkg)
+        if "events" in layers:
+            layers["joined"] = layers.pop("events")
+        out.update(layers)
+    return out
