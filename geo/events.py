@@ -45,10 +45,26 @@ def canonical_source(name: str) -> str:
     return name.strip()
 
 
-def _claim_sources(c: Claim) -> list[str]:
+def _claim_sources(c: Claim, wire: dict[str, tuple[str, str]]) -> list[str]:
+    """Who a claim's words come from: the sources it names, else its wire story's agency, else its outlet."""
     if c.attributed_to:
         return [canonical_source(s) for s in c.attributed_to]
+    if c.article in wire:
+        return [canonical_source(wire[c.article][0])]
     return [c.source or c.article]
+
+
+def _copies(articles: tuple[str, ...], wire: dict[str, tuple[str, str]]) -> tuple[str, ...]:
+    """The articles that only republish a wire story an earlier article of the same event tells."""
+    seen: set[str] = set()
+    out = []
+    for a in articles:
+        if a in wire:
+            story = wire[a][1]
+            if story in seen:
+                out.append(a)
+            seen.add(story)
+    return tuple(out)
 
 
 def _modality(c: Claim) -> str:
@@ -83,11 +99,14 @@ def when_known(c: Claim) -> str:
     return c.event_date
 
 
-def merge_claims(claims: list[Claim]) -> list[Event]:
+def merge_claims(claims: list[Claim], wire: dict[str, tuple[str, str]] | None = None) -> list[Event]:
     """Events from claims (sorted by date, place, type), each keeping all its claims' provenance.
 
     A claim dated to a week, a month or a year counts from the last day of its period (:func:`when_known`).
+    ``wire`` (:func:`geo.wire.wire_stories`): article -> (source, story) for republished wire copies, which
+    count as one source, the agency; all but the first copy of a story in an event are its ``copies``.
     """
+    wire = wire or {}
     claims = [c if when_known(c) == c.event_date else replace(c, event_date=when_known(c)) for c in claims]
     groups: dict[tuple[str, str, str, str], list[Claim]] = defaultdict(list)
     for c in claims:
@@ -111,7 +130,7 @@ def merge_claims(claims: list[Claim]) -> list[Event]:
         dates = sorted(c.event_date for c in cl)
         sources: list[str] = []
         for c in cl:
-            for s in _claim_sources(c):
+            for s in _claim_sources(c, wire):
                 if s not in sources:
                     sources.append(s)
         reported = [c for c in cl if c.status == "reported"]
@@ -158,5 +177,6 @@ def merge_claims(claims: list[Claim]) -> list[Event]:
             titles=tuple(c.title or c.article for c in by_article.values()),
             confidence=round(max(0.05, conf), 2),
             extent="most" if any(c.extent == "most" for c in reported or cl) else "",
+            copies=_copies(tuple(by_article), wire),
         ))
     return sorted(events, key=lambda e: (e.date, e.place_id, e.type, e.id))

@@ -34,8 +34,8 @@ ACLED_COLUMNS = [
     "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
 ]
 #: geo's own columns after ACLED's: what a claim is, who gained and lost, and the evidence.
-EXTENSION_COLUMNS = ["claim_status", "modality", "n_sources", "actor_gaining", "actor_losing", "control_before",
-                     "control_after", "check", "quote", "source_url", "articles", "geo_event_id"]
+EXTENSION_COLUMNS = ["claim_status", "modality", "n_sources", "wire_copies", "actor_gaining", "actor_losing",
+                     "control_before", "control_after", "check", "quote", "source_url", "articles", "geo_event_id"]
 #: The actor ACLED writes for armed men a report does not name.
 UNIDENTIFIED = ("Unidentified Armed Group (Syria)", 3)
 
@@ -170,7 +170,8 @@ def acled_row(e: dict[str, Any], lon: float, lat: float, acled: Acled, outlets: 
         "notes": _notes(e, day, a1, a2, speakers, sentences), "fatalities": fatalities(sentences, acled), "tags": "",
         "timestamp": export_stamp() if stamp is None else stamp,
         "claim_status": e.get("status", ""), "modality": e.get("modality", "reported"),
-        "n_sources": e.get("n_sources", len(speakers)), "actor_gaining": gaining,
+        "n_sources": e.get("n_sources", len(speakers)), "wire_copies": len(_list(e.get("copies"))),
+        "actor_gaining": gaining,
         "actor_losing": e.get("opponent", "") if gaining else "", "control_before": e.get("held_before", ""),
         "control_after": e.get("held_after", ""), "check": e.get("check", ""),
         "quote": sentences[0] if sentences else "", "source_url": urls[0] if urls else "",

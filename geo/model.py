@@ -33,7 +33,7 @@ CONTROL_COLUMNS = ("faction", "valid_from", "valid_to")
 EVENT_COLUMNS = (
     "id", "type", "status", "modality", "faction", "opponent", "place_id", "place_name", "precision",
     "date", "date_first", "date_last", "n_claims", "claim_ids", "n_sources", "sources", "loser_confirms",
-    "claim_statuses", "articles", "sentences", "urls", "titles", "confidence", "extent",
+    "claim_statuses", "articles", "sentences", "urls", "titles", "confidence", "extent", "copies",
 )
 
 
@@ -217,6 +217,8 @@ class Event:
     confidence: float = 0.5
     #: "most" when a report says the gainer took most of the place (an advance the map counts as a change)
     extent: str = ""
+    #: articles that republish a wire story another article of the event already tells (counted once)
+    copies: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_row(self) -> dict[str, Any]:
@@ -236,6 +238,7 @@ class Event:
             "urls": json.dumps(list(self.urls), ensure_ascii=False),
             "titles": json.dumps(list(self.titles), ensure_ascii=False),
             "confidence": self.confidence, "extent": self.extent,
+            "copies": json.dumps(list(self.copies), ensure_ascii=False),
         }
 
     @classmethod
@@ -257,5 +260,6 @@ class Event:
             loser_confirms=bool(row.get("loser_confirms")), claim_statuses=lst("claim_statuses"),
             articles=lst("articles"), sentences=lst("sentences"), urls=lst("urls"), titles=lst("titles"),
             confidence=float(row.get("confidence") or 0.5), extent=str(row.get("extent") or ""),
+            copies=lst("copies"),
         )
 

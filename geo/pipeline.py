@@ -70,7 +70,7 @@ def stage_inputs(stage: str, s: Settings) -> list[Path]:
     return {
         "ingest": [s.articles_dir, *_code("articles")],
         "extract": [s.articles_jsonl, *reading],
-        "events": [s.claims_jsonl, *_code("events", "model")],
+        "events": [s.claims_jsonl, s.articles_jsonl, s.agencies_file, *_code("events", "model", "wire")],
         "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson",
                    s.gazetteer_dir / "places.csv", s.factions_file, s.area_file,
                    *_code("control/layers", "control/join", "control/snapshot", "model")],
@@ -217,11 +217,21 @@ def events(s: Settings, log: Log = _quiet) -> Path:
     if not s.claims_jsonl.exists():
         extract(s, log)
     claims = [Claim.from_dict(d) for d in read_jsonl(s.claims_jsonl)]
-    evs = merge_claims(claims)
+    evs = merge_claims(claims, _wire(s))
     write_gpkg_layers(s.events_gpkg, {"events": events_frame(evs)})
     by = pd.Series([e.status for e in evs]).value_counts().to_dict() if evs else {}
     log(f"merged {len(claims)} claim(s) into {len(evs)} event(s) {by}")
     return s.events_gpkg
+
+
+def _wire(s: Settings) -> dict[str, tuple[str, str]]:
+    """Republished wire copies among the ingested articles (geo/wire.py)."""
+    from geo.wire import load_agencies, wire_stories
+
+    if not s.articles_jsonl.exists():
+        return {}
+    arts = [Article.from_dict(d) for d in read_jsonl(s.articles_jsonl)]
+    return wire_stories(arts, load_agencies(s.agencies_file))
 
 
 def layers(s: Settings, log: Log = _quiet) -> Path:

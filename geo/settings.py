@@ -63,6 +63,11 @@ class Settings:
         return self.data_dir / "area.yaml"
 
     @property
+    def agencies_file(self) -> Path:
+        """News agencies and how datelines name them: wire copies count once (geo/wire.py)."""
+        return self.data_dir / "agencies.yaml"
+
+    @property
     def acled_dir(self) -> Path:
         """ACLED's codebook and actor names, for ``geo export --format acled``."""
         return self.data_dir / "acled"

@@ -51,6 +51,7 @@ function geoPopup(p) {
   line('Place precision', p.precision);
   line('Held the day before', p.held_before);
   line('Sources (' + p.n_sources + ')', (p.sources || []).join(', '));
+  if ((p.copies || []).length) line('Copies of one wire story, counted once', p.copies.length);
   line('Confidence', p.confidence);
   var sents = p.sentences || [], urls = p.urls || [], titles = p.titles || [];
   for (var i = 0; i < sents.length; i++) {
@@ -239,7 +240,7 @@ def _panel_data(stats: pd.DataFrame | None, changes: gpd.GeoDataFrame | None, fa
 #: Event properties the popup and the styling read, in the order of each row of the payload.
 _ROW_STRINGS = ("id", "type", "status", "modality", "faction", "opponent", "place_name", "date", "date_first",
                 "date_last", "held_before")
-_ROW_LISTS = ("sources", "sentences", "urls", "titles")
+_ROW_LISTS = ("sources", "sentences", "urls", "titles", "copies")
 
 
 def event_payload(events: gpd.GeoDataFrame, end_ms: int) -> str:
