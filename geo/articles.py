@@ -85,6 +85,29 @@ def normalise_text(text: str) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
+def read_page(raw: str) -> tuple[str, dict[str, str]]:
+    """A saved web page's article text without menus, "most read" boxes, footers or scripts (trafilatura),
+    and what its metadata says: ``title``, ``date`` (``article:published_time``, JSON-LD, the page itself),
+    ``url`` (canonical) and ``source`` (the site's name). A page trafilatura finds no article in falls back
+    to its whole text.
+
+    >>> text, meta = read_page("<html><head><title>T</title></head><body><p>Hello there.</p></body></html>")
+    >>> text.strip(), meta["title"]
+    ('Hello there.', 'T')
+    """
+    import trafilatura  # imported on use: only HTML needs it
+
+    doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, include_tables=False)
+    if doc is None or not (getattr(doc, "text", "") or "").strip():
+        return _strip_html(raw), {}
+    meta = {k: str(getattr(doc, attr, "") or "").strip()
+            for k, attr in (("title", "title"), ("date", "date"), ("url", "url"), ("source", "sitename"))}
+    lines = doc.text.strip().splitlines()
+    if lines and meta["title"] and lines[0].strip().casefold() == meta["title"].casefold():
+        lines = lines[1:]  # the headline again at the top of the body: read once, as the title
+    return "\n\n".join(line for line in lines if line.strip()), {k: v for k, v in meta.items() if v}
+
+
 def _strip_html(raw: str) -> str:
     raw = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", raw)
     raw = re.sub(r"(?i)<\s*(br|/p|/div|/h\d|/li)\b[^>]*>", "\n", raw)
@@ -133,7 +156,8 @@ def parse_article_text(raw: str, path: str | Path, meta: dict[str, Any] | None =
         meta = {**front, **meta}
         body = raw[m.end():]
     if str(path).lower().endswith((".html", ".htm")):
-        body = _strip_html(body)
+        body, page = read_page(body)
+        meta = {**page, **meta}  # the front matter and the command line win over what the page says
     text = normalise_text(body)
     if not text.strip():
         raise InputError(f"{where}: article has no text")

@@ -1,6 +1,7 @@
 """Parsing reports: front matter, ids, dates, language, formats, bad input."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -92,3 +93,57 @@ def test_hard_wrapped_wire_copy_is_joined_back_into_sentences():
 def test_french_elisions_whose_apostrophe_became_a_question_mark_are_mended():
     assert normalise_text("L?Armée a pris l?académie d?armement. Qu?il vienne? Oui? Is it?") == \
         "L'Armée a pris l'académie d'armement. Qu'il vienne? Oui? Is it?\n"
+
+
+SAVED_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Army takes Sakhour in east Aleppo | The Northern Courier</title>
+<meta property="og:title" content="Army takes Sakhour in east Aleppo">
+<meta property="og:site_name" content="The Northern Courier">
+<meta property="article:published_time" content="2016-11-28T09:30:00+00:00">
+<link rel="canonical" href="https://courier.example/world/aleppo-sakhour">
+<script>window.dataLayer = []; function track() { return "Rebels recaptured Hanano"; }</script>
+<style>nav { color: red }</style></head>
+<body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>
+<li><a href="/x">Rebels recaptured Hanano, live updates</a></li></ul></nav>
+<main><article>
+<h1>Army takes Sakhour in east Aleppo</h1>
+<p class="byline">By a staff reporter</p>
+<p>Syrian government troops captured the Sakhour district of eastern Aleppo on Monday, pushing deeper
+into the rebel-held half of the city after a night of heavy shelling, a military source said.</p>
+<p>Thousands of residents fled towards the west as the fighting moved street by street, and aid workers
+warned that food and fuel were running out in the districts still outside government control.</p>
+</article></main>
+<aside class="most-read"><h2>Most read</h2><ol><li><a href="/a">Rebels seized the Kindi hospital</a></li>
+<li><a href="/b">Kurdish fighters took Sheikh Maqsoud</a></li></ol></aside>
+<footer><p>© The Northern Courier. Subscribe to our newsletter.</p></footer>
+</body></html>
+"""
+
+
+def test_a_saved_web_page_is_read_as_a_page(tmp_path):
+    from geo.pipeline import Reader
+    from geo.settings import Settings
+
+    page = tmp_path / "courier-sakhour.html"
+    page.write_text(SAVED_PAGE, encoding="utf-8")
+    (art,) = read_article_file(page)
+    assert (art.title, art.date, art.url, art.source) == ("Army takes Sakhour in east Aleppo", "2016-11-28",
+                                                          "https://courier.example/world/aleppo-sakhour",
+                                                          "The Northern Courier")
+    assert "Syrian government troops captured the Sakhour district" in art.text
+    for boiler in ("Home", "Most read", "Kindi", "Hanano", "newsletter", "dataLayer", "Army takes Sakhour in east"):
+        assert boiler not in art.text, boiler  # menus, boxes, footer, scripts, and the headline once only
+    claims, _ = Reader(Settings.resolve(Path(__file__).resolve().parent.parent / "data")).read(art)
+    changes = [(c.type, c.place.id) for c in claims if c.type in ("capture", "advance")]
+    assert changes == [("capture", "aleppo-as-sakhour")]  # nothing from the menus or the "most read" box
+
+
+def test_the_front_matter_wins_over_what_the_page_says(tmp_path):
+    page = tmp_path / "p.html"
+    page.write_text("---\ndate: 2016-11-29\nsource: Wire desk\n---\n" + SAVED_PAGE, encoding="utf-8")
+    (art,) = read_article_file(page)
+    assert (art.date, art.source, art.title) == ("2016-11-29", "Wire desk", "Army takes Sakhour in east Aleppo")
+    (over,) = read_article_file(page, published="2016-12-01")
+    assert over.date == "2016-12-01"
