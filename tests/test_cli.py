@@ -196,6 +196,19 @@ def test_acled_export_of_the_default_build_is_by_the_codebook_and_reproducible(t
     assert set(rows["timestamp"]) == {1480000000}
     # the outlets that printed the reports, not the people quoted in them
     assert rows["source"].str.contains("geo sample dispatch").all() and not rows["source"].str.contains("SOHR").any()
+    # appended to rows shaped as an ACLED download, the export reads back with ACLED's types
+    from geo.export import ACLED_COLUMNS
+
+    theirs = pd.DataFrame([{c: "" for c in ACLED_COLUMNS} | {
+        "event_id_cnty": "SYR1", "event_date": "2016-11-27", "year": 2016, "time_precision": 1, "inter1": 1,
+        "inter2": 2, "interaction": 12, "iso": 760, "latitude": 36.2, "longitude": 37.16, "geo_precision": 1,
+        "fatalities": 3, "timestamp": 1480300000, "event_type": "Battles", "sub_event_type": "Armed clash"}])
+    both = pd.concat([theirs, rows[ACLED_COLUMNS]], ignore_index=True)
+    both.to_csv(tmp_path / "both.csv", index=False)
+    back = pd.read_csv(tmp_path / "both.csv")
+    for col in ("year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities",
+                "timestamp"):
+        assert pd.api.types.is_integer_dtype(back[col]), col
     shutil.rmtree(d / "acled")
     res = run("export", "--format", "acled", "--data-dir", d, "--build-dir", b)
     assert res.exit_code != 0 and "acled" in res.output and "codebook" in res.output

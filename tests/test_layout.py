@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,18 @@ def test_a_planted_upward_import_is_caught(tmp_path: Path) -> None:
     assert found == ["geo.pipeline", "geo"]
     assert _named_module("geo", "pipeline") == "geo.pipeline" and _named_module("geo", "__version__") == "geo"
     assert RANK[unit("geo.pipeline")] > RANK[unit("geo.read.claims")]
+
+
+def test_notebooks_use_only_the_public_api() -> None:
+    """Notebooks (notebooks/*.ipynb) call geo as a user would: ``import geo`` and its public names, never
+    a wing's internals, so that the API is what they prove works."""
+    import json
+
+    book_dir = GEO.parent / "notebooks"
+    internal = re.compile(r"^\s*(?:from\s+geo\.\w|import\s+geo\.\w)", re.MULTILINE)
+    offenders = []
+    for nb in sorted(book_dir.glob("*.ipynb")) if book_dir.is_dir() else []:
+        cells = json.loads(nb.read_text(encoding="utf-8")).get("cells", [])
+        code = "\n".join("".join(c.get("source", [])) for c in cells if c.get("cell_type") == "code")
+        offenders += [f"{nb.name}: {m.group(0).strip()}" for m in internal.finditer(code)]
+    assert offenders == []
