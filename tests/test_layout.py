@@ -122,7 +122,7 @@ def test_notebooks_use_only_the_public_api() -> None:
     import json
 
     book_dir = GEO.parent / "notebooks"
-    internal = re.compile(r"^\s*(?:from\s+geo\.\w|import\s+geo\.\w)", re.MULTILINE)
+    internal = re.compile(r"^\s*(?:from\s+geo\.\w|import\s+geo\.\w).*$", re.MULTILINE)
     offenders = []
     for nb in sorted(book_dir.glob("*.ipynb")) if book_dir.is_dir() else []:
         cells = json.loads(nb.read_text(encoding="utf-8")).get("cells", [])
