@@ -17,6 +17,7 @@ import html
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -195,13 +196,45 @@ def undated(article: Article) -> str:
     return ""
 
 
-def read_article_file(path: Path, published: str | None = None) -> list[Article]:
-    """Every article in one file (JSON Lines files may hold many); ``published`` overrides the date."""
-    over = {"date": published} if published else {}
+#: charset-normalizer's "chaos" (0 clean .. 1 noise) at or under which a detected encoding is trusted.
+MAX_CHAOS = 0.2
+#: Detections this close in chaos are told apart by coherence (how much the text reads like a language).
+CHAOS_TIE = 0.05
+
+
+def decode(data: bytes, path: str | Path) -> tuple[str, str]:
+    """The text of a file and the encoding it was read in: UTF-8 (a byte-order mark dropped), else the
+    encoding charset-normalizer detects when it is confident (Windows-1256 Arabic, Latin-1 French...).
+
+    >>> decode("Alep, le quartier a été libéré".encode("cp1252"), "a.txt")[0]
+    'Alep, le quartier a été libéré'
+    >>> decode(b"\\xef\\xbb\\xbfAleppo", "a.txt")
+    ('Aleppo', 'utf-8')
+    """
     try:
-        raw = Path(path).read_text(encoding="utf-8")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+        pass
+    from charset_normalizer import from_bytes  # imported on use: only legacy files need it
+
+    found = [m for m in from_bytes(data) if m.chaos <= MAX_CHAOS]
+    if not found or b"\x00" in data[:4096]:
+        raise InputError(f"{path}: not text in an encoding geo can tell (not UTF-8; no confident guess)")
+    # near-equal noise ("à" and "ą" both look clean): the encoding whose text reads most like a language wins
+    least = min(m.chaos for m in found)
+    best = max((m for m in found if m.chaos <= least + CHAOS_TIE), key=lambda m: m.coherence)
+    return str(best), best.encoding
+
+
+def read_article_file(path: Path, published: str | None = None,
+                      warn: Callable[[str], None] | None = None) -> list[Article]:
+    """Every article in one file (JSON Lines files may hold many); ``published`` overrides the date.
+    A file not in UTF-8 is decoded in the encoding detected, and ``warn`` is told which."""
+    over = {"date": published} if published else {}
+    raw, encoding = decode(Path(path).read_bytes(), path)
+    if encoding != "utf-8" and warn is not None:
+        warn(f"warning: {path}: not UTF-8; read as {encoding}")
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     if str(path).endswith(".jsonl"):
         out = []
         for n, line in enumerate(raw.splitlines(), 1):

@@ -109,7 +109,7 @@ def load_articles(paths: list[Path], log: Log = _quiet, published: str | None = 
     files = find_article_files(paths)
     arts: list[Article] = []
     for f in files:
-        arts += read_article_file(f, published)
+        arts += read_article_file(f, published, log)
     check_unique_ids(arts)
     for a in arts:
         if why := undated(a):

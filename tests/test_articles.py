@@ -147,3 +147,34 @@ def test_the_front_matter_wins_over_what_the_page_says(tmp_path):
     assert (art.date, art.source, art.title) == ("2016-11-29", "Wire desk", "Army takes Sakhour in east Aleppo")
     (over,) = read_article_file(page, published="2016-12-01")
     assert over.date == "2016-12-01"
+
+
+FRENCH = ("---\ndate: 2016-11-28\n---\nLes forces du régime ont repris lundi le quartier de Sakhour, à l'est d'Alep, "
+          "après une nuit de combats acharnés, selon l'Observatoire syrien des droits de l'homme. Des milliers "
+          "d'habitants ont fui vers l'ouest de la ville, où les écoles accueillent déjà des familles déplacées.\n")
+ARABIC = ("---\ndate: 2016-11-28\nlang: ar\n---\nسيطرت القوات الحكومية السورية يوم الاثنين على حي الصاخور في شرق "
+          "مدينة حلب بعد ليلة من المعارك العنيفة، بحسب المرصد السوري لحقوق الإنسان. وفر آلاف السكان نحو غرب "
+          "المدينة حيث تستقبل المدارس عائلات نازحة.\n")
+
+
+@pytest.mark.parametrize("text,encoding", [(FRENCH, "latin-1"), (FRENCH, "cp1252"), (ARABIC, "cp1256"),
+                                           (FRENCH, "utf-8-sig")])
+def test_legacy_encodings_and_a_byte_order_mark_are_read(tmp_path, text, encoding):
+    path = tmp_path / "a.md"
+    path.write_bytes(text.encode(encoding))
+    said: list[str] = []
+    (art,) = read_article_file(path, warn=said.append)
+    assert art.text.strip() == text.split("---\n")[-1].strip() and art.date == "2016-11-28"
+    assert bool(said) == (encoding != "utf-8-sig")  # a legacy encoding is named; a BOM is just UTF-8
+    assert not said or (str(path) in said[0] and "read as" in said[0])
+
+
+def test_crlf_line_ends_are_read_and_binary_is_refused(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_bytes(FRENCH.replace("\n", "\r\n").encode("utf-8"))
+    (art,) = read_article_file(path)
+    assert art.date == "2016-11-28" and "\r" not in art.text
+    binary = tmp_path / "b.md"
+    binary.write_bytes(bytes(range(256)) * 40)
+    with pytest.raises(InputError, match=r"b\.md: not text in an encoding geo can tell"):
+        read_article_file(binary)
