@@ -500,7 +500,9 @@ def build(s: Settings, log: Log = _quiet, force: bool = False) -> Path:
 
 
 def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False) -> Path:
-    """Run the stale stages up to and including ``last``; return its output."""
+    """Run the stale stages up to and including ``last``; return its output. The gazetteer is checked
+    first, with ``geo validate``'s own checks: a duplicate id or swapped coordinates stop the build."""
+    check_gazetteer(s)
     manifest = _read_manifest(s)
     for stage in ORDER[:ORDER.index(last) + 1]:
         fp = _hash_paths(stage_inputs(stage, s))
@@ -512,6 +514,18 @@ def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False) 
         STAGES[stage](s, log)
         _record(s, stage, fp)  # a stage never writes its own inputs, so fp still describes them
     return stage_output(last, s)
+
+
+def check_gazetteer(s: Settings) -> None:
+    """The first problem :func:`geo.places.validate_gazetteer` finds, as the build's one-line error."""
+    from geo.places import validate_gazetteer
+
+    if not s.gazetteer_dir.is_dir():
+        return  # the stages that need it say so
+    probs = validate_gazetteer(s.gazetteer_dir)
+    if probs:
+        more = f" (and {len(probs) - 1} more: geo validate lists them)" if len(probs) > 1 else ""
+        raise InputError(probs[0] + more)
 
 
 def stderr_log(msg: str) -> None:

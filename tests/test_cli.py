@@ -237,3 +237,27 @@ def test_compare_acled_on_the_default_build(tmp_path):
     assert set(out.loc[out["acled_id"] == "SYR1", "status"]) == {"matched"}
     res = run("compare-acled", d / "factions.yaml", "--data-dir", d, "--build-dir", b)
     assert res.exit_code != 0 and "factions.yaml" in res.output
+
+
+@pytest.mark.parametrize("edit,expected", [
+    (lambda rows: rows + [rows[1]], "duplicate id"),  # a place listed twice
+    (lambda rows: rows[:1] + [{**rows[1], "lon": rows[1]["lat"], "lat": rows[1]["lon"]}] + rows[2:], "swapped"),
+])
+def test_build_stops_on_a_gazetteer_geo_validate_refuses(tmp_path, edit, expected):
+    import csv
+
+    d, b = copy_inputs(tmp_path), tmp_path / "build"
+    assert run("build", "--data-dir", d, "--build-dir", b).exit_code == 0
+    before = {p.name: p.read_bytes() for p in b.glob("*.*") if p.is_file()}
+    path = d / "gazetteer" / "places.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    fields = list(rows[0])
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fields)
+        w.writeheader()
+        w.writerows(edit(rows))
+    res = CliRunner().invoke(main, ["build", "--data-dir", str(d), "--build-dir", str(b)])
+    assert res.exit_code == 1 and expected in res.output and "places.csv: row" in res.output
+    assert len(res.output.strip().splitlines()) == 1  # one line, no traceback
+    assert {p.name: p.read_bytes() for p in b.glob("*.*") if p.is_file()} == before  # earlier outputs untouched

@@ -401,6 +401,10 @@ def test_add_refuses_swapped_coordinates_and_warns_outside_the_study_area(tmp_pa
     assert r.exit_code == 1 and "swapped" in r.output
     r = CliRunner().invoke(main, ["gazetteer", "add", "damascus", "--name", "Damascus", "--lon", "36.28",
                                   "--lat", "33.51", "--data-dir", str(d)])
+    assert r.exit_code == 1 and "outside the study area" in r.output and "--outside-ok" in r.output
+    assert not (d / "gazetteer" / "places.csv").exists()  # refused: nothing written
+    r = CliRunner().invoke(main, ["gazetteer", "add", "damascus", "--name", "Damascus", "--lon", "36.28",
+                                  "--lat", "33.51", "--outside-ok", "--data-dir", str(d)])
     assert r.exit_code == 0 and "outside the study area" in r.output
 
 

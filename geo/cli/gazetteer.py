@@ -110,8 +110,9 @@ def import_(settings: Settings, file: Path, fmt: str, name_field: str, name_ar_f
               help="1 trusted point, 2 estimate or part, 3 city/region.")
 @click.option("--alias", "aliases", multiple=True, help="LANG:ALIAS, repeatable (e.g. fr:l'est d'Alep).")
 @click.option("--source", default="geo", show_default=True)
+@click.option("--outside-ok", is_flag=True, help="Keep a point outside the study area (a town reports name from afar).")
 def add(settings: Settings, place_id: str, name: str, kind: str, lon: float, lat: float, precision: int,
-        aliases: tuple[str, ...], source: str) -> None:
+        aliases: tuple[str, ...], source: str, outside_ok: bool) -> None:
     """Add (or replace) one place with its aliases, e.g. a reviewed geocoder result.
 
     \b
@@ -126,8 +127,11 @@ def add(settings: Settings, place_id: str, name: str, kind: str, lon: float, lat
         if area.contains(lat, lon):
             raise InputError(f"{place_id}: ({lon}, {lat}) is {area.distance_km(lon, lat):.0f} km outside the study "
                              f"area but ({lat}, {lon}) is inside it: --lon and --lat swapped?")
+        if not outside_ok:
+            raise InputError(f"{place_id}: ({lon}, {lat}) is {area.distance_km(lon, lat):.0f} km outside the study "
+                             f"area ({area.name}); give --outside-ok to keep a place reports name from afar")
         click.echo(f"warning: {place_id}: {area.distance_km(lon, lat):.0f} km outside the study area "
-                   f"({area.name}); kept, as a place reports may name", err=True)
+                   f"({area.name}); kept (--outside-ok)", err=True)
     d = settings.gazetteer_dir
     p, a, f = _read_tables(d)
     p = p[p["id"] != place_id]
