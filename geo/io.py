@@ -117,9 +117,22 @@ def write_gpkg_layers(path: Path, layers: dict[str, Any]) -> None:
 
     Empty frames are written too (a layer with no rows is still a layer QGIS can open).
     """
+    import pyogrio
+
+    # GeoPackages stamp each table with the time of writing; a fixed stamp (SOURCE_DATE_EPOCH when set)
+    # makes the same layers the same bytes, so a checksum or git tells a real change from a rebuild
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _stamp()})
     with atomic_path(path) as tmp:
         for name, gdf in layers.items():
             gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+
+
+def _stamp() -> str:
+    """ISO time for the GeoPackage's ``last_change``: SOURCE_DATE_EPOCH, else the Unix epoch (no real time)."""
+    from datetime import UTC, datetime
+
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return datetime.fromtimestamp(int(env) if env.isdigit() else 0, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def write_geojson(path: Path, gdf: Any) -> None:

@@ -313,13 +313,13 @@ def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame | None:
 def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn: bool = False,
            png_dir: Path | None = None, image_size: tuple[int, int] = (1600, 1200), image_format: str = "png") -> Path:
     """<build>/control.gpkg -> <build>/maps/<name>.html (offline unless ``cdn``)."""
-    from geo.map import inline_assets
+    from geo.map import inline_assets, stable_ids
 
     if not s.control_gpkg.exists():
         layers(s, log)
     built = read_layers(s.control_gpkg)
     m, districts = map_from(s, built)
-    html = m.get_root().render()
+    html = stable_ids(m.get_root().render())
     if not cdn:
         html = inline_assets(html)
     out = s.map_file(name)

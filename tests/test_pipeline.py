@@ -90,3 +90,17 @@ def test_render_writes_a_png_per_date_and_keeps_cdn_links_only_when_asked(tmp_pa
     import matplotlib.image
 
     assert matplotlib.image.imread(tmp_path / "png" / pngs[-1]).shape[:2] == (300, 400)
+
+
+def test_two_builds_of_the_same_inputs_are_byte_identical(tmp_path):
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data, ignore=shutil.ignore_patterns("build"))
+    for name in ("one", "two"):
+        pipeline.build(Settings.resolve(data, tmp_path / name))
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert {"claims.jsonl", "events.gpkg", "control.gpkg", "manifest.json"} <= {str(f) for f in files}
+    differ = [str(f) for f in files if (tmp_path / "one" / f).read_bytes() != (tmp_path / "two" / f).read_bytes()]
+    assert differ == []  # GeoPackage stamps fixed, map ids derived from the page, not random

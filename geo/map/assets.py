@@ -51,6 +51,20 @@ ASSETS: list[tuple[str, str | None]] = [
 _TAG = re.compile(r'<script\s+src="(https?://[^"]+)"\s*>\s*</script>|<link\s+[^>]*href="(https?://[^"]+)"[^>]*/?>')
 
 
+_FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
+
+
+def stable_ids(html: str) -> str:
+    """folium names every element ``<kind>_<32 random hex digits>``: the same map differs on every render.
+    Each id becomes one derived from the order it first appears in, so the same map is the same bytes.
+
+    >>> stable_ids("var map_0123456789abcdef0123456789abcdef = L.map(); map_0123456789abcdef0123456789abcdef;")
+    'var map_00000000000000000000000000000001 = L.map(); map_00000000000000000000000000000001;'
+    """
+    seen: dict[str, str] = {}
+    return _FOLIUM_ID.sub(lambda m: seen.setdefault(m.group(0), f"{len(seen) + 1:032x}"), html)
+
+
 def cdn_urls(html: str) -> list[str]:
     """External script and stylesheet URLs still in the page (tile URLs are not tags: not listed)."""
     return [a or b for a, b in _TAG.findall(html)]
