@@ -16,7 +16,7 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +125,35 @@ def write_gpkg_layers(path: Path, layers: dict[str, Any]) -> None:
     with atomic_path(path) as tmp:
         for name, gdf in layers.items():
             gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+
+
+@contextlib.contextmanager
+def build_lock(build_dir: Path, log: Callable[[str], None] | None = None) -> Iterator[None]:
+    """One build at a time in a build directory: an exclusive lock on ``<build>/.lock``, which holds the
+    owner's process id. A second build says which process holds it and waits. The operating system
+    releases the lock when its process ends, even by ``kill -9``: a lock file left behind is no lock."""
+    import fcntl
+
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with (build_dir / ".lock").open("a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            owner = fh.read().strip() or "another process"
+            if log:
+                log(f"{build_dir}: a build is running (pid {owner}); waiting for it to finish")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _stamp() -> str:

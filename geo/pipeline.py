@@ -26,7 +26,16 @@ import pandas as pd
 from geo import __version__
 from geo.articles import check_unique_ids, find_article_files, read_article_file, undated
 from geo.events import merge_claims
-from geo.io import InputError, atomic_path, read_jsonl, write_csv, write_gpkg_layers, write_jsonl, write_text
+from geo.io import (
+    InputError,
+    atomic_path,
+    build_lock,
+    read_jsonl,
+    write_csv,
+    write_gpkg_layers,
+    write_jsonl,
+    write_text,
+)
 from geo.model import CRS_METRIC, CRS_STORAGE, EVENT_COLUMNS, Article, Claim, Event, json_list
 from geo.read import Factions, claims_from_mentions, load_factions, load_lexicons
 from geo.settings import DEFAULT_MAP_NAME, Settings
@@ -494,8 +503,10 @@ ORDER = ["ingest", "extract", "events", "layers", "render"]
 
 
 def build(s: Settings, log: Log = _quiet, force: bool = False) -> Path:
-    """Run every stale stage in order; return the map path. A failing stage leaves earlier outputs."""
-    build_until(s, ORDER[-1], log, force)
+    """Run every stale stage in order; return the map path. A failing stage leaves earlier outputs.
+    One build at a time per build directory (:func:`geo.io.build_lock`)."""
+    with build_lock(s.build_dir, log):
+        build_until(s, ORDER[-1], log, force)
     return s.map_file()
 
 

@@ -104,3 +104,37 @@ def test_two_builds_of_the_same_inputs_are_byte_identical(tmp_path):
     assert {"claims.jsonl", "events.gpkg", "control.gpkg", "manifest.json"} <= {str(f) for f in files}
     differ = [str(f) for f in files if (tmp_path / "one" / f).read_bytes() != (tmp_path / "two" / f).read_bytes()]
     assert differ == []  # GeoPackage stamps fixed, map ids derived from the page, not random
+
+
+def test_one_build_at_a_time_and_a_killed_build_leaves_no_lock(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from geo.io import build_lock
+
+    hold = ("import sys, time; from pathlib import Path; from geo.io import build_lock\n"
+            "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(float(sys.argv[2]))\n"
+            "    (Path(sys.argv[1]) / 'done').write_text('done')\n")
+
+    def holder(seconds: float) -> subprocess.Popen:
+        p = subprocess.Popen([sys.executable, "-c", hold, str(tmp_path), str(seconds)], stdout=subprocess.PIPE,
+                             text=True, cwd=Path(__file__).resolve().parent.parent)
+        assert p.stdout.readline().strip() == "held"
+        return p
+
+    p = holder(1.5)
+    said: list[str] = []
+    with build_lock(tmp_path, said.append):
+        finished = (tmp_path / "done").exists()  # written by the holder just before it let go
+    p.wait()
+    assert said == [f"{tmp_path}: a build is running (pid {p.pid}); waiting for it to finish"] and finished
+    # a build killed with -9 holds nothing: the next one starts at once
+    p = holder(60)
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait()
+    said.clear()
+    with build_lock(tmp_path, said.append):
+        pass
+    assert said == []
