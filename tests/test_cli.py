@@ -261,3 +261,25 @@ def test_build_stops_on_a_gazetteer_geo_validate_refuses(tmp_path, edit, expecte
     assert res.exit_code == 1 and expected in res.output and "places.csv: row" in res.output
     assert len(res.output.strip().splitlines()) == 1  # one line, no traceback
     assert {p.name: p.read_bytes() for p in b.glob("*.*") if p.is_file()} == before  # earlier outputs untouched
+
+
+@pytest.mark.parametrize("args", [["build"], ["ingest"], ["layers"], ["render"], ["export", "--format", "acled"],
+                                  ["stats"], ["diff", "2016-11-01", "2016-12-01"], ["extract", "{d}/articles"]])
+def test_a_broken_input_is_one_line_never_a_traceback(tmp_path, args):
+    d = copy_inputs(tmp_path)
+    (d / "factions.yaml").write_text("factions: [unclosed\n", encoding="utf-8")  # YAML that cannot parse
+    (d / "area.yaml").write_text("name: x\nbbox: [1, 2]\n", encoding="utf-8")  # a study area with half a box
+    (d / "articles" / "zz-binary.md").write_bytes(bytes(range(256)) * 8)  # not text in any encoding
+    cmd = [a.format(d=d) for a in args]
+    res = CliRunner().invoke(main, [*cmd, "--data-dir", str(d), "--build-dir", str(tmp_path / "b")])
+    assert res.exit_code == 1, res.output
+    errors = [line for line in res.stderr.splitlines() if "error" in line]  # progress lines aside
+    assert len(errors) == 1 and errors[0].startswith(f"geo {args[0]}: error: ") and "Traceback" not in res.output
+    assert res.stderr.strip().splitlines()[-1] == errors[0]  # the last word is the error
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    d = copy_inputs(tmp_path)
+    (d / "factions.yaml").write_text("factions: [unclosed\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["--debug", "layers", "--data-dir", str(d), "--build-dir", str(tmp_path / "b")])
+    assert res.exit_code == 1 and res.exception is not None  # raised, not folded into a line

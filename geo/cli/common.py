@@ -18,20 +18,27 @@ from geo.settings import Settings
 
 
 class GeoCommand(click.Command):
-    """A click command that turns expected errors into one line on stderr and exit code 1.
-
-    Unexpected exceptions keep their traceback only when ``GEO_DEBUG`` is set.
-    """
+    """A click command that turns every error into one line on stderr and exit code 1; ``geo --debug`` (or
+    ``GEO_DEBUG=1``) shows the traceback instead. Usage errors stay click's (exit 2)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        import os
+
+        debug = bool(os.environ.get("GEO_DEBUG") or ctx.meta.get("geo.debug"))
         try:
             return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
         except (InputError, FileNotFoundError, ValueError, OSError) as exc:
-            import os
-
-            if os.environ.get("GEO_DEBUG"):
+            if debug:
                 raise
             click.echo(f"geo {ctx.info_name}: error: {one_line(exc)}", err=True)
+            sys.exit(1)
+        except Exception as exc:  # noqa: BLE001 - an input geo did not foresee: one line, never a traceback
+            if debug:
+                raise
+            click.echo(f"geo {ctx.info_name}: error: {exc.__class__.__name__}: {one_line(exc)} "
+                       "(geo --debug shows where)", err=True)
             sys.exit(1)
 
 

@@ -29,7 +29,8 @@ def _log(msg: str) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="geo")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="On an error, show the full traceback instead of one line.")
+def main(debug: bool) -> None:
     """geo: news reports of a war in, a dated and sourced map of who controls what out.
 
     \b
@@ -38,6 +39,7 @@ def main() -> None:
       geo validate              # check the inputs in data/
       geo extract article.md    # print the claims of one report as JSON Lines
     """
+    click.get_current_context().meta["geo.debug"] = debug  # read by GeoCommand (shared by every subcommand)
 
 
 @main.command(cls=GeoCommand)
