@@ -111,15 +111,12 @@ def _actors(e: dict[str, Any], sentences: list[str], acled: Acled) -> tuple[tupl
 def fatalities(sentences: list[str], acled: Acled) -> int:
     """The smallest death toll the reports give (ACLED keeps the most conservative figure), else 0.
 
-    >>> fatalities(["Shelling hit the market, killing 12.", "At least 15 people were killed."], _default())
+    >>> acled = load_acled(Path(__file__).resolve().parents[1] / "data" / "acled")
+    >>> fatalities(["Shelling hit the market, killing 12.", "At least 15 people were killed."], acled)
     12
     """
     found = [int(m.group(1)) for s in sentences for p in acled.fatalities for m in p.finditer(s)]
     return min(found) if found else 0
-
-
-def _default() -> Acled:
-    return load_acled(Path(__file__).resolve().parents[1] / "data" / "acled")
 
 
 def export_stamp() -> int:

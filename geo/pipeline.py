@@ -513,8 +513,11 @@ def build(s: Settings, log: Log = _quiet, force: bool = False) -> Path:
 def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False) -> Path:
     """Run the stale stages up to and including ``last``; return its output. The gazetteer is checked
     first, with ``geo validate``'s own checks: a duplicate id or swapped coordinates stop the build."""
-    check_gazetteer(s)
     manifest = _read_manifest(s)
+    gaz = _hash_paths([s.gazetteer_dir])
+    if manifest.get("gazetteer checked") != gaz:  # checked once per version of the gazetteer, not every build
+        check_gazetteer(s)
+        _record(s, "gazetteer checked", gaz)
     for stage in ORDER[:ORDER.index(last) + 1]:
         fp = _hash_paths(stage_inputs(stage, s))
         out = stage_output(stage, s)
