@@ -17,8 +17,8 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Collection
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +135,12 @@ def _iso_date(value: Any, where: str) -> str:
         raise InputError(f"{where}: date {s!r} is not an ISO date (YYYY-MM-DD, or YYYY-MM)") from None
 
 
+def _not_in_future(published: str, where: str) -> None:
+    """A publication date after tomorrow is a typo (2061 for 2016): its claims would date the map's future."""
+    if published and published[:10] > (date.today() + timedelta(days=1)).isoformat():
+        raise InputError(f"{where}: date {published} is in the future (a typo for the year?)")
+
+
 def article_id_from_path(path: str | Path) -> str:
     """The file name without its last extension: ``a.fr.md`` -> ``a.fr``."""
     name = Path(path).name
@@ -168,6 +174,7 @@ def parse_article_text(raw: str, path: str | Path, meta: dict[str, Any] | None =
         published = _iso_date(dm.group(1), where)
     else:
         published = ""  # undated: read all the same; claims carry the dates the text gives (see undated())
+    _not_in_future(published, where)
     lang = str(meta.get("lang") or detect_language(text)).lower()[:2]
     return Article(
         id=str(meta.get("id") or article_id_from_path(where)),
@@ -211,6 +218,13 @@ def decode(data: bytes, path: str | Path) -> tuple[str, str]:
     >>> decode(b"\\xef\\xbb\\xbfAleppo", "a.txt")
     ('Aleppo', 'utf-8')
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Windows "Unicode")
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:8192]:  # valid UTF-8 may hold NUL bytes; text never does
+        raise InputError(f"{path}: binary data, not text (NUL bytes)")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -218,7 +232,7 @@ def decode(data: bytes, path: str | Path) -> tuple[str, str]:
     from charset_normalizer import from_bytes  # imported on use: only legacy files need it
 
     found = [m for m in from_bytes(data) if m.chaos <= MAX_CHAOS]
-    if not found or b"\x00" in data[:4096]:
+    if not found:
         raise InputError(f"{path}: not text in an encoding geo can tell (not UTF-8; no confident guess)")
     # near-equal noise ("à" and "ą" both look clean): the encoding whose text reads most like a language wins
     least = min(m.chaos for m in found)
@@ -226,31 +240,109 @@ def decode(data: bytes, path: str | Path) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+#: An article file (or one JSON Lines record) larger than this is not one report: a dump, a binary, a mistake.
+MAX_ARTICLE_BYTES = 20_000_000
+
+#: Told each input that cannot be read, as ``(where, reason)``: the file, or ``file:line`` in JSON Lines.
+Skip = Callable[[str, str], None]
+
+
 def read_article_file(path: Path, published: str | None = None,
-                      warn: Callable[[str], None] | None = None) -> list[Article]:
+                      warn: Callable[[str], None] | None = None, skip: Skip | None = None) -> list[Article]:
     """Every article in one file (JSON Lines files may hold many); ``published`` overrides the date.
-    A file not in UTF-8 is decoded in the encoding detected, and ``warn`` is told which."""
+    A file not in UTF-8 is decoded in the encoding detected, and ``warn`` is told which. A JSON Lines
+    record that cannot be read raises InputError, or, when ``skip`` is given, is passed to it and left out."""
+    path = Path(path)
     over = {"date": published} if published else {}
-    raw, encoding = decode(Path(path).read_bytes(), path)
+    jsonl = path.suffix.lower() == ".jsonl"
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES and not jsonl:
+        raise InputError(f"{path}: {size / 1e6:.0f} MB is too large for one report (at most "
+                         f"{MAX_ARTICLE_BYTES / 1e6:.0f} MB; many reports go in a JSON Lines file)")
+    raw, encoding = decode(path.read_bytes(), path)
     if encoding != "utf-8" and warn is not None:
         warn(f"warning: {path}: not UTF-8; read as {encoding}")
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    if str(path).endswith(".jsonl"):
-        out = []
-        for n, line in enumerate(raw.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}: line {n}: invalid JSON ({exc.msg})") from None
-            if not isinstance(obj, dict) or not obj.get("text"):
-                raise InputError(f"{path}: line {n}: an article needs a 'text' field")
-            meta = {**{k: v for k, v in obj.items() if k != "text"}, **over}
-            meta.setdefault("id", f"{article_id_from_path(path)}-{n}")
-            out.append(parse_article_text(obj["text"], f"{path}:{n}", meta))
-        return out
-    return [parse_article_text(raw, path, over)]
+    if not jsonl:
+        return [parse_article_text(raw, path, over)]
+    out = []
+    for n, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(_jsonl_article(line, path, n, over))
+        except InputError as exc:
+            if skip is None:
+                raise
+            skip(f"{path}:{n}", str(exc).removeprefix(f"{path}:{n}: ").removeprefix(f"{path}: line {n}: "))
+    return out
+
+
+def _jsonl_article(line: str, path: Path, n: int, over: dict[str, Any]) -> Article:
+    if len(line) > MAX_ARTICLE_BYTES:
+        raise InputError(f"{path}: line {n}: too large for one report")
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {n}: invalid JSON ({exc.msg})") from None
+    if not isinstance(obj, dict) or not obj.get("text") or not isinstance(obj["text"], str):
+        raise InputError(f"{path}: line {n}: an article needs a 'text' field")
+    meta = {**{k: v for k, v in obj.items() if k != "text"}, **over}
+    meta.setdefault("id", f"{article_id_from_path(path)}-{n}")
+    return parse_article_text(obj["text"], f"{path}:{n}", meta)
+
+
+def read_articles(paths: list[Path], published: str | None = None, warn: Callable[[str], None] | None = None,
+                  skip: Skip | None = None, languages: Collection[str] | None = None) -> list[Article]:
+    """Every article under ``paths`` (directories expanded), ids unique, languages among ``languages``
+    (those with a lexicon) when given. Without ``skip`` the first input that cannot be read raises
+    InputError; with it, each such file, JSON Lines record or repeated id is passed to ``skip`` and the
+    rest is read (``geo extract PATHS``, ``geo build --keep-going``).
+
+    >>> import tempfile; d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "2016-11-08-a.md").write_text("Aleppo."); _ = (d / "b.md").write_bytes(b"\\x00\\x01")
+    >>> [a.id for a in read_articles([d], skip=lambda where, why: print("skipped", Path(where).name))]
+    skipped b.md
+    ['2016-11-08-a']
+    """
+    arts: list[Article] = []
+    seen: dict[str, str] = {}
+    files: list[Path] = []
+    for p in paths:
+        try:
+            files += find_article_files([p])
+        except InputError as exc:  # a path that is not there
+            if skip is None:
+                raise
+            skip(str(p), _reason(exc, Path(p)))
+    for f in files:
+        try:
+            found = read_article_file(f, published, warn, skip)
+        except (InputError, OSError) as exc:
+            if skip is None:
+                raise
+            skip(str(f), _reason(exc, f))
+            continue
+        for a in found:
+            problem = ""
+            if a.id in seen:
+                problem = f"article id {a.id!r} already used by {seen[a.id]}"
+            elif languages is not None and a.lang not in languages:
+                problem = f"language {a.lang!r} has no lexicon (geo reads {', '.join(sorted(languages))})"
+            if not problem:
+                seen[a.id] = a.path
+                arts.append(a)
+            elif skip is None:
+                raise InputError(f"{a.path}: {problem}")
+            else:
+                skip(a.path, problem)
+    return arts
+
+
+def _reason(exc: BaseException, path: Path) -> str:
+    """An error's message without the file name it starts with (the skip line names the file itself)."""
+    msg = str(exc.strerror if isinstance(exc, OSError) and exc.strerror else exc)
+    return msg.removeprefix(f"{path}: ") or exc.__class__.__name__
 
 
 def find_article_files(paths: list[Path]) -> list[Path]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,12 +24,13 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import __version__
-from geo.articles import check_unique_ids, find_article_files, read_article_file, undated
+from geo.articles import read_articles, undated
 from geo.events import merge_claims
 from geo.io import (
     InputError,
     atomic_path,
     build_lock,
+    read_csv,
     read_jsonl,
     write_csv,
     write_gpkg_layers,
@@ -77,13 +78,13 @@ def stage_inputs(stage: str, s: Settings) -> list[Path]:
     """The files whose contents decide a stage's output."""
     reading = [s.gazetteer_dir, s.lexicon_dir, s.factions_file, *_reading_code(), *_code("articles")]
     return {
-        "ingest": [s.articles_dir, *_code("articles")],
+        "ingest": [s.articles_dir, s.lexicon_dir, *_code("articles")],
         "extract": [s.articles_jsonl, *reading],
         "events": [s.claims_jsonl, s.articles_jsonl, s.agencies_file, *_code("events", "model", "wire")],
         "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson",
                    s.gazetteer_dir / "places.csv", s.factions_file, s.area_file,
                    *_code("control/layers", "control/join", "control/snapshot", "model")],
-        "render": [s.control_gpkg, s.gazetteer_dir / "places.csv", s.gazetteer_dir / "footprints.geojson",
+        "render": [s.control_gpkg, s.skipped_csv, s.gazetteer_dir / "places.csv", s.gazetteer_dir / "footprints.geojson",
                    s.gazetteer_dir / "aliases.csv", s.factions_file, s.area_file,
                    *_code("map/render", "map/assets", "map/districts", "map/search", "places/gazetteer")],
     }[stage]
@@ -113,27 +114,46 @@ def _record(s: Settings, stage: str, fingerprint: str) -> None:
 
 # ---------------------------------------------------------------- stages
 
-def load_articles(paths: list[Path], log: Log = _quiet, published: str | None = None) -> list[Article]:
-    """Parse every article file under ``paths`` (directories expanded); ``published`` overrides dates."""
-    files = find_article_files(paths)
-    arts: list[Article] = []
-    for f in files:
-        arts += read_article_file(f, published, log)
-    check_unique_ids(arts)
+def load_articles(paths: list[Path], log: Log = _quiet, published: str | None = None, *,
+                  languages: Collection[str] | None = None,
+                  skipped: list[tuple[str, str]] | None = None) -> list[Article]:
+    """Parse every article file under ``paths`` (directories expanded); ``published`` overrides dates.
+    The first input that cannot be read raises InputError, unless a ``skipped`` list is given: then each
+    is appended to it as ``(where, reason)`` and the rest is read."""
+    skip = None if skipped is None else (lambda where, why: skipped.append((where, why)))
+    arts = read_articles(paths, published, log, skip, languages)
     for a in arts:
         if why := undated(a):
             log(f"warning: {why} (give --published YYYY-MM-DD or a 'date:' in the front matter)")
-    log(f"read {len(arts)} article(s) from {len(files)} file(s)")
+    log(f"read {len(arts)} article(s)" + (f"; skipped {len(skipped)} unreadable input(s)" if skipped else ""))
     return arts
 
 
-def ingest(s: Settings, log: Log = _quiet) -> Path:
-    """data/articles -> <build>/articles.jsonl (text, metadata, language, hash)."""
+def lexicon_languages(s: Settings) -> set[str]:
+    """The languages geo can read in this data directory: one lexicon file each (``en.yaml``, ``fr.yaml``)."""
+    return {p.stem for p in s.lexicon_dir.glob("*.yaml")}
+
+
+def ingest(s: Settings, log: Log = _quiet, keep_going: bool = False) -> Path:
+    """data/articles -> <build>/articles.jsonl (text, metadata, language, hash), and <build>/skipped.csv:
+    the inputs left out (only with ``keep_going``; otherwise the first unreadable input stops it)."""
     if not s.articles_dir.is_dir():
         raise InputError(f"{s.articles_dir}: no articles directory")
-    arts = load_articles([s.articles_dir], log)
+    skipped: list[tuple[str, str]] | None = [] if keep_going else None
+    try:
+        arts = load_articles([s.articles_dir], log, languages=lexicon_languages(s) or None, skipped=skipped)
+    except InputError as exc:
+        raise InputError(f"{exc} (--keep-going leaves unreadable articles out)") from None
+    write_csv(s.skipped_csv, [{"input": w, "reason": r} for w, r in skipped or []], ["input", "reason"])
     write_jsonl(s.articles_jsonl, (a.to_dict() for a in sorted(arts, key=lambda a: (a.date, a.id))))
     return s.articles_jsonl
+
+
+def skipped_inputs(s: Settings) -> list[tuple[str, str]]:
+    """What the last ingest left out, as ``(where, reason)`` (empty when it read everything)."""
+    if not s.skipped_csv.exists():
+        return []
+    return [(r["input"], r["reason"]) for r in read_csv(s.skipped_csv)]
 
 
 class Reader:
@@ -368,8 +388,15 @@ def map_from(s: Settings, built: dict[str, gpd.GeoDataFrame]) -> tuple[Any, dict
     districts = _districts(s, places, aliases, control, changes, evs, area.crs if area else CRS_METRIC)
     m = build_map(control, evs, load_factions(s.factions_file), frontlines=built.get("frontlines"),
                   stats=_plain(built.get("stats")), changes=changes, title=_title(control),
-                  bounds=area.bbox if area else None, districts=districts, search=_search(places, aliases))
+                  bounds=area.bbox if area else None, districts=districts, search=_search(places, aliases),
+                  notice=_skipped_notice(s))
     return m, districts
+
+
+def _skipped_notice(s: Settings) -> str:
+    """What the map says when ``geo build --keep-going`` left articles out ("" when none were)."""
+    n = len(skipped_inputs(s))
+    return f"{n} input(s) could not be read and are not on this map: see {s.skipped_csv.name}" if n else ""
 
 
 def _districts(s: Settings, places: pd.DataFrame | None, aliases: pd.DataFrame, control: gpd.GeoDataFrame,
@@ -502,32 +529,49 @@ STAGES: dict[str, Callable[..., Path]] = {"ingest": ingest, "extract": extract, 
 ORDER = ["ingest", "extract", "events", "layers", "render"]
 
 
-def build(s: Settings, log: Log = _quiet, force: bool = False) -> Path:
+def build(s: Settings, log: Log = _quiet, force: bool = False, keep_going: bool = False) -> Path:
     """Run every stale stage in order; return the map path. A failing stage leaves earlier outputs.
-    One build at a time per build directory (:func:`geo.io.build_lock`)."""
+    With ``keep_going`` an article that cannot be read is left out (:func:`skipped_inputs` lists them)
+    instead of stopping the build. One build at a time per build directory (:func:`geo.io.build_lock`)."""
     with build_lock(s.build_dir, log):
-        build_until(s, ORDER[-1], log, force)
+        build_until(s, ORDER[-1], log, force, keep_going)
     return s.map_file()
 
 
-def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False) -> Path:
+def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False, keep_going: bool = False) -> Path:
     """Run the stale stages up to and including ``last``; return its output. The gazetteer is checked
     first, with ``geo validate``'s own checks: a duplicate id or swapped coordinates stop the build."""
     manifest = _read_manifest(s)
-    gaz = _hash_paths([s.gazetteer_dir])
-    if manifest.get("gazetteer checked") != gaz:  # checked once per version of the gazetteer, not every build
-        check_gazetteer(s)
-        _record(s, "gazetteer checked", gaz)
+    for key, inputs, check in (("gazetteer checked", [s.gazetteer_dir, s.area_file], check_gazetteer),
+                               ("reading checked", [s.factions_file, s.lexicon_dir], check_reading)):
+        fp = _hash_paths(inputs)
+        if manifest.get(key) != fp:  # checked once per version of these inputs, not on every build
+            check(s)
+            _record(s, key, fp)
     for stage in ORDER[:ORDER.index(last) + 1]:
         fp = _hash_paths(stage_inputs(stage, s))
+        if stage == "ingest" and keep_going:
+            fp += "+keep-going"  # a strict build after a lenient one reads again, and stops where it must
         out = stage_output(stage, s)
         if not force and manifest.get(stage) == fp and out.exists():
             log(f"{stage}: up to date")
             continue
         log(f"{stage}: running")
-        STAGES[stage](s, log)
+        if stage == "ingest":
+            ingest(s, log, keep_going)
+        else:
+            STAGES[stage](s, log)
         _record(s, stage, fp)  # a stage never writes its own inputs, so fp still describes them
     return stage_output(last, s)
+
+
+def check_reading(s: Settings) -> None:
+    """The factions and lexicons the reading needs, with ``geo validate``'s checks (one code path)."""
+    from geo.read import check_faction_languages
+
+    problems = check_faction_languages(load_factions(s.factions_file), load_lexicons(s.lexicon_dir))
+    if problems:
+        raise InputError(problems[0])
 
 
 def check_gazetteer(s: Settings) -> None:
@@ -536,7 +580,7 @@ def check_gazetteer(s: Settings) -> None:
 
     if not s.gazetteer_dir.is_dir():
         return  # the stages that need it say so
-    probs = validate_gazetteer(s.gazetteer_dir)
+    probs = validate_gazetteer(s.gazetteer_dir, s.area())
     if probs:
         more = f" (and {len(probs) - 1} more: geo validate lists them)" if len(probs) > 1 else ""
         raise InputError(probs[0] + more)

@@ -90,6 +90,11 @@ class Settings:
         return self.build_dir / "unresolved.csv"
 
     @property
+    def skipped_csv(self) -> Path:
+        """The inputs ``geo build --keep-going`` left out, with why (empty when every input was read)."""
+        return self.build_dir / "skipped.csv"
+
+    @property
     def events_gpkg(self) -> Path:
         return self.build_dir / "events.gpkg"
 

@@ -176,5 +176,5 @@ def test_crlf_line_ends_are_read_and_binary_is_refused(tmp_path):
     assert art.date == "2016-11-28" and "\r" not in art.text
     binary = tmp_path / "b.md"
     binary.write_bytes(bytes(range(256)) * 40)
-    with pytest.raises(InputError, match=r"b\.md: not text in an encoding geo can tell"):
+    with pytest.raises(InputError, match=r"b\.md: binary data, not text"):
         read_article_file(binary)

@@ -42,6 +42,20 @@ class GeoCommand(click.Command):
             sys.exit(1)
 
 
+#: Exit codes every command follows (the README's table of bad inputs lists which case gives which).
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
+
+
+def exit_skipped(command: str, skipped: list[tuple[str, str]]) -> None:
+    """Name each input left out on stderr, one line each, and exit 3 (done, but not everything was read)."""
+    if not skipped:
+        return
+    for where, why in skipped:
+        click.echo(f"geo {command}: skipped: {where}: {why}", err=True)
+    click.echo(f"geo {command}: {len(skipped)} input(s) skipped; everything else was read", err=True)
+    sys.exit(EXIT_SKIPPED)
+
+
 def one_line(exc: BaseException) -> str:
     """The exception's message folded to a single line."""
     msg = str(exc) or exc.__class__.__name__

@@ -14,6 +14,7 @@ from geo.io import InputError, atomic_path, write_csv
 from geo.model import CRS_STORAGE
 from geo.places import ALIAS_COLUMNS, PLACE_COLUMNS, load_gazetteer
 from geo.places import sources as gs
+from geo.places.gazetteer import REACH_KM
 from geo.settings import Settings
 
 
@@ -120,13 +121,16 @@ def add(settings: Settings, place_id: str, name: str, kind: str, lon: float, lat
       geo gazetteer add aleppo-east --name "eastern Aleppo" --kind area --lon 37.19 --lat 36.2 \\
           --precision 3 --alias "en:east Aleppo" --alias "fr:l'est d'Alep"
     """
-    if not (35.5 <= lon <= 42.5 and 32.2 <= lat <= 37.5):
-        raise InputError(f"{place_id}: ({lon}, {lat}) is outside Syria (lon, lat order?)")
     area = settings.area()
+    if area is None and not (35.5 <= lon <= 42.5 and 32.2 <= lat <= 37.5):  # no study area: Syria's box
+        raise InputError(f"{place_id}: ({lon}, {lat}) is outside Syria (lon, lat order?)")
     if area is not None and not area.contains(lon, lat):
         if area.contains(lat, lon):
             raise InputError(f"{place_id}: ({lon}, {lat}) is {area.distance_km(lon, lat):.0f} km outside the study "
                              f"area but ({lat}, {lon}) is inside it: --lon and --lat swapped?")
+        if area.distance_km(lon, lat) > REACH_KM:
+            raise InputError(f"{place_id}: ({lon}, {lat}) is {area.distance_km(lon, lat):.0f} km from the study "
+                             f"area ({area.name}), more than {REACH_KM:.0f} km: a typo?")
         if not outside_ok:
             raise InputError(f"{place_id}: ({lon}, {lat}) is {area.distance_km(lon, lat):.0f} km outside the study "
                              f"area ({area.name}); give --outside-ok to keep a place reports name from afar")

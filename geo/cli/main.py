@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from geo import __version__, pipeline
-from geo.cli.common import GeoCommand, dir_options
+from geo.cli.common import GeoCommand, dir_options, exit_skipped
 from geo.cli.control import control, diff_cmd, stats_cmd
 from geo.cli.explain import claim_text
 from geo.cli.gazetteer import gazetteer
@@ -45,27 +45,37 @@ def main(debug: bool) -> None:
 @main.command(cls=GeoCommand)
 @dir_options
 @click.option("--force", is_flag=True, help="Redo every stage even if its inputs did not change.")
-def build(settings: Settings, force: bool) -> None:
+@click.option("--keep-going", is_flag=True,
+              help="Leave out the articles that cannot be read (each named on stderr, listed in "
+                   "<build>/skipped.csv, counted on the map) and exit 3, instead of stopping with exit 1.")
+def build(settings: Settings, force: bool, keep_going: bool) -> None:
     """Run every stage (ingest, extract, events, layers, render), redoing only what changed.
 
+    Exit codes: 0 built; 1 an input is wrong (one line names it; earlier outputs are kept);
+    3 built with --keep-going, but some articles were left out.
+
     \b
-    Example:
+    Examples:
       geo build --data-dir data --build-dir data/build
+      geo build --keep-going      # a scraped batch with a few broken files
     """
-    out = pipeline.build(settings, _log, force=force)
+    out = pipeline.build(settings, _log, force=force, keep_going=keep_going)
     click.echo(f"map: {out}")
+    exit_skipped("build", pipeline.skipped_inputs(settings))
 
 
 @main.command(cls=GeoCommand)
 @dir_options
-def ingest(settings: Settings) -> None:
+@click.option("--keep-going", is_flag=True, help="Leave out the articles that cannot be read (exit 3).")
+def ingest(settings: Settings, keep_going: bool) -> None:
     """Read data/articles into <build>/articles.jsonl (text, metadata, language, hash).
 
     \b
     Example:
       geo ingest --data-dir data
     """
-    click.echo(pipeline.ingest(settings, _log))
+    click.echo(pipeline.ingest(settings, _log, keep_going))
+    exit_skipped("ingest", pipeline.skipped_inputs(settings))
 
 
 @main.command(cls=GeoCommand)
@@ -86,7 +96,8 @@ def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path 
     """Find places and control claims in reports.
 
     With no PATHS, reads the data dir's articles and writes <build>/claims.jsonl and
-    <build>/unresolved.csv. With PATHS (files or directories), prints one claim per line.
+    <build>/unresolved.csv. With PATHS (files or directories), prints one claim per line; a file it
+    cannot read is named on stderr and left out, and the exit code is then 3.
 
     \b
     Examples:
@@ -98,7 +109,9 @@ def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path 
     if not paths:
         click.echo(pipeline.extract(settings, _log))
         return
-    arts = pipeline.load_articles(list(paths), _log, published)
+    skipped: list[tuple[str, str]] = []
+    arts = pipeline.load_articles(list(paths), _log, published, skipped=skipped,
+                                  languages=pipeline.lexicon_languages(settings) or None)
     claims, _ = pipeline.extract_articles(arts, pipeline.Reader(settings), None, _log)
     rows = [c.to_dict(explain=explain) for c in claims]
     if fmt == "text":
@@ -128,6 +141,8 @@ def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path 
         _log(f"wrote {len(rows)} claim(s) to {output}")
     else:
         sys.stdout.write(text)
+        sys.stdout.flush()
+    exit_skipped("extract", skipped)
 
 
 @main.command(cls=GeoCommand)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from geo.articles import find_article_files, read_article_file
+from geo.articles import read_articles
 from geo.io import InputError
-from geo.read import Factions, load_factions, load_lexicons
+from geo.read import Factions, check_faction_languages, load_factions, load_lexicons
 from geo.settings import Settings
 
 
@@ -26,18 +26,21 @@ def validate_inputs(s: Settings) -> tuple[list[str], list[str]]:
     except InputError as exc:
         errors.append(str(exc))
     try:
-        load_lexicons(s.lexicon_dir)
+        lexicons = load_lexicons(s.lexicon_dir)
+        if factions is not None:
+            errors += check_faction_languages(factions, lexicons)
     except InputError as exc:
         errors.append(str(exc))
+    area = None
     try:
-        if s.area() is None:
+        if (area := s.area()) is None:
             warnings.append(f"{s.area_file}: no study area declared; areas use UTM 37N and no 'outside' check")
     except InputError as exc:
         errors.append(str(exc))
     if s.gazetteer_dir.is_dir():
         from geo.places import validate_gazetteer
 
-        errors += validate_gazetteer(s.gazetteer_dir)
+        errors += validate_gazetteer(s.gazetteer_dir, area)
     else:
         errors.append(f"{s.gazetteer_dir}: no gazetteer directory")
     if factions is not None:
@@ -52,16 +55,11 @@ def validate_inputs(s: Settings) -> tuple[list[str], list[str]]:
         errors_c, warnings_c = validate_control_dir(s.control_dir, factions, outline)
         errors += errors_c
         warnings += warnings_c
-    if s.articles_dir.is_dir():
-        ids: dict[str, Path] = {}
-        for f in find_article_files([s.articles_dir]):
-            try:
-                for a in read_article_file(f):
-                    if a.id in ids:
-                        errors.append(f"{f}: article id {a.id!r} already used by {ids[a.id]}")
-                    ids[a.id] = f
-            except InputError as exc:
-                errors.append(str(exc))
+    if s.articles_dir.is_dir():  # the same reading as geo build's, every unreadable input listed
+        from geo.pipeline import lexicon_languages
+
+        read_articles([s.articles_dir], skip=lambda where, why: errors.append(f"{where}: {why}"),
+                      languages=lexicon_languages(s) or None)
     return errors, warnings
 
 

@@ -152,6 +152,7 @@ CSS = """
 .leaflet-control-layers-toggle::after { content: "Layers"; }
 .geo-title { position: fixed; top: 10px; left: 50%; transform: translateX(-50%); z-index: 9999; background: rgba(255,255,255,.9);
   padding: 4px 10px; border-radius: 4px; font: bold 15px sans-serif; }
+.geo-notice { font: 12px sans-serif; color: #a50f15; }
 @media (max-width: 700px) {
   .geo-title { top: 0; left: 0; right: 0; transform: none; border-radius: 0; font: bold 12px sans-serif; text-align: center;
     padding: 4px 6px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
@@ -412,12 +413,13 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
               frontlines: gpd.GeoDataFrame | None = None, stats: pd.DataFrame | None = None, changes: gpd.GeoDataFrame | None = None,
               title: str = "Aleppo 2016", prefer_canvas: bool = True,
               bounds: tuple[float, float, float, float] | None = None, districts: dict | None = None,
-              search: dict | None = None) -> folium.Map:
+              search: dict | None = None, notice: str = "") -> folium.Map:
     """The interactive map (see the module doc). ``control`` needs faction, valid_from, valid_to.
 
     ``bounds`` (lon_min, lat_min, lon_max, lat_max), the study area: the map cannot be panned away from it.
     ``districts``: :func:`geo.map.districts.district_data`, the clickable and labelled districts;
     ``search``: :func:`geo.map.search.search_data`, every spelling of every place for the search box.
+    ``notice``: a line under the title, e.g. that some reports could not be read and are not on the map.
     """
     if control is None or control.empty:
         raise ValueError("no control polygons to draw")
@@ -521,7 +523,8 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
     m.get_root().header.add_child(Element(CSS))
     m.get_root().script.add_child(Element(PANEL_JS))
     m.get_root().script.add_child(Element(POPUP_JS))
-    m.get_root().html.add_child(Element(f'<div class="geo-title">{html.escape(title)}</div>'))
+    note = f'<div class="geo-notice">{html.escape(notice)}</div>' if notice else ""
+    m.get_root().html.add_child(Element(f'<div class="geo-title">{html.escape(title)}{note}</div>'))
     present = set(control["faction"].astype(str))
     if events is not None and not events.empty:
         present |= set(events["faction"].dropna().astype(str)) - {""}

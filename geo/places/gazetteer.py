@@ -33,11 +33,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import shapely
 import shapely.prepared
+import shapely.validation
 
 from geo.model import CRS_STORAGE, Place
 
@@ -507,31 +508,34 @@ def _in_syria(lon: float, lat: float) -> bool:
 _SYRIA = None
 
 
-def validate_gazetteer(directory: Path) -> list[str]:
-    """Problems as one-line messages naming the file and row."""
+#: A place this far (km) from the study area's box is a typo, not a town reports name from afar.
+REACH_KM = 500.0
+
+
+def validate_gazetteer(directory: Path, area: Any = None) -> list[str]:
+    """Problems as one-line messages naming the file and row. ``area`` (a
+    :class:`geo.settings.StudyArea`) judges the coordinates: a point outside it whose swap lies inside
+    was typed lat-first; one more than :data:`REACH_KM` away is a typo. Without an area, Syria's outline."""
     d = Path(directory)
     probs: list[str] = []
     pfile = d / "places.csv"
     if not pfile.exists():
         return [f"{pfile}: missing"]
-    seen: set[str] = set()
+    seen: dict[str, tuple[float, float]] = {}
     with pfile.open(encoding="utf-8", newline="") as fh:
         for n, r in enumerate(csv.DictReader(fh), 2):
             pid = r.get("id", "")
             if pid in seen:
                 probs.append(f"{pfile}: row {n}: duplicate id {pid!r}")
-            seen.add(pid)
             try:
                 lon, lat = float(r["lon"]), float(r["lat"])
             except (TypeError, ValueError):
                 probs.append(f"{pfile}: row {n}: {pid}: lon/lat are not numbers")
+                seen.setdefault(pid, (float("nan"), float("nan")))
                 continue
-            # In Syria, lon 35.7-42.4 and lat 32.3-37.4 overlap, so a swap is told by the outline, not the ranges.
-            if not _in_syria(lon, lat):
-                if _in_syria(lat, lon):
-                    probs.append(f"{pfile}: row {n}: {pid}: lat/lon look swapped ({lon}, {lat})")
-                else:
-                    probs.append(f"{pfile}: row {n}: {pid}: outside Syria ({lon}, {lat})")
+            seen.setdefault(pid, (lon, lat))
+            if why := _misplaced(lon, lat, area):
+                probs.append(f"{pfile}: row {n}: {pid}: {why}")
     afile = d / "aliases.csv"
     if afile.exists():
         with afile.open(encoding="utf-8", newline="") as fh:
@@ -543,10 +547,46 @@ def validate_gazetteer(directory: Path) -> list[str]:
                                  "fragment, not a name")
     ffile = d / "footprints.geojson"
     if ffile.exists():
+        probs += _footprint_problems(ffile, seen)
+    return probs
+
+
+def _misplaced(lon: float, lat: float, area: Any) -> str:
+    """Why a point cannot be where it says ("" when it can)."""
+    if area is None:
+        # In Syria, lon 35.7-42.4 and lat 32.3-37.4 overlap, so a swap is told by the outline, not the ranges.
+        if _in_syria(lon, lat):
+            return ""
+        return f"lat/lon look swapped ({lon}, {lat})" if _in_syria(lat, lon) else f"outside Syria ({lon}, {lat})"
+    if area.contains(lon, lat):
+        return ""
+    if area.contains(lat, lon):
+        return f"lat/lon look swapped ({lon}, {lat}): ({lat}, {lon}) is inside the study area ({area.name})"
+    km = area.distance_km(lon, lat)
+    if km > REACH_KM:
+        return f"({lon}, {lat}) is {km:.0f} km from the study area ({area.name}): a typo?"
+    return ""  # a town reports name from afar (Damascus, Manbij): kept
+
+
+def _footprint_problems(ffile: Path, points: dict[str, tuple[float, float]]) -> list[str]:
+    """A footprint of no place, a broken one, or one that does not hold its place's point (50 m slack:
+    a point typed from a map sits on the outline)."""
+    try:
         fps = gpd.read_file(ffile, engine="pyogrio")
-        for i, row in fps.iterrows():
-            if row["id"] not in seen:
-                probs.append(f"{ffile}: feature {i}: id {row['id']!r} has no place")
-            if row.geometry is None or not row.geometry.is_valid:
-                probs.append(f"{ffile}: feature {i}: {row['id']}: invalid geometry")
+    except Exception as exc:  # noqa: BLE001 - GDAL's errors are many; the message names the file
+        return [f"{ffile}: not a readable GeoJSON ({' '.join(str(exc).split())})"]
+    probs = []
+    for i, row in fps.iterrows():
+        fid, geom = row.get("id"), row.geometry
+        if fid not in points:
+            probs.append(f"{ffile}: feature {i}: id {fid!r} has no place")
+        if geom is None or geom.is_empty or not geom.is_valid:
+            probs.append(f"{ffile}: feature {i}: {fid}: invalid geometry"
+                         + (f" ({shapely.validation.explain_validity(geom)})" if geom is not None else " (none)"))
+        elif fid in points and not geom.is_empty:
+            lon, lat = points[fid]
+            gap_m = geom.distance(shapely.Point(lon, lat)) * 111_000  # degrees to metres, near enough for slack
+            if gap_m > 50:
+                probs.append(f"{ffile}: feature {i}: {fid}: its outline does not hold its point ({lon}, {lat}) "
+                             f"in places.csv ({gap_m:.0f} m away)")
     return probs

@@ -10,6 +10,7 @@ from geo._exports import lazy_exports
 _PUBLIC = {
     "claims_from_mentions": "claims",
     "Factions": "factions", "load_factions": "factions", "parse_factions": "factions",
+    "check_faction_languages": "factions",
     "Lexicon": "lexicon", "load_lexicons": "lexicon", "parse_lexicon": "lexicon", "fold_keep_length": "lexicon",
     "find_dates": "dates",
     "split_sentences": "sentences",
