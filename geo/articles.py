@@ -35,12 +35,22 @@ _FR = set(["le", "la", "les", "des", "du", "de", "et", "est", "une", "un", "dans
 _EN = set(["the", "of", "and", "is", "was", "were", "in", "on", "to", "that", "which", "according", "has", "have", "had", "by", "at", "from"])
 
 
+#: Letters of the Arabic script (Arabic, Persian, Urdu...): a text mostly in them is not French or English.
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
+
+
 def detect_language(text: str) -> str:
-    """``fr`` or ``en`` from function-word counts (``en`` on a tie).
+    """``fr`` or ``en`` from function-word counts (``en`` on a tie); ``ar`` for a text mostly in Arabic script.
 
     >>> detect_language("Les forces gouvernementales ont repris le quartier"), detect_language("The army took it")
     ('fr', 'en')
+    >>> detect_language("سيطرت القوات على حي الصاخور في حلب")
+    'ar'
     """
+    sample = text[:5000]
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters and len(_ARABIC_SCRIPT.findall(sample)) > letters / 2:
+        return "ar"
     words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.lower())
     fr = sum(w in _FR for w in words)
     en = sum(w in _EN for w in words)
@@ -243,7 +253,7 @@ def decode(data: bytes, path: str | Path) -> tuple[str, str]:
 #: An article file (or one JSON Lines record) larger than this is not one report: a dump, a binary, a mistake.
 MAX_ARTICLE_BYTES = 20_000_000
 
-#: Told each input that cannot be read, as ``(where, reason)``: the file, or ``file:line`` in JSON Lines.
+#: Told each input that cannot be read, as ``(file, reason)``; in JSON Lines the reason starts "line N:".
 Skip = Callable[[str, str], None]
 
 
@@ -274,7 +284,8 @@ def read_article_file(path: Path, published: str | None = None,
         except InputError as exc:
             if skip is None:
                 raise
-            skip(f"{path}:{n}", str(exc).removeprefix(f"{path}:{n}: ").removeprefix(f"{path}: line {n}: "))
+            why = str(exc).removeprefix(f"{path}:{n}: ").removeprefix(f"{path}: line {n}: ")
+            skip(str(path), f"line {n}: {why}")
     return out
 
 
@@ -294,8 +305,8 @@ def _jsonl_article(line: str, path: Path, n: int, over: dict[str, Any]) -> Artic
 
 def read_articles(paths: list[Path], published: str | None = None, warn: Callable[[str], None] | None = None,
                   skip: Skip | None = None, languages: Collection[str] | None = None) -> list[Article]:
-    """Every article under ``paths`` (directories expanded), ids unique, languages among ``languages``
-    (those with a lexicon) when given. Without ``skip`` the first input that cannot be read raises
+    """Every article under ``paths`` (directories expanded), ids unique; ``warn`` is told of an article
+    in a language not among ``languages`` (those with a lexicon: nothing can be read from it). Without ``skip`` the first input that cannot be read raises
     InputError; with it, each such file, JSON Lines record or repeated id is passed to ``skip`` and the
     rest is read (``geo extract PATHS``, ``geo build --keep-going``).
 
@@ -324,18 +335,16 @@ def read_articles(paths: list[Path], published: str | None = None, warn: Callabl
             skip(str(f), _reason(exc, f))
             continue
         for a in found:
-            problem = ""
             if a.id in seen:
-                problem = f"article id {a.id!r} already used by {seen[a.id]}"
-            elif languages is not None and a.lang not in languages:
-                problem = f"language {a.lang!r} has no lexicon (geo reads {', '.join(sorted(languages))})"
-            if not problem:
-                seen[a.id] = a.path
-                arts.append(a)
-            elif skip is None:
-                raise InputError(f"{a.path}: {problem}")
-            else:
-                skip(a.path, problem)
+                if skip is None:
+                    raise InputError(f"{a.path}: article id {a.id!r} already used by {seen[a.id]}")
+                skip(a.path, f"article id {a.id!r} already used by {seen[a.id]}")
+                continue
+            if languages is not None and a.lang not in languages and warn is not None:
+                warn(f"warning: {a.path}: language {a.lang!r} has no lexicon (geo reads "
+                     f"{', '.join(sorted(languages))}): no claims are read from it")
+            seen[a.id] = a.path
+            arts.append(a)
     return arts
 
 

@@ -27,6 +27,10 @@ class InputError(Exception):
     """Bad input: the message names the file (and row or feature) and the reason, on one line."""
 
 
+#: What a temporary file's name holds: a process killed mid-write leaves ``.<name>.part-XXXX.<ext>``.
+PART = ".part-"
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` if the block succeeds.
@@ -35,7 +39,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}{PART}", suffix=target.suffix, dir=target.parent)
     os.close(fd)
     os.unlink(tmp)  # some drivers (GPKG) refuse to write over an existing empty file
     tmp_path = Path(tmp)
@@ -148,12 +152,21 @@ def build_lock(build_dir: Path, log: Callable[[str], None] | None = None) -> Ite
         fh.truncate()
         fh.write(str(os.getpid()))
         fh.flush()
+        _sweep_parts(build_dir)
         try:
             yield
         finally:
             fh.seek(0)
             fh.truncate()
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _sweep_parts(build_dir: Path) -> None:
+    """Delete the temporary files of builds killed mid-write (and GDAL's journals beside them). Only
+    called holding the build lock: no live build of this directory is writing one."""
+    for p in build_dir.rglob(f".*{PART}*"):
+        if p.is_file():
+            p.unlink(missing_ok=True)
 
 
 def _stamp() -> str:

@@ -171,7 +171,9 @@ class Reader:
         """Claims and unresolved names (name, sentence) of one article."""
         from geo.places import mentions_and_names
 
-        lex = self.lexicons.get(article.lang) or self.lexicons.get("en") or next(iter(self.lexicons.values()))
+        lex = self.lexicons.get(article.lang)
+        if lex is None:
+            return [], []  # no lexicon for its language: nothing to read it with (ingest warned)
         mentions, names = mentions_and_names(article.text, self.gazetteer, article.lang)
         claims = claims_from_mentions(article, mentions, self.gazetteer.places, self.factions, lex)
         return claims, [(name, sentence) for _, _, name, sentence in names]

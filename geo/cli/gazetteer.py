@@ -12,9 +12,8 @@ import pandas as pd
 from geo.cli.common import GeoCommand, dir_options
 from geo.io import InputError, atomic_path, write_csv
 from geo.model import CRS_STORAGE
-from geo.places import ALIAS_COLUMNS, PLACE_COLUMNS, load_gazetteer
+from geo.places import ALIAS_COLUMNS, PLACE_COLUMNS, REACH_KM, load_gazetteer
 from geo.places import sources as gs
-from geo.places.gazetteer import REACH_KM
 from geo.settings import Settings
 
 

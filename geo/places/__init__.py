@@ -8,7 +8,7 @@ The names below are the wing's public face; the other modules are its own busine
 from geo._exports import lazy_exports
 
 _PUBLIC = {
-    "Gazetteer": "gazetteer", "load_gazetteer": "gazetteer", "validate_gazetteer": "gazetteer",
+    "Gazetteer": "gazetteer", "load_gazetteer": "gazetteer", "validate_gazetteer": "gazetteer", "REACH_KM": "gazetteer",
     "read_places": "gazetteer",
     "fold": "gazetteer", "slug": "gazetteer", "ALIAS_COLUMNS": "gazetteer", "PLACE_COLUMNS": "gazetteer",
     "TOKENISER": "gazetteer",
