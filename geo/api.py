@@ -23,7 +23,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.events import merge_claims
-from geo.io import write_text
+from geo.io import read_vector, write_text
 from geo.model import Article, Claim, Event
 from geo.pipeline import (
     Reader,
@@ -101,7 +101,7 @@ def load_build(build_dir: PathLike | None = None, data_dir: PathLike | None = No
     if s.claims_jsonl.exists():
         out["claims"] = pd.read_json(s.claims_jsonl, lines=True)
     if s.events_gpkg.exists():
-        out["events"] = gpd.read_file(s.events_gpkg, layer="events", engine="pyogrio")
+        out["events"] = read_vector(s.events_gpkg, "events", built=True)
     if s.control_gpkg.exists():
         layers = read_layers(s.control_gpkg)
         if "events" in layers:

@@ -116,6 +116,32 @@ def read_json(path: Path) -> Any:
         raise InputError(f"{path}: file not found") from None
 
 
+def read_vector(path: Path, layer: str | None = None, *, built: bool = False) -> Any:
+    """A GeoDataFrame from a GeoPackage or GeoJSON (pyogrio); a file GDAL cannot open raises InputError
+    naming it. ``built``: the file is one of geo's outputs, so the message says how to write it again."""
+    import geopandas as gpd
+    import pyogrio
+
+    try:
+        return gpd.read_file(path, engine="pyogrio", **({"layer": layer} if layer else {}))
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        hint = "; geo build --force writes it again" if built else ""
+        why = str(exc).split(";")[0].replace(f"'{path}' ", "").strip().rstrip(".")
+        raise InputError(f"{path}: cannot read it ({why}){hint}") from None
+
+
+def vector_layers(path: Path, *, built: bool = False) -> list[str]:
+    """The layer names of a GeoPackage (see :func:`read_vector` for errors)."""
+    import pyogrio
+
+    try:
+        return [str(n) for n, _ in pyogrio.list_layers(path)]
+    except pyogrio.errors.DataSourceError as exc:
+        hint = "; geo build --force writes it again" if built else ""
+        why = str(exc).split(";")[0].replace(f"'{path}' ", "").strip().rstrip(".")
+        raise InputError(f"{path}: cannot read it ({why}){hint}") from None
+
+
 def write_gpkg_layers(path: Path, layers: dict[str, Any]) -> None:
     """Write several GeoDataFrames as layers of one GeoPackage, atomically (all layers or none).
 

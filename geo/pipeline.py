@@ -32,6 +32,8 @@ from geo.io import (
     build_lock,
     read_csv,
     read_jsonl,
+    read_vector,
+    vector_layers,
     write_csv,
     write_gpkg_layers,
     write_jsonl,
@@ -238,7 +240,7 @@ def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
 
 def read_events(path: Path) -> list[Event]:
     """Events back from a GeoPackage layer written by :func:`events`."""
-    gdf = gpd.read_file(path, layer="events", engine="pyogrio")
+    gdf = read_vector(path, "events", built=True)
     return [Event.from_row(r, g.x, g.y) for r, g in zip(gdf.drop(columns="geometry").to_dict("records"),
                                                         gdf.geometry, strict=True)]
 
@@ -306,7 +308,7 @@ def read_footprints(s: Settings) -> gpd.GeoDataFrame:
     """The gazetteer's place polygons (id, kind, geometry); empty when the gazetteer has none."""
     fp_path = s.gazetteer_dir / "footprints.geojson"
     if fp_path.exists():
-        return gpd.read_file(fp_path, engine="pyogrio")
+        return read_vector(fp_path)
     return gpd.GeoDataFrame({"id": [], "kind": []}, geometry=[], crs=CRS_STORAGE)
 
 
@@ -335,10 +337,7 @@ def _as_gdf(df: Any) -> gpd.GeoDataFrame:
 
 
 def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame | None:
-    import pyogrio
-
-    names = [n for n, _ in pyogrio.list_layers(path)]
-    return gpd.read_file(path, layer=layer, engine="pyogrio") if layer in names else None
+    return read_vector(path, layer, built=True) if layer in vector_layers(path, built=True) else None
 
 
 def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn: bool = False,

@@ -395,5 +395,53 @@ def test_kill_9_at_random_moments_never_leaves_a_partial_output(built, tmp_path)
     assert not list(b.rglob(".*.part-*")), "a killed build's temporary files outlive the next build"
 
 
+# ------------------------------------------------------------------ every command, broken inputs: one line
+
+EVERY_COMMAND = [
+    ["build"], ["build", "--keep-going"], ["ingest"], ["extract"], ["extract", "{d}/articles"], ["events"],
+    ["layers"], ["render"], ["export", "--format", "acled"], ["export", "--format", "geojson"],
+    ["compare-acled", "{d}/acled-download.csv"], ["diff", "2016-11-01", "2016-12-01"], ["stats"], ["geocode"],
+    ["control", "import", "{d}/drawing.geojson", "--date", "2016-12-01"], ["control", "draft", "--date", "2016-12-01"],
+    ["gazetteer", "add", "x", "--name", "X", "--lon", "37.1", "--lat", "36.2"], ["gazetteer", "alias", "x", "en:y"],
+    ["gazetteer", "import", "{d}/drawing.geojson", "--format", "drawn"], ["gazetteer", "lookup", "Aleppo"],
+    ["gazetteer", "nest"], ["gazetteer", "parent", "a", "b"], ["gazetteer", "stats"], ["validate"],
+]
+
+
+def break_everything(d: Path) -> None:
+    """Every input of a data directory wrong at once."""
+    (d / "factions.yaml").write_text("factions: [unclosed\n", encoding="utf-8")
+    (d / "area.yaml").write_text("name: x\nbbox: [1, 2]\n", encoding="utf-8")
+    (d / "articles" / "zz-binary.md").write_bytes(bytes(range(256)) * 8)
+    with (d / "gazetteer" / "places.csv").open("a", encoding="utf-8") as fh:
+        fh.write("broken,Broken,place,east,north,1,,geo\n")
+    (d / "drawing.geojson").write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}')
+    (d / "acled-download.csv").write_bytes(bytes(range(256)) * 8)
+
+
+def break_outputs(b: Path) -> None:
+    """The build's own files damaged by hand (the commands that read only them have nothing else to trip on)."""
+    with (b / "claims.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write('{"id": "cut short\n')
+    (b / "events.gpkg").write_bytes(b"not a geopackage" * 64)
+    (b / "control.gpkg").write_bytes(b"not a geopackage" * 64)
+    (b / "unresolved.csv").write_bytes(bytes(range(256)) * 8)
+
+
+@pytest.mark.parametrize("args", EVERY_COMMAND, ids=[" ".join(a[:2]) for a in EVERY_COMMAND])
+def test_every_command_says_a_broken_input_in_one_line_never_a_traceback(args, built, tmp_path):
+    shutil.copytree(built, tmp_path / "w")
+    d, b = tmp_path / "w" / "data", tmp_path / "w" / "build"
+    break_everything(d)
+    break_outputs(b)
+    res = geo(*[a.format(d=d) for a in args], "--data-dir", d, "--build-dir", b)
+    assert res.returncode == 1, res.stderr
+    assert "Traceback" not in res.stderr
+    last = res.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"geo {args[0] if args[0] not in ('control', 'gazetteer') else args[1]}: error: ")
+    if args[0] != "validate":  # validate lists every problem, then says how many
+        assert [line for line in res.stderr.splitlines() if "error" in line] == [last]
+
+
 if __name__ == "__main__":
     sys.stdout.write(readme_table())

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.cli.common import GeoCommand, dir_options
-from geo.io import InputError, atomic_path, write_csv
+from geo.io import InputError, atomic_path, read_vector, write_csv
 from geo.model import CRS_STORAGE
 from geo.places import ALIAS_COLUMNS, PLACE_COLUMNS, REACH_KM, load_gazetteer
 from geo.places import sources as gs
@@ -30,7 +30,7 @@ def _read_tables(d: Path) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDataFrame]
     p["precision"] = p["precision"].astype(int)
     a = pd.read_csv(d / "aliases.csv", dtype=str, keep_default_na=False) if (d / "aliases.csv").exists() \
         else pd.DataFrame(columns=[*ALIAS_COLUMNS, "source"])
-    f = gpd.read_file(d / "footprints.geojson", engine="pyogrio") if (d / "footprints.geojson").exists() \
+    f = read_vector(d / "footprints.geojson") if (d / "footprints.geojson").exists() \
         else gpd.GeoDataFrame({"id": [], "kind": [], "csr_id": []}, geometry=[], crs=CRS_STORAGE)
     return p, a, f
 

@@ -40,6 +40,7 @@ import shapely
 import shapely.prepared
 import shapely.validation
 
+from geo.io import read_vector
 from geo.model import CRS_STORAGE, Place
 
 if TYPE_CHECKING:  # the spellings module imports this one
@@ -486,7 +487,7 @@ def load_gazetteer(directory: Path) -> Gazetteer:
     shorts = short_forms(aliases, places, d.parent / "lexicon")
     aliases += shorts
     descriptors = load_descriptors(d.parent / "lexicon")
-    fps = (gpd.read_file(files[2], engine="pyogrio") if files[2].exists()
+    fps = (read_vector(files[2]) if files[2].exists()
            else gpd.GeoDataFrame({"id": []}, geometry=[], crs=CRS_STORAGE))
     g = Gazetteer(places, aliases, fps, descriptors=descriptors, short_keys=frozenset(fold(a) for _, a, _ in shorts))
     _CACHE[key] = g
