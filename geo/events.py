@@ -99,6 +99,12 @@ def when_known(c: Claim) -> str:
     return c.event_date
 
 
+def _review(cl: list[Claim]) -> str:
+    """An event is "edited" when an analyst changed one of its claims, else "accepted" when one confirmed one."""
+    states = {c.review for c in cl}
+    return "edited" if "edited" in states else "accepted" if "accepted" in states else ""
+
+
 def merge_claims(claims: list[Claim], wire: dict[str, tuple[str, str]] | None = None) -> list[Event]:
     """Events from claims (sorted by date, place, type), each keeping all its claims' provenance.
 
@@ -178,5 +184,6 @@ def merge_claims(claims: list[Claim], wire: dict[str, tuple[str, str]] | None = 
             confidence=round(max(0.05, conf), 2),
             extent="most" if any(c.extent == "most" for c in reported or cl) else "",
             copies=_copies(tuple(by_article), wire),
+            review=_review(cl), review_notes=uniq([c.review_note for c in cl]),
         ))
     return sorted(events, key=lambda e: (e.date, e.place_id, e.type, e.id))

@@ -35,7 +35,8 @@ ACLED_COLUMNS = [
 ]
 #: geo's own columns after ACLED's: what a claim is, who gained and lost, and the evidence.
 EXTENSION_COLUMNS = ["claim_status", "modality", "n_sources", "wire_copies", "actor_gaining", "actor_losing",
-                     "control_before", "control_after", "check", "quote", "source_url", "articles", "geo_event_id"]
+                     "control_before", "control_after", "check", "quote", "source_url", "articles", "geo_event_id",
+                     "review", "review_notes"]
 #: The actor ACLED writes for armed men a report does not name.
 UNIDENTIFIED = ("Unidentified Armed Group (Syria)", 3)
 
@@ -173,6 +174,8 @@ def acled_row(e: dict[str, Any], lon: float, lat: float, acled: Acled, outlets: 
         "control_after": e.get("held_after", ""), "check": e.get("check", ""),
         "quote": sentences[0] if sentences else "", "source_url": urls[0] if urls else "",
         "articles": " ".join(_list(e.get("articles"))), "geo_event_id": e["id"],
+        # an analyst's decision (geo review): "accepted" (confirmed as read) or "edited" (fields corrected)
+        "review": e.get("review") or "", "review_notes": " | ".join(_list(e.get("review_notes"))),
     }
 
 

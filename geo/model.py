@@ -34,6 +34,7 @@ EVENT_COLUMNS = (
     "id", "type", "status", "modality", "faction", "opponent", "place_id", "place_name", "precision",
     "date", "date_first", "date_last", "n_claims", "claim_ids", "n_sources", "sources", "loser_confirms",
     "claim_statuses", "articles", "sentences", "urls", "titles", "confidence", "extent", "copies",
+    "review", "review_notes",
 )
 
 
@@ -155,6 +156,9 @@ class Claim:
     url: str = ""
     source: str = ""
     lang: str = ""
+    #: "accepted" or "edited" once an analyst decided on it (``geo review``), else ""
+    review: str = ""
+    review_note: str = ""
     #: why each field was read (cue, place, side, status, date, sources): ``geo extract --explain``
     explain: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
@@ -167,6 +171,9 @@ class Claim:
         d["event_date_end"] = self.event_date_end or None
         if not explain or self.explain is None:
             d.pop("explain")
+        if not self.review:  # the reading's own output stays as it was; a reviewed claim says so
+            d.pop("review")
+            d.pop("review_note")
         return d
 
     @classmethod
@@ -219,6 +226,9 @@ class Event:
     extent: str = ""
     #: articles that republish a wire story another article of the event already tells (counted once)
     copies: tuple[str, ...] = ()
+    #: "edited" when an analyst changed one of its claims, "accepted" when one confirmed it, else ""
+    review: str = ""
+    review_notes: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_row(self) -> dict[str, Any]:
@@ -239,6 +249,7 @@ class Event:
             "titles": json.dumps(list(self.titles), ensure_ascii=False),
             "confidence": self.confidence, "extent": self.extent,
             "copies": json.dumps(list(self.copies), ensure_ascii=False),
+            "review": self.review, "review_notes": json.dumps(list(self.review_notes), ensure_ascii=False),
         }
 
     @classmethod
@@ -260,6 +271,6 @@ class Event:
             loser_confirms=bool(row.get("loser_confirms")), claim_statuses=lst("claim_statuses"),
             articles=lst("articles"), sentences=lst("sentences"), urls=lst("urls"), titles=lst("titles"),
             confidence=float(row.get("confidence") or 0.5), extent=str(row.get("extent") or ""),
-            copies=lst("copies"),
+            copies=lst("copies"), review=str(row.get("review") or ""), review_notes=lst("review_notes"),
         )
 

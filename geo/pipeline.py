@@ -16,7 +16,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Callable, Collection
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,8 @@ def stage_inputs(stage: str, s: Settings) -> list[Path]:
     return {
         "ingest": [s.articles_dir, s.lexicon_dir, *_code("articles")],
         "extract": [s.articles_jsonl, *reading],
-        "events": [s.claims_jsonl, s.articles_jsonl, s.agencies_file, *_code("events", "model", "wire")],
+        "events": [s.claims_jsonl, s.articles_jsonl, s.agencies_file, s.decisions_csv, s.factions_file,
+                   s.gazetteer_dir / "places.csv", *_code("events", "model", "wire", "review")],
         "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson",
                    s.gazetteer_dir / "places.csv", s.factions_file, s.area_file,
                    *_code("control/layers", "control/join", "control/snapshot", "model")],
@@ -250,11 +251,128 @@ def events(s: Settings, log: Log = _quiet) -> Path:
     if not s.claims_jsonl.exists():
         extract(s, log)
     claims = [Claim.from_dict(d) for d in read_jsonl(s.claims_jsonl)]
-    evs = merge_claims(claims, _wire(s))
+    wire = _wire(s)
+    claims = reviewed_claims(s, claims, wire, log)
+    evs = merge_claims(claims, wire)
     write_gpkg_layers(s.events_gpkg, {"events": events_frame(evs)})
     by = pd.Series([e.status for e in evs]).value_counts().to_dict() if evs else {}
     log(f"merged {len(claims)} claim(s) into {len(evs)} event(s) {by}")
     return s.events_gpkg
+
+
+def reviewed_claims(s: Settings, claims: list[Claim], wire: dict[str, tuple[str, str]] | None = None,
+                    log: Log = _quiet) -> list[Claim]:
+    """The claims with the analyst's decisions (``data/review/decisions.csv``) applied; a decision whose
+    claim or event no longer exists is named on each build."""
+    from geo.review import apply_decisions, load_decisions
+
+    decisions = load_decisions(s.decisions_csv, *review_checks(s))
+    if not decisions:
+        return claims
+    event_claims = {e.id: list(e.claim_ids) for e in merge_claims(claims, wire)}
+    kept, vanished = apply_decisions(claims, decisions, event_claims, _place_ref(s))
+    vanished = [d for d in vanished if not d.id.startswith(("name:", "change-"))]  # queue items, not claims
+    _warn_vanished(s, log, vanished)
+    log(f"review: {len(decisions) - len(vanished)} decision(s) applied, {len(claims) - len(kept)} claim(s) rejected"
+        + (f", {len(vanished)} on claims that are gone" if vanished else ""))
+    return kept
+
+
+def _warn_vanished(s: Settings, log: Log, vanished: list[Any] | None = None) -> None:
+    """Name each decision whose claim or event no longer exists (found again from the last build when not given)."""
+    if vanished is None:
+        from geo.review import load_decisions
+
+        if not s.decisions_csv.exists():
+            return
+        ids = claim_and_event_ids(s)
+        vanished = [d for d in load_decisions(s.decisions_csv) if d.id not in ids]
+        # a rejected claim is in claims.jsonl but in no event; a rejected event is in neither: still applied
+        applied = _applied_ids(s)
+        vanished = [d for d in vanished if d.id not in applied and not d.id.startswith(("name:", "change-"))]
+    for d in vanished:
+        log(f"warning: {s.decisions_csv}: decision {d.decision} on {d.id} ({d.when}, {d.who}) matches no claim or "
+            "event any more (the report or the reading changed): review it again or delete the row")
+
+
+def _applied_ids(s: Settings) -> set[str]:
+    """The event ids the claims of the last extraction merge into before any decision."""
+    claims = [Claim.from_dict(d) for d in read_jsonl(s.claims_jsonl)] if s.claims_jsonl.exists() else []
+    return {e.id for e in merge_claims(claims, _wire(s))}
+
+
+def review_items(s: Settings) -> list[Any]:
+    """Everything the last build gives a person to look at (:mod:`geo.review`), decided or not."""
+    import shapely
+    from shapely.prepared import prep
+
+    from geo.review import Item, claim_items, event_items
+
+    claims = [Claim.from_dict(d) for d in read_jsonl(s.claims_jsonl)] if s.claims_jsonl.exists() else []
+    items = claim_items(claims)
+    evs = read_events(s.events_gpkg) if s.events_gpkg.exists() else []
+    rows = [{**e.to_row(), "articles": e.articles, "sentences": e.sentences, "claim_statuses": e.claim_statuses,
+             "lon": e.lon, "lat": e.lat} for e in evs]
+    control = _read_layer(s.control_gpkg, "control") if s.control_gpkg.exists() else None
+    fps = read_footprints(s)
+    inside = prep(shapely.union_all(fps.geometry.values)) if len(fps) else None
+    items += event_items(rows, _holder_before(control) if control is not None else None,
+                         (lambda e: inside.intersects(shapely.Point(e["lon"], e["lat"]))) if inside else None)
+    changes = _read_layer(s.control_gpkg, "changes") if s.control_gpkg.exists() else None
+    for r in (changes.itertuples() if changes is not None else []):
+        if r.rule == "snapshot" and not json_list(r.events):
+            hit = fps[fps.representative_point().within(r.geometry)] if len(fps) else fps
+            key = hashlib.sha1(r.geometry.wkb).hexdigest()[:8]
+            items.append(Item(f"change-{r.valid_from}-{r.from_faction}-{r.to_faction}-{key}", "no event",
+                              f"{r.km2:.2f} km2 went from {r.from_faction} to {r.to_faction} in the snapshot of "
+                              f"{r.valid_from} with no report behind it ({len(hit)} footprint(s))",
+                              date=str(r.valid_from), place=str(hit["id"].iloc[0]) if len(hit) else "",
+                              faction=str(r.to_faction), text=", ".join(map(str, hit["id"].head(5)))))
+    if s.unresolved_csv.exists():
+        for r in read_csv(s.unresolved_csv):
+            n = int(r.get("count") or 1)
+            items.append(Item(f"name:{r['name']}", "unresolved name", f"named {n} time(s) and in no gazetteer: "
+                              "geo gazetteer add or alias, or reject it if it is not a place", count=n,
+                              articles=tuple((r.get("articles") or "").split()), text=r.get("sentence") or ""))
+    return items
+
+
+def _holder_before(control: gpd.GeoDataFrame) -> Callable[[dict], str]:
+    """Who the control layers give an event's point to on the day before it ("" when no polygon holds it)."""
+    import shapely
+
+    def holder(e: dict) -> str:
+        day = (date.fromisoformat(str(e["date"])[:10]) - timedelta(days=1)).isoformat()
+        valid = control[(control["valid_from"] <= day)
+                        & ((control["valid_to"].fillna("") == "") | (control["valid_to"] > day))]
+        hit = valid[valid.contains(shapely.Point(e["lon"], e["lat"]))]
+        return str(hit["faction"].iloc[0]) if len(hit) else ""
+    return holder
+
+
+def claim_and_event_ids(s: Settings) -> set[str]:
+    """Every claim id and event id of the last build (what a review decision may name)."""
+    ids = {d["id"] for d in read_jsonl(s.claims_jsonl)} if s.claims_jsonl.exists() else set()
+    return ids | ({e.id for e in read_events(s.events_gpkg)} if s.events_gpkg.exists() else set())
+
+
+def review_checks(s: Settings) -> tuple[Callable[[str], bool], Callable[[str], bool]]:
+    """Whether a place id is in the gazetteer and a faction in factions.yaml (to check decisions)."""
+    ids = set(pd.read_csv(s.gazetteer_dir / "places.csv", dtype=str, usecols=["id"])["id"]) \
+        if (s.gazetteer_dir / "places.csv").exists() else set()
+    factions = load_factions(s.factions_file)
+    return ids.__contains__, factions.is_valid
+
+
+def _place_ref(s: Settings) -> Callable[[str], Any]:
+    from geo.model import PlaceRef
+
+    df = pd.read_csv(s.gazetteer_dir / "places.csv", dtype={"id": str}).set_index("id")
+
+    def place_of(pid: str) -> PlaceRef:
+        r = df.loc[pid]
+        return PlaceRef(pid, str(r["name"]), "", float(r["lon"]), float(r["lat"]), int(r["precision"]))
+    return place_of
 
 
 def _wire(s: Settings) -> dict[str, tuple[str, str]]:
@@ -556,6 +674,8 @@ def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False, 
         out = stage_output(stage, s)
         if not force and manifest.get(stage) == fp and out.exists():
             log(f"{stage}: up to date")
+            if stage == "events":
+                _warn_vanished(s, log)  # said on every build, not only when the events stage runs
             continue
         log(f"{stage}: running")
         if stage == "ingest":

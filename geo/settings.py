@@ -68,6 +68,11 @@ class Settings:
         return self.data_dir / "agencies.yaml"
 
     @property
+    def decisions_csv(self) -> Path:
+        """The analyst's review decisions (``geo review accept|reject|edit``), applied on every build."""
+        return self.data_dir / "review" / "decisions.csv"
+
+    @property
     def acled_dir(self) -> Path:
         """ACLED's codebook and actor names, for ``geo export --format acled``."""
         return self.data_dir / "acled"

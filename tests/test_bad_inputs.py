@@ -38,7 +38,7 @@ SAKHOUR = "aleppo-as-sakhour-i"  # the district the sample sentence names, with 
 
 @dataclass(frozen=True)
 class Case:
-    kind: str  # which input: articles, gazetteer, control, factions, lexicons, area
+    kind: str  # which input: articles, gazetteer, control, factions, lexicons, review, area
     name: str  # the case, as the README's table names it
     edit: Edit  # what goes wrong, done to a copy of data/
     says: str  # the words the one line holds (exit 1 and 3) or the warning it gives (exit 0, "" when silent)
@@ -147,6 +147,7 @@ BOW_TIE = {"type": "Polygon", "coordinates": [[[37.17, 36.21], [37.18, 36.22], [
 
 def write(rel: str, text: str) -> Edit:
     def edit(d: Path) -> None:
+        (d / rel).parent.mkdir(exist_ok=True)
         (d / rel).write_text(text, encoding="utf-8")
     return edit
 
@@ -159,6 +160,14 @@ def yaml_edit(rel: str, change: Callable[[dict], None]) -> Edit:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         change(doc)
         path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return edit
+
+
+def decisions(*rows: str) -> Edit:
+    def edit(d: Path) -> None:
+        (d / "review").mkdir(exist_ok=True)
+        (d / "review" / "decisions.csv").write_text("id,decision,place,faction,date,type,note,who,when\n"
+                                                     + "".join(r + "\n" for r in rows), encoding="utf-8")
     return edit
 
 
@@ -246,6 +255,17 @@ CASES = [
          yaml_edit("factions.yaml", lambda d: d["factions"]["kurdish"]["aliases"].pop("fr")),
          "has no names in 'fr'", 1),
     Case("lexicons", "a lexicon that is not YAML", write("lexicon/fr.yaml", "verbs: [unclosed\n"), "invalid YAML", 1),
+    # review decisions (geo review accept|reject|edit writes them; a hand edit can break them)
+    Case("review", "a decision that is not accept, reject or edit", decisions("c1,maybe,,,,,,A,2016-12-01"),
+         "is not one of accept, reject, edit", 1),
+    Case("review", "an edit to a date that is not a date", decisions("c1,edit,,,28/11/2016,,,A,2016-12-01"),
+         "is not YYYY-MM-DD", 1),
+    Case("review", "an edit to a faction no one declared", decisions("c1,edit,,martians,,,,A,2016-12-01"),
+         "faction 'martians' is not in factions.yaml", 1),
+    Case("review", "an edit to a place the gazetteer lacks", decisions("c1,edit,atlantis,,,,,A,2016-12-01"),
+         "place 'atlantis' is not in the gazetteer", 1),
+    Case("review", "a file with no id column", write("review/decisions.csv", "claim,decision\nc1,reject\n"),
+         "no id column", 1),
     # study area
     Case("area", "a study area with half a box", write("area.yaml", "name: x\nbbox: [1, 2]\ncrs: EPSG:32637\n"),
          "bbox must be", 1),
@@ -405,6 +425,7 @@ EVERY_COMMAND = [
     ["gazetteer", "add", "x", "--name", "X", "--lon", "37.1", "--lat", "36.2"], ["gazetteer", "alias", "x", "en:y"],
     ["gazetteer", "import", "{d}/drawing.geojson", "--format", "drawn"], ["gazetteer", "lookup", "Aleppo"],
     ["gazetteer", "nest"], ["gazetteer", "parent", "a", "b"], ["gazetteer", "stats"], ["validate"],
+    ["review"], ["review", "accept", "x"], ["review", "edit", "x", "--faction", "government"],
 ]
 
 
@@ -438,7 +459,8 @@ def test_every_command_says_a_broken_input_in_one_line_never_a_traceback(args, b
     assert res.returncode == 1, res.stderr
     assert "Traceback" not in res.stderr
     last = res.stderr.strip().splitlines()[-1]
-    assert last.startswith(f"geo {args[0] if args[0] not in ('control', 'gazetteer') else args[1]}: error: ")
+    name = args[1] if args[0] in ("control", "gazetteer") or args[0] == "review" and len(args) > 1 else args[0]
+    assert last.startswith(f"geo {name}: error: ")
     if args[0] != "validate":  # validate lists every problem, then says how many
         assert [line for line in res.stderr.splitlines() if "error" in line] == [last]
 

@@ -19,6 +19,7 @@ GEO = Path(__file__).resolve().parents[1] / "geo"
 RANK = {
     "geo": 0, "geo.model": 0, "geo.io": 0, "geo.settings": 0, "geo._exports": 0,
     "geo.places": 1, "geo.articles": 1, "geo.events": 1, "geo.export": 1, "geo.acled_compare": 1, "geo.wire": 1,
+    "geo.review": 1,
     "geo.read": 2,
     "geo.control": 3, "geo.map": 3,
     "geo.pipeline": 4,

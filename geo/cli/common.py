@@ -17,9 +17,8 @@ from geo.io import InputError
 from geo.settings import Settings
 
 
-class GeoCommand(click.Command):
-    """A click command that turns every error into one line on stderr and exit code 1; ``geo --debug`` (or
-    ``GEO_DEBUG=1``) shows the traceback instead. Usage errors stay click's (exit 2)."""
+class _OneLine:
+    """Every error as one line on stderr and exit code 1 (see :class:`GeoCommand`)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         import os
@@ -44,6 +43,15 @@ class GeoCommand(click.Command):
 
 #: Exit codes every command follows (the README's table of bad inputs lists which case gives which).
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
+
+
+class GeoCommand(_OneLine, click.Command):
+    """A click command that turns every error into one line on stderr and exit code 1; ``geo --debug`` (or
+    ``GEO_DEBUG=1``) shows the traceback instead. Usage errors stay click's (exit 2)."""
+
+
+class GeoGroup(_OneLine, click.Group):
+    """A click group whose own callback follows :class:`GeoCommand`'s one-line errors."""
 
 
 def exit_skipped(command: str, skipped: list[tuple[str, str]]) -> None:

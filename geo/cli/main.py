@@ -19,6 +19,7 @@ from geo.cli.control import control, diff_cmd, stats_cmd
 from geo.cli.explain import claim_text
 from geo.cli.gazetteer import gazetteer
 from geo.cli.geocode import geocode_cmd
+from geo.cli.review import review
 from geo.io import InputError
 from geo.settings import DEFAULT_MAP_NAME, Settings
 
@@ -291,3 +292,4 @@ main.add_command(control)
 main.add_command(diff_cmd)
 main.add_command(stats_cmd)
 main.add_command(geocode_cmd)
+main.add_command(review)

@@ -55,6 +55,14 @@ def validate_inputs(s: Settings) -> tuple[list[str], list[str]]:
         errors_c, warnings_c = validate_control_dir(s.control_dir, factions, outline)
         errors += errors_c
         warnings += warnings_c
+    if s.decisions_csv.exists():
+        from geo.pipeline import review_checks
+        from geo.review import load_decisions
+
+        try:
+            load_decisions(s.decisions_csv, *review_checks(s))
+        except (InputError, ValueError, KeyError) as exc:
+            errors.append(str(exc))
     if s.articles_dir.is_dir():  # the same reading as geo build's, every unreadable input listed
         from geo.pipeline import lexicon_languages
 

@@ -33,7 +33,11 @@ from geo.read import Factions
 TYPE_RADIUS = {"capture": 8, "advance": 7, "control": 5, "siege": 6, "clash": 6, "strike": 5, "other": 4}
 
 # Builds popups from feature properties with DOM APIs only: no HTML string from the data is parsed.
+#: The ring of an event an analyst has confirmed or edited (geo review): it stands apart from the machine's.
+REVIEWED_RING = "#0057b8"
+
 POPUP_JS = """
+var geoReviewed = '""" + REVIEWED_RING + """';
 function geoPopup(p) {
   var root = document.createElement('div'); root.className = 'geo-popup';
   function line(label, value) {
@@ -45,6 +49,12 @@ function geoPopup(p) {
   var h = document.createElement('div'); h.className = 'geo-popup-title';
   h.textContent = (p.type || '') + ' at ' + (p.place_name || '') + ' (' + (p.status || '') + ')';
   root.appendChild(h);
+  if (p.review) {
+    var r = document.createElement('div'); r.className = 'geo-reviewed';
+    r.textContent = (p.review === 'edited' ? 'Edited by an analyst' : 'Confirmed by an analyst') +
+      ((p.review_notes || []).length ? ': ' + p.review_notes.join('; ') : '');
+    root.appendChild(r);
+  }
   line('Date', p.date + (p.date_first !== p.date_last ? ' (reports ' + p.date_first + ' to ' + p.date_last + ')' : ''));
   line('Side', (p.faction_name || p.faction) + (p.opponent ? ' (against ' + (p.opponent_name || p.opponent) + ')' : ''));
   line('Modality', p.modality);
@@ -153,6 +163,7 @@ CSS = """
 .geo-title { position: fixed; top: 10px; left: 50%; transform: translateX(-50%); z-index: 9999; background: rgba(255,255,255,.9);
   padding: 4px 10px; border-radius: 4px; font: bold 15px sans-serif; }
 .geo-notice { font: 12px sans-serif; color: #a50f15; }
+.geo-reviewed { color: #0057b8; font-weight: bold; margin: 2px 0 4px; }
 @media (max-width: 700px) {
   .geo-title { top: 0; left: 0; right: 0; transform: none; border-radius: 0; font: bold 12px sans-serif; text-align: center;
     padding: 4px 6px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
@@ -240,8 +251,8 @@ def _panel_data(stats: pd.DataFrame | None, changes: gpd.GeoDataFrame | None, fa
 
 #: Event properties the popup and the styling read, in the order of each row of the payload.
 _ROW_STRINGS = ("id", "type", "status", "modality", "faction", "opponent", "place_name", "date", "date_first",
-                "date_last", "held_before")
-_ROW_LISTS = ("sources", "sentences", "urls", "titles", "copies")
+                "date_last", "held_before", "review")
+_ROW_LISTS = ("sources", "sentences", "urls", "titles", "copies", "review_notes")
 
 
 def event_payload(events: gpd.GeoDataFrame, end_ms: int) -> str:
@@ -321,8 +332,8 @@ class EventData(MacroElement):
     var all = [];
     Object.keys(by).forEach(function (type) { by[type].forEach(function (f) {
       var p = f.properties, c = f.geometry.coordinates;
-      var m = L.circleMarker([c[1], c[0]], {radius: p.radius, color: '#222', weight: 1, fillColor: p.colour,
-                                            fillOpacity: 0.9});
+      var m = L.circleMarker([c[1], c[0]], {radius: p.radius, color: p.review ? geoReviewed : '#222',
+                                            weight: p.review ? 3 : 1, fillColor: p.colour, fillOpacity: 0.9});
       m.feature = f; m.bindPopup(function () { return geoPopup(p); }, {maxWidth: 360});
       all.push([p.start, m]);
     }); });
@@ -490,8 +501,9 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
     payload = None
     if events is not None and not events.empty:
         payload = event_payload(events, _ms(end))
-        point = JsCode("function (f, latlng) { return L.circleMarker(latlng, {radius: f.properties.radius,"
-                       " color: '#222', weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9}); }")
+        point = JsCode("function (f, latlng) { var r = f.properties.review; return L.circleMarker(latlng, "
+                       "{radius: f.properties.radius, color: r ? geoReviewed : '#222', weight: r ? 3 : 1,"
+                       " fillColor: f.properties.colour, fillOpacity: 0.9}); }")
         each = JsCode("function (f, layer) { layer.bindPopup(function () { return geoPopup(f.properties); },"
                       " {maxWidth: 360}); }")
         # One layer per event type, so that strikes or clashes can be hidden from the layer control. The
