@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 ASSETS := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install map build test lint validate bench clean
+.PHONY: help install map build test notebooks strip-notebooks lint validate bench clean
 
 help: ## List the targets
 	@echo "geo: reports of a war in, a dated and sourced control map out"
@@ -40,8 +40,15 @@ build: map
 validate: install ## Check the inputs in data/
 	$(GEO) validate --data-dir $(DATA)
 
-test: install ## Run the tests (the browser test needs /usr/bin/chromium)
+test: install ## Run the tests and the notebooks (the browser test needs /usr/bin/chromium)
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory notebooks
+
+notebooks: install ## Run the notebooks in notebooks/ (nbmake; they build into temporary directories)
+	$(PY) -m pytest --nbmake notebooks -q -p no:cacheprovider
+
+strip-notebooks: ## Remove the notebooks' outputs before a commit (git keeps them without)
+	$(PY) -c "import json, pathlib; [p.write_text(json.dumps({**(d := json.loads(p.read_text())), 'cells': [{**c, **({'outputs': [], 'execution_count': None} if c['cell_type'] == 'code' else {})} for c in d['cells']]}, indent=1, ensure_ascii=False) + '\n') for p in pathlib.Path('notebooks').glob('*.ipynb')]"
 
 bench: install ## Benchmarks (about 15 minutes; figures in data/build/bench/*.json): control layers, reading vs spaCy
 	$(PY) -m pip install --quiet -e '.[test,bench]'

@@ -60,9 +60,10 @@ def extract(articles: list[Article], data_dir: PathLike | None = None) -> tuple[
     return claims, pd.DataFrame(unresolved, columns=["name", "count", "articles", "sentence"])
 
 
-def claims_frame(claims: list[Claim]) -> pd.DataFrame:
-    """Claims as a table, one row each, as ``geo extract --format csv`` writes them."""
-    return pd.DataFrame([c.to_dict() for c in claims])
+def claims_frame(claims: list[Claim], explain: bool = False) -> pd.DataFrame:
+    """Claims as a table, one row each, as ``geo extract --format csv`` writes them; ``explain`` adds the why
+    of each claim (``geo extract --explain``) as a column of dicts."""
+    return pd.DataFrame([c.to_dict(explain=explain) for c in claims])
 
 
 def build_events(claims: list[Claim]) -> gpd.GeoDataFrame:
@@ -90,6 +91,78 @@ def render_map(layers: dict[str, gpd.GeoDataFrame], path: PathLike | None = None
         html = stable_ids(m.get_root().render())
         write_text(Path(path), inline_assets(html) if offline else html)
     return m
+
+
+def diff(date1: str, date2: str, build_dir: PathLike | None = None, data_dir: PathLike | None = None
+         ) -> gpd.GeoDataFrame:
+    """``geo diff``: what changed hands between two dates of the last build, one row per pair of sides
+    (from_faction, to_faction, km2, events, event_labels); an empty ``events`` list is a change a drawing made
+    with no report behind it."""
+    from geo.control import diff as compare
+
+    s = _settings(data_dir, build_dir)
+    built = read_layers(s.control_gpkg)
+    area = s.area()
+    return compare(built["control"], built.get("events"), date1, date2, *([area.crs] if area else []))
+
+
+def shipped_data() -> Path:
+    """The data directory geo ships (Aleppo 2016): its lexicons (``lexicon/en.yaml``, ``fr.yaml``) read
+    reports of any city, so a new data directory may start from a copy of them."""
+    from geo.settings import repo_root
+
+    return repo_root() / "data"
+
+
+def build(data_dir: PathLike | None = None, build_dir: PathLike | None = None, *, force: bool = False,
+          keep_going: bool = False, quiet: bool = True) -> Path:
+    """``geo build``: every stage that is out of date, into ``build_dir`` (default ``<data_dir>/build``);
+    returns the map's path. ``quiet=False`` prints the progress lines."""
+    from geo.pipeline import build as run
+    from geo.pipeline import stderr_log
+
+    return run(_settings(data_dir, build_dir), (lambda _: None) if quiet else stderr_log, force=force,
+               keep_going=keep_going)
+
+
+def lookup(*names: str, data_dir: PathLike | None = None, explain: bool = False) -> pd.DataFrame:
+    """``geo gazetteer lookup``: the place each name resolves to (id null when none), and with ``explain``
+    the rule that found it and every candidate."""
+    from geo.places import load_gazetteer
+
+    g = load_gazetteer(_settings(data_dir).gazetteer_dir)
+    rows = []
+    for q in names:
+        hits = g.lookup(q)
+        p, score = hits[0] if hits else (None, 0.0)
+        rows.append({"query": q, "id": p.id if p else None, "name": p.name if p else None,
+                     "lon": p.lon if p else None, "lat": p.lat if p else None, "score": score,
+                     **({"explain": g.explain_lookup(q)} if explain else {})})
+    return pd.DataFrame(rows)
+
+
+def review_queue(data_dir: PathLike | None = None, build_dir: PathLike | None = None) -> pd.DataFrame:
+    """``geo review``: what needs a person after the last build, most useful first (id, kind, why, date,
+    place, faction, type, articles, text, count)."""
+    from geo.pipeline import review_items
+    from geo.review import load_decisions, queue
+
+    s = _settings(data_dir, build_dir)
+    items = queue(review_items(s), load_decisions(s.decisions_csv))
+    return pd.DataFrame([i.row() for i in items],
+                        columns=["id", "kind", "why", "date", "place", "faction", "type", "articles", "text", "count"])
+
+
+def decide(item_id: str, decision: str, data_dir: PathLike | None = None, *, note: str = "", **fields: str) -> Any:
+    """``geo review accept|reject|edit``: record a decision in ``<data_dir>/review/decisions.csv`` (fields:
+    place, faction, date, type, for an edit); the next :func:`build` applies it. Returns the row recorded."""
+    from geo.pipeline import review_checks
+    from geo.review import Decision, check_decision, record_decision
+
+    s = _settings(data_dir)
+    d = Decision(item_id, decision, note=note, **fields)
+    check_decision(d, f"decision on {item_id}", *review_checks(s))
+    return record_decision(s.decisions_csv, d)
 
 
 def load_build(build_dir: PathLike | None = None, data_dir: PathLike | None = None) -> dict[str, Any]:

@@ -41,7 +41,7 @@ from geo.io import (
 )
 from geo.model import CRS_METRIC, CRS_STORAGE, EVENT_COLUMNS, Article, Claim, Event, json_list
 from geo.read import Factions, claims_from_mentions, load_factions, load_lexicons
-from geo.settings import DEFAULT_MAP_NAME, Settings
+from geo.settings import Settings
 
 Log = Callable[[str], None]
 _GEO = Path(__file__).resolve().parent
@@ -401,12 +401,12 @@ def layers_from(s: Settings, evs: list[Event], log: Log = _quiet) -> dict[str, g
 
     factions = load_factions(s.factions_file)
     footprints = read_footprints(s)
-    snaps, warnings = load_snapshots(s.control_dir, factions, city_outline(footprints))
+    area = s.area()
+    snaps, warnings = load_snapshots(s.control_dir, factions, city_outline(footprints), area)
     for w in warnings:
         log(f"warning: {w}")
     if not snaps:
         raise InputError(f"{s.control_dir}: no control snapshots (YYYY-MM-DD.geojson)")
-    area = s.area()
     out = build_layers(snaps, [e for e in evs if e.modality == "reported"], footprints,
                        area.crs if area else CRS_METRIC, parents=read_parents(s))
     log(f"built {', '.join(f'{k} ({len(v)})' for k, v in out.items())} from {len(snaps)} snapshot(s)")
@@ -414,12 +414,15 @@ def layers_from(s: Settings, evs: list[Event], log: Log = _quiet) -> dict[str, g
 
 
 def read_parents(s: Settings) -> dict[str, str]:
-    """``{place id: parent id}`` from the gazetteer's places.csv (empty without one)."""
+    """``{place id: parent id}`` from the gazetteer's places.csv (empty without one). A parent of precision 3
+    (the city, a half of it) is left out: it is never the whole its parts make, or a report of "the city"
+    would move every district."""
     path = s.gazetteer_dir / "places.csv"
     if not path.exists():
         return {}
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=["id", "parent"])
-    return {i: p for i, p in zip(df["id"], df["parent"], strict=True) if p}
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=["id", "parent", "precision"])
+    cities = set(df.loc[df["precision"] == "3", "id"])
+    return {i: p for i, p in zip(df["id"], df["parent"], strict=True) if p and p not in cities}
 
 
 def read_footprints(s: Settings) -> gpd.GeoDataFrame:
@@ -458,7 +461,7 @@ def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame | None:
     return read_vector(path, layer, built=True) if layer in vector_layers(path, built=True) else None
 
 
-def render(s: Settings, log: Log = _quiet, *, name: str = DEFAULT_MAP_NAME, cdn: bool = False,
+def render(s: Settings, log: Log = _quiet, *, name: str | None = None, cdn: bool = False,
            png_dir: Path | None = None, image_size: tuple[int, int] = (1600, 1200), image_format: str = "png") -> Path:
     """<build>/control.gpkg -> <build>/maps/<name>.html (offline unless ``cdn``)."""
     from geo.map import inline_assets, stable_ids
@@ -506,7 +509,7 @@ def map_from(s: Settings, built: dict[str, gpd.GeoDataFrame]) -> tuple[Any, dict
     area = s.area()
     districts = _districts(s, places, aliases, control, changes, evs, area.crs if area else CRS_METRIC)
     m = build_map(control, evs, load_factions(s.factions_file), frontlines=built.get("frontlines"),
-                  stats=_plain(built.get("stats")), changes=changes, title=_title(control),
+                  stats=_plain(built.get("stats")), changes=changes, title=_title(control, area.city if area else ""),
                   bounds=area.bbox if area else None, districts=districts, search=_search(places, aliases),
                   notice=_skipped_notice(s))
     return m, districts
@@ -539,11 +542,13 @@ def _search(places: pd.DataFrame | None, aliases: pd.DataFrame) -> dict | None:
     return search_data(places, aliases, fold)
 
 
-def _title(control: gpd.GeoDataFrame | None) -> str:
+def _title(control: gpd.GeoDataFrame | None, city: str = "") -> str:
+    """The map's title: the study area's city and the dates of the layers."""
     if control is None or control.empty:
-        return "Aleppo"
+        return city or "Reported control"
     d0, d1 = min(control.valid_from), max(control.valid_from)
-    return f"Reported control, Aleppo {date.fromisoformat(d0):%d %b %Y} – {date.fromisoformat(d1):%d %b %Y}"
+    return (f"Reported control, {city + ' ' if city else ''}"
+            f"{date.fromisoformat(d0):%d %b %Y} – {date.fromisoformat(d1):%d %b %Y}")
 
 
 def _stills(s: Settings, control: gpd.GeoDataFrame, evs: gpd.GeoDataFrame | None, stats: pd.DataFrame | None,
@@ -552,6 +557,7 @@ def _stills(s: Settings, control: gpd.GeoDataFrame, evs: gpd.GeoDataFrame | None
     """A publishable image per date the control changes (geo/map/image.py): ``control-YYYY-MM-DD.png``."""
     from geo.map import Still, draw_still
 
+    area = s.area()
     out_dir.mkdir(parents=True, exist_ok=True)
     snaps = sorted(p.stem for p in s.control_dir.glob("*.geojson") if _is_day(p.stem))
     dist = None
@@ -572,7 +578,8 @@ def _stills(s: Settings, control: gpd.GeoDataFrame, evs: gpd.GeoDataFrame | None
                       names=dict(factions.names), km2=km2.get(d, {}),
                       reports=len({a for day, ids in arts if day <= d for a in ids}),
                       snapshots=[x for x in snaps if x <= d], districts=dist,
-                      credit="Outlines: Columbia CSR (MIT) and the project's drawings.")
+                      title=f"Reported control, {area.city}" if area and area.city else "Reported control",
+                      credit=area.credit if area and area.credit else "Outlines: the data directory's gazetteer.")
         target = out_dir / f"control-{d}.{fmt}"
         with atomic_path(target) as tmp:
             draw_still(still, tmp, metric, size, fmt)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-#: Name of the default map file written under ``<build>/maps/``.
+#: Name of the map file written under ``<build>/maps/`` when the data directory declares no study area.
 DEFAULT_MAP_NAME = "aleppo-2016"
 USER_AGENT = "geo-conflict-mapper/0.1 (offline-first; opt-in geocoding)"
 
@@ -111,7 +112,11 @@ class Settings:
     def maps_dir(self) -> Path:
         return self.build_dir / "maps"
 
-    def map_file(self, name: str = DEFAULT_MAP_NAME) -> Path:
+    def map_file(self, name: str | None = None) -> Path:
+        """``<build>/maps/<name>.html``; by default the name the study area gives (``map:`` in area.yaml)."""
+        if not name:
+            area = self.area()
+            name = area.map_name if area and area.map_name else DEFAULT_MAP_NAME
         return self.maps_dir / f"{name}.html"
 
 
@@ -137,6 +142,11 @@ class StudyArea:
     bbox: tuple[float, float, float, float]
     crs: str
     window: tuple[str, str]
+    #: the place the map is of, for its title ("Aleppo"); the map file's name ("aleppo-2016")
+    city: str = ""
+    map_name: str = ""
+    #: who drew the outlines, for the credit line of published images
+    credit: str = ""
 
     def contains(self, lon: float, lat: float) -> bool:
         x0, y0, x1, y1 = self.bbox
@@ -179,5 +189,9 @@ def load_area(path: Path) -> StudyArea:
         raise InputError(f"{path}: window must be two dates [YYYY-MM-DD, YYYY-MM-DD]") from None
     if first > last:
         raise InputError(f"{path}: window starts after it ends ({first} > {last})")
-    return StudyArea(str(doc.get("name") or path.parent.name), tuple(float(v) for v in bbox),  # type: ignore[arg-type]
-                     crs.to_string(), (first, last))
+    name = str(doc.get("name") or path.parent.name)
+    city = str(doc.get("city") or name)
+    map_name = str(doc.get("map") or f"{city}-{first[:4]}")
+    map_name = "-".join(re.findall(r"[a-z0-9]+", map_name.lower())) or DEFAULT_MAP_NAME
+    return StudyArea(name, tuple(float(v) for v in bbox),  # type: ignore[arg-type]
+                     crs.to_string(), (first, last), city, map_name, str(doc.get("credit") or ""))

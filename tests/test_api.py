@@ -19,7 +19,8 @@ DATA = ROOT / "data"
 
 def test_the_public_names_are_the_api_and_nothing_else():
     assert set(geo.__all__) == {"read_articles", "extract", "claims_frame", "build_events", "build_layers",
-                                "render_map", "load_build", "__version__"}
+                                "render_map", "load_build", "build", "diff", "lookup", "review_queue", "decide",
+                                "shipped_data", "__version__"}
     with pytest.raises(AttributeError, match="no public name"):
         geo.pipeline_internals  # noqa: B018 - the attribute access is the test
 
@@ -58,3 +59,23 @@ def test_render_map_returns_the_map_and_writes_it_offline(tmp_path):
 
 def test_load_build_of_nothing_is_empty(tmp_path):
     assert geo.load_build(tmp_path / "none") == {}
+
+
+def test_build_diff_lookup_review_and_decide_from_python(tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setenv("GEO_REVIEWER", "API test")
+    data = tmp_path / "data"
+    shutil.copytree(geo.shipped_data(), data, ignore=shutil.ignore_patterns("build"))
+    out = geo.build(data, tmp_path / "b")
+    assert out.name == "aleppo-2016.html" and out.exists()
+    changed = geo.diff("2016-11-08", "2016-11-28", tmp_path / "b", data)
+    assert {"from_faction", "to_faction", "km2", "events"} <= set(changed.columns) and len(changed)
+    found = geo.lookup("Cheikh Said", "nowhere at all", data_dir=data)
+    assert found["id"].iloc[0] == "aleppo-sheikh-saeed" and found["id"].isna().iloc[1]
+    queue = geo.review_queue(data, tmp_path / "b")
+    first = queue.iloc[0]
+    row = geo.decide(first["id"], "accept", data, note="checked")
+    assert row.who == "API test" and (data / "review" / "decisions.csv").exists()
+    geo.build(data, tmp_path / "b")
+    assert first["id"] not in set(geo.review_queue(data, tmp_path / "b")["id"])

@@ -130,3 +130,13 @@ def test_notebooks_use_only_the_public_api() -> None:
         code = "\n".join("".join(c.get("source", [])) for c in cells if c.get("cell_type") == "code")
         offenders += [f"{nb.name}: {m.group(0).strip()}" for m in internal.finditer(code)]
     assert offenders == []
+
+
+def test_notebooks_carry_no_outputs() -> None:
+    """Outputs are stripped before a commit (``make strip-notebooks``): git holds the code, CI runs it."""
+    import json
+
+    for nb in sorted((GEO.parent / "notebooks").glob("*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        kept = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
+        assert kept == [], f"{nb.name}: cells {kept} keep outputs (make strip-notebooks)"

@@ -112,7 +112,7 @@ def import_(settings: Settings, file: Path, day: str, faction_field: str, defaul
     footprints = pipeline.read_footprints(settings)
     checked = check_features(features, factions, str(file), faction_field=faction_field,
                              default_faction=default_faction, ask=ask, resolve=resolve,
-                             outline=None if patch else city_outline(footprints))
+                             outline=None if patch else city_outline(footprints), area=settings.area())
     for w in checked.warnings:
         _log(f"warning: {w}")
     gdf = _patched(settings, checked.gdf, day, file) if patch else checked.gdf

@@ -172,14 +172,15 @@ def layers(settings: Settings) -> None:
 
 @main.command(cls=GeoCommand)
 @dir_options
-@click.option("--name", default=DEFAULT_MAP_NAME, show_default=True, help="Map file name (without .html).")
+@click.option("--name", default=None, help="Map file name without .html [default: the study area's, "
+              f"'map:' in area.yaml, else {DEFAULT_MAP_NAME}].")
 @click.option("--cdn", is_flag=True, help="Keep folium's CDN links (smaller file, needs internet to open).")
 @click.option("--png", "png_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write a publishable PNG per date into this directory (legend, scale, labels, sources).")
 @click.option("--svg", is_flag=True, help="With --png: write SVG files instead of PNG.")
 @click.option("--size", default="1600x1200", show_default=True, metavar="WxH",
               help="With --png: image size in pixels.")
-def render(settings: Settings, name: str, cdn: bool, png_dir: Path | None, svg: bool, size: str) -> None:
+def render(settings: Settings, name: str | None, cdn: bool, png_dir: Path | None, svg: bool, size: str) -> None:
     """Render the interactive map -> <build>/maps/<name>.html (self-contained, works offline).
 
     \b

@@ -52,7 +52,7 @@ def validate_inputs(s: Settings) -> tuple[list[str], list[str]]:
         except Exception as exc:  # a broken footprints file is reported by the gazetteer checks
             outline = None
             warnings.append(f"{s.gazetteer_dir}: footprints unreadable, no gap check ({exc})")
-        errors_c, warnings_c = validate_control_dir(s.control_dir, factions, outline)
+        errors_c, warnings_c = validate_control_dir(s.control_dir, factions, outline, area)
         errors += errors_c
         warnings += warnings_c
     if s.decisions_csv.exists():
@@ -71,7 +71,7 @@ def validate_inputs(s: Settings) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
-def validate_control_dir(control_dir: Path, factions: Factions, outline: Any = None
+def validate_control_dir(control_dir: Path, factions: Factions, outline: Any = None, area: Any = None
                          ) -> tuple[list[str], list[str]]:
     """Every snapshot file checked on its own, so one broken file does not hide the others."""
     from geo.control import load_snapshots, read_control_file
@@ -86,14 +86,14 @@ def validate_control_dir(control_dir: Path, factions: Factions, outline: Any = N
     broken = False
     for f in files:
         try:
-            _, w = read_control_file(f, factions, outline)
+            _, w = read_control_file(f, factions, outline, area)
             warnings += w
         except InputError as exc:
             errors.append(str(exc))
             broken = True
     if files and not broken:
         try:
-            _, w = load_snapshots(control_dir, factions, outline)
+            _, w = load_snapshots(control_dir, factions, outline, area)
             warnings += [x for x in w if x not in warnings]
         except InputError as exc:
             errors.append(str(exc))

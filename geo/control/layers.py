@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -31,25 +32,27 @@ BUFFER_M = {1: 250.0, 2: 300.0}
 #: Parts smaller than this (square degrees; 5e-8 is about 500 m2 here) left by cutting a drawn footprint out
 #: of a neighbourhood are crumbs of two hand-drawn edges that do not meet exactly, not places.
 SLIVER_DEG2 = 5e-8
-#: Places that stand for the whole city or a half of it: never a parent whose shape its parts make.
-CITY_IDS = frozenset({"aleppo", "aleppo-east", "aleppo-west", ""})
+#: Parents that are no whole made of parts: none. (The city and its halves, places of precision 3, are left
+#: out of the parents by the caller: geo.pipeline.read_parents.)
+CITY_IDS = frozenset({""})
 #: Tolerance for front lines between polygons drawn separately (degrees; 0.0003 is about 30 m here).
 FRONT_TOL_DEG = 0.0003
 
 
-def read_control_file(path: Path, factions: Factions, outline: shapely.Geometry | None = None
-                      ) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """One snapshot: ``(GeoDataFrame[faction, note, geometry], warnings)``; bad input raises InputError."""
-    checked = read_snapshot(path, factions, outline=outline)
+def read_control_file(path: Path, factions: Factions, outline: shapely.Geometry | None = None,
+                      area: Any = None) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """One snapshot: ``(GeoDataFrame[faction, note, geometry], warnings)``; bad input raises InputError.
+    ``area`` (the data directory's :class:`geo.settings.StudyArea`): where the drawings must lie."""
+    checked = read_snapshot(path, factions, outline=outline, area=area)
     return checked.gdf, checked.warnings
 
 
-def load_snapshots(control_dir: Path, factions: Factions, outline: shapely.Geometry | None = None
-                   ) -> tuple[dict[str, gpd.GeoDataFrame], list[str]]:
+def load_snapshots(control_dir: Path, factions: Factions, outline: shapely.Geometry | None = None,
+                   area: Any = None) -> tuple[dict[str, gpd.GeoDataFrame], list[str]]:
     """Every ``YYYY-MM-DD.geojson`` of a directory, by date, and the warnings of all of them."""
     snaps, warnings = {}, []
     for p in sorted(Path(control_dir).glob("*.geojson")):
-        g, w = read_control_file(p, factions, outline)
+        g, w = read_control_file(p, factions, outline, area)
         snaps[p.name[:10]] = g
         warnings += w
     return snaps, warnings

@@ -142,7 +142,7 @@ def _drop_slivers(g: shapely.Geometry, where: str, warnings: list[str]) -> shape
 def check_features(features: list[tuple[dict[str, Any], shapely.Geometry | None]], factions: Factions,
                    source: str, *, faction_field: str = "faction", default_faction: str | None = None,
                    ask: Callable[[int, dict[str, Any]], str] | None = None, resolve: str = "later-wins",
-                   outline: shapely.Geometry | None = None) -> Checked:
+                   outline: shapely.Geometry | None = None, area: Any = None) -> Checked:
     """Check ``(properties, geometry)`` pairs already in EPSG:4326; raise InputError on what cannot be fixed.
 
     >>> from geo.read.factions import parse_factions
@@ -184,10 +184,7 @@ def check_features(features: list[tuple[dict[str, Any], shapely.Geometry | None]
         if g.geom_type not in ("Polygon", "MultiPolygon"):
             raise InputError(f"{where}: {g.geom_type} is not a polygon")
         pt = g.representative_point() if g.is_valid else shapely.centroid(g)
-        if not inside_syria(pt.x, pt.y):
-            if looks_swapped(pt.x, pt.y):
-                raise InputError(f"{where}: coordinates look swapped (lat, lon); GeoJSON is (lon, lat)")
-            raise InputError(f"{where}: coordinates outside Syria ({pt.x:.3f}, {pt.y:.3f}); EPSG:4326 expected")
+        _check_place(pt.x, pt.y, where, area)
         if not g.is_valid:
             reason = shapely.is_valid_reason(g)
             before = float(_km2([shapely.Polygon(shapely.get_exterior_ring(p)) for p in getattr(g, "geoms", [g])
@@ -205,6 +202,22 @@ def check_features(features: list[tuple[dict[str, Any], shapely.Geometry | None]
     gdf = _overlaps(gdf, source, resolve, warnings)
     warnings += gaps(gdf, source, outline)
     return Checked(gdf, warnings)
+
+
+def _check_place(lon: float, lat: float, where: str, area: Any) -> None:
+    """A drawing must lie in the study area (``area``, a :class:`geo.settings.StudyArea`; without one, Syria)."""
+    if area is None:
+        if not inside_syria(lon, lat):
+            if looks_swapped(lon, lat):
+                raise InputError(f"{where}: coordinates look swapped (lat, lon); GeoJSON is (lon, lat)")
+            raise InputError(f"{where}: coordinates outside Syria ({lon:.3f}, {lat:.3f}); EPSG:4326 expected")
+        return
+    if area.contains(lon, lat):
+        return
+    if area.contains(lat, lon):
+        raise InputError(f"{where}: coordinates look swapped (lat, lon); GeoJSON is (lon, lat)")
+    raise InputError(f"{where}: coordinates outside the study area ({area.name}): ({lon:.3f}, {lat:.3f}) is "
+                     f"{area.distance_km(lon, lat):.0f} km away; EPSG:4326 expected")
 
 
 def _overlaps(gdf: gpd.GeoDataFrame, source: str, resolve: str, warnings: list[str]) -> gpd.GeoDataFrame:
@@ -293,11 +306,13 @@ def geojson_features(doc: Any, source: str) -> list[tuple[dict[str, Any], shapel
     return out
 
 
-def read_snapshot(path: Path, factions: Factions, *, outline: shapely.Geometry | None = None) -> Checked:
+def read_snapshot(path: Path, factions: Factions, *, outline: shapely.Geometry | None = None,
+                  area: Any = None) -> Checked:
     """One ``data/control/YYYY-MM-DD.geojson`` snapshot, checked (overlaps: the later feature wins)."""
     path = Path(path)
     snapshot_date(path)
-    return check_features(geojson_features(read_json(path), str(path)), factions, str(path), outline=outline)
+    return check_features(geojson_features(read_json(path), str(path)), factions, str(path), outline=outline,
+                          area=area)
 
 
 def read_vector(path: Path, crs: str | None = None, layer: str | None = None

@@ -63,7 +63,7 @@ class Still:
     reports: int  # reports (articles) behind the layers up to ``day``
     snapshots: list[str] = field(default_factory=list)  # drawn snapshot dates up to ``day``
     districts: gpd.GeoDataFrame | None = None  # name, rank, geometry (EPSG:4326)
-    title: str = "Reported control, Aleppo"
+    title: str = "Reported control"
     credit: str = ""
 
 
