@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,8 +37,8 @@ ACLED_COLUMNS = [
 EXTENSION_COLUMNS = ["claim_status", "modality", "n_sources", "wire_copies", "actor_gaining", "actor_losing",
                      "control_before", "control_after", "check", "quote", "source_url", "articles", "geo_event_id",
                      "review", "review_notes"]
-#: The actor ACLED writes for armed men a report does not name.
-UNIDENTIFIED = ("Unidentified Armed Group (Syria)", 3)
+#: The actor ACLED writes for armed men a report does not name, when actors.yaml's location gives no country.
+UNIDENTIFIED = ("Unidentified Armed Group", 3)
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class Acled:
     air: re.Pattern[str]
     fatalities: list[re.Pattern[str]]
     outlet_scale: dict[str, str]
+    #: actors.yaml's ``location``: iso, iso3, region, country, admin1, city, admin2, admin3
+    location: dict[str, Any] = field(default_factory=dict)
 
     def disorder(self, event_type: str) -> str:
         return self.codebook["event_types"][event_type]["disorder"]
@@ -71,13 +73,15 @@ def load_acled(directory: Path) -> Acled:
               for ps in act["fatalities"].values() for p in ps]
     return Acled(codebook=book, sides={k: (v["actor"], int(v["inter"])) for k, v in act["sides"].items()},
                  forces=forces, air=_words([w for ws in act["air_words"].values() for w in ws]),
-                 fatalities=deaths, outlet_scale=dict(act.get("outlet_scale") or {}))
+                 fatalities=deaths, outlet_scale=dict(act.get("outlet_scale") or {}),
+                 location=dict(act.get("location") or {}))
 
 
 def _types(e: dict[str, Any], sentences: list[str], acled: Acled) -> tuple[str, str] | None:
     t, fac = e.get("type"), e.get("faction")
     if t == "capture":
-        return "Battles", "Government regains territory" if fac == "government" else "Non-state actor overtakes territory"
+        state = acled.sides.get(str(fac), ("", 0))[1] == 1  # inter 1: state forces
+        return "Battles", "Government regains territory" if state else "Non-state actor overtakes territory"
     if t in ("advance", "clash"):
         return "Battles", "Armed clash"
     if t == "strike":
@@ -86,6 +90,12 @@ def _types(e: dict[str, Any], sentences: list[str], acled: Acled) -> tuple[str, 
     if t == "siege":
         return "Strategic developments", "Change to group/activity"
     return None
+
+
+def unidentified(acled: Acled) -> tuple[str, int]:
+    """ACLED's actor for armed men a report does not name: "Unidentified Armed Group (Syria)"."""
+    country = acled.location.get("country")
+    return (f"{UNIDENTIFIED[0]} ({country})" if country else UNIDENTIFIED[0], UNIDENTIFIED[1])
 
 
 def _actors(e: dict[str, Any], sentences: list[str], acled: Acled) -> tuple[tuple[str, int], str, tuple[str, int] | None, str]:
@@ -99,7 +109,7 @@ def _actors(e: dict[str, Any], sentences: list[str], acled: Acled) -> tuple[tupl
         lead = min(named, key=lambda k: (acled.forces[k]["inter"] != 1, list(acled.forces).index(k)))
         a1, fac = (acled.forces[lead]["actor"], int(acled.forces[lead]["inter"])), acled.forces[lead]["side"]
     else:
-        a1 = UNIDENTIFIED
+        a1 = unidentified(acled)
 
     def assoc(side: str, lead: str) -> str:
         return "; ".join(sorted({acled.forces[k]["actor"] for k in named
@@ -153,15 +163,19 @@ def acled_row(e: dict[str, Any], lon: float, lat: float, acled: Acled, outlets: 
     outlets = sorted(set(outlets or []))
     urls = [u for u in _list(e.get("urls")) if u.startswith(("http://", "https://"))]
     gaining = e.get("faction", "") if e.get("type") == "capture" else ""
-    in_city = str(e.get("place_id", "")).startswith("aleppo")
+    where = acled.location
+    city = str(where.get("city") or "")
+    pid = str(e.get("place_id", ""))
+    in_city = bool(city) and (pid == city or pid.startswith(city + "-"))
     return {
-        "event_id_cnty": f"SYRGEO{str(e['id'])[:10].upper()}", "event_date": day, "year": int(day[:4]),
+        "event_id_cnty": f"{where.get('iso3', '')}GEO{str(e['id'])[:10].upper()}", "event_date": day, "year": int(day[:4]),
         "time_precision": _time_precision(e), "disorder_type": acled.disorder(event_type), "event_type": event_type,
         "sub_event_type": sub, "actor1": a1, "assoc_actor_1": assoc1, "inter1": i1, "actor2": a2,
         "assoc_actor_2": assoc2 if a2 else "", "inter2": i2,  # 0: no second actor
         "interaction": int(f"{min(i1, i2)}{max(i1, i2)}") if i2 else i1 * 10, "civilian_targeting": "",
-        "iso": 760, "region": "Middle East", "country": "Syria", "admin1": "Aleppo",
-        "admin2": "Jebel Saman" if in_city else "", "admin3": "Jebel Saman" if in_city else "",
+        "iso": where.get("iso", ""), "region": where.get("region", ""), "country": where.get("country", ""),
+        "admin1": where.get("admin1", ""), "admin2": where.get("admin2", "") if in_city else "",
+        "admin3": where.get("admin3", "") if in_city else "",
         "location": e.get("place_name", ""), "latitude": round(lat, 5), "longitude": round(lon, 5),
         "geo_precision": min(3, max(1, int(e.get("precision") or 1))),
         "source": "; ".join(outlets) or "; ".join(speakers), "source_scale": _scale(outlets, acled),
@@ -184,7 +198,7 @@ _VERB = {"capture": "took", "advance": "advanced in", "clash": "fought at", "str
 
 def _notes(e: dict[str, Any], day: str, actor1: str, actor2: str, speakers: list[str], sentences: list[str]) -> str:
     """The claim in a sentence with who says it, its status, and the first report's words."""
-    who = actor1 if actor1 != UNIDENTIFIED[0] else "an unnamed armed group"
+    who = actor1 if not actor1.startswith(UNIDENTIFIED[0]) else "an unnamed armed group"
     against = f" from {actor2}" if actor2 and e.get("type") == "capture" else ""
     said = f", according to {', '.join(speakers)}" if speakers else ""
     note = (f"On {day}, {who} {_VERB.get(str(e.get('type')), str(e.get('type')))} {e.get('place_name')}{against}{said} "

@@ -147,6 +147,17 @@ class StudyArea:
     map_name: str = ""
     #: who drew the outlines, for the credit line of published images
     credit: str = ""
+    #: (lon, lat) homonyms are ranked by nearness to (default: the box's middle)
+    centre: tuple[float, float] = (0.0, 0.0)
+    #: ISO 3166 two-letter code of the country, for the opt-in online geocoders ("sy")
+    country: str = ""
+
+    def middle(self) -> tuple[float, float]:
+        """``centre`` when declared, else the middle of the box (lon, lat)."""
+        if self.centre != (0.0, 0.0):
+            return self.centre
+        x0, y0, x1, y1 = self.bbox
+        return ((x0 + x1) / 2, (y0 + y1) / 2)
 
     def contains(self, lon: float, lat: float) -> bool:
         x0, y0, x1, y1 = self.bbox
@@ -194,4 +205,16 @@ def load_area(path: Path) -> StudyArea:
     map_name = str(doc.get("map") or f"{city}-{first[:4]}")
     map_name = "-".join(re.findall(r"[a-z0-9]+", map_name.lower())) or DEFAULT_MAP_NAME
     return StudyArea(name, tuple(float(v) for v in bbox),  # type: ignore[arg-type]
-                     crs.to_string(), (first, last), city, map_name, str(doc.get("credit") or ""))
+                     crs.to_string(), (first, last), city, map_name, str(doc.get("credit") or ""),
+                     _centre(doc.get("centre"), path), str(doc.get("country") or "").lower())
+
+
+def _centre(value: Any, path: Path) -> tuple[float, float]:
+    """``centre: [lon, lat]`` of area.yaml, or (0, 0) when it declares none."""
+    from geo.io import InputError
+
+    if value is None:
+        return (0.0, 0.0)
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int | float) for v in value)):
+        raise InputError(f"{path}: centre must be [lon, lat] (EPSG:4326)")
+    return (float(value[0]), float(value[1]))

@@ -38,8 +38,8 @@ def geocode_cmd(settings: Settings, provider: str | None, user_agent: str, usern
 
     Offline by default: without --provider only answers already in the cache
     (<build>/geocode-cache.sqlite) are written. Online, requests are rate-limited (one per second),
-    retried with backoff, cached, and biased towards Aleppo. Promote a reviewed row with
-    `geo gazetteer add`.
+    retried with backoff, cached, and biased towards the study area (area.yaml: its box, centre and
+    country). Promote a reviewed row with `geo gazetteer add`.
 
     \b
     Examples:
@@ -65,19 +65,22 @@ def geocode_cmd(settings: Settings, provider: str | None, user_agent: str, usern
     names = names[:limit]
     settings.build_dir.mkdir(parents=True, exist_ok=True)
     cache = Cache(str(settings.build_dir / "geocode-cache.sqlite"))
+    area = settings.area()  # the bias: the study area's box, centre and country (Aleppo's without one)
+    near = {"centre": area.middle()} if area else {}
     try:
         if provider is None:
             click.echo(f"offline: {len(names)} name(s) looked up in the cache only; pass --provider to ask "
                        "an online geocoder", err=True)
-            out = cached(names, cache)
+            out = cached(names, cache, **near)
         else:
             scheme = None
             if domain and "://" in domain:
                 scheme, domain = domain.split("://", 1)
+            bias = {"box": area.bbox, "country": area.country} if area else {}
             ask = geopy_asker(provider, user_agent, username=username, domain=domain, scheme=scheme,
-                              retries=retries)
+                              retries=retries, **near, **bias)
             click.echo(f"asking {provider} for {len(names)} name(s), one per second at most", err=True)
-            out = resolve(names, ask, cache, provider, log=lambda m: click.echo(m, err=True))
+            out = resolve(names, ask, cache, provider, log=lambda m: click.echo(m, err=True), **near)
     finally:
         cache.close()
     dest = output or settings.build_dir / "geocoded.csv"

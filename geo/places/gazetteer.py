@@ -219,6 +219,10 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", t).strip("-")
 
 
+#: The Citadel (lon, lat): where a name with no context most likely is.
+ALEPPO_CENTRE = (37.1629, 36.1996)  # the Citadel: the importers' reference, and the fallback
+
+
 @dataclass
 class Gazetteer:
     """Places by id, their aliases, folded keys and footprints (EPSG:4326)."""
@@ -238,6 +242,8 @@ class Gazetteer:
     descriptors: Descriptors | None = None
     #: folded keys that come from short forms of compound names ("Qaterji"), for explanations
     short_keys: frozenset[str] = frozenset()
+    #: (lon, lat) homonyms are ranked by nearness to: the study area's centre (:func:`study_centre`)
+    centre: tuple[float, float] = ALEPPO_CENTRE
 
     def __post_init__(self) -> None:
         if not self.by_key:
@@ -289,10 +295,10 @@ class Gazetteer:
 
         Rules, in order: spellings more than :data:`SPELLING_GAP` below the closest one go last ("Haydariyé"
         is not "al-Hadir"); then candidates within :data:`NEAR_DEG` of the one nearest to ``centre`` (lon,
-        lat; default the Citadel) come first; among those, the closest spelling, the closest display name
+        lat; default the gazetteer's :attr:`centre`) come first; among those, the closest spelling, the closest display name
         ("Sakhour": as-Sakhour before as-Sakhour I), a place with a footprint, the better precision.
         """
-        cx, cy = centre if centre != (0.0, 0.0) else ALEPPO_CENTRE
+        cx, cy = centre if centre != (0.0, 0.0) else self.centre
         if self._with_footprint is None:
             fp = self.footprints
             self._with_footprint = set(fp["id"]) if fp is not None and "id" in fp else set()
@@ -440,8 +446,6 @@ _SYRIA_WKT = ("POLYGON(("
                "))")
 
 
-#: The Citadel (lon, lat): where a name with no context most likely is.
-ALEPPO_CENTRE = (37.1629, 36.1996)
 
 
 PLACE_COLUMNS = ["id", "name", "kind", "lon", "lat", "precision", "parent", "source"]
@@ -458,6 +462,20 @@ def read_places(path: Path) -> dict[str, Place]:
     return out
 
 
+def study_centre(area_file: Path, places: dict[str, Place]) -> tuple[float, float]:
+    """(lon, lat) of the data directory's study area (``centre`` in area.yaml, else its box's middle); with no
+    area.yaml, the median point of the places."""
+    import statistics
+
+    if area_file.exists():
+        from geo.settings import load_area
+
+        return load_area(area_file).middle()
+    if not places:
+        return ALEPPO_CENTRE
+    return (statistics.median(p.lon for p in places.values()), statistics.median(p.lat for p in places.values()))
+
+
 def load_gazetteer(directory: Path) -> Gazetteer:
     """Read places.csv, aliases.csv and footprints.geojson (cached while the files are unchanged)."""
     d = Path(directory)
@@ -466,7 +484,8 @@ def load_gazetteer(directory: Path) -> Gazetteer:
         from geo.io import InputError
 
         raise InputError(f"{files[0]}: gazetteer not found (see data/gazetteer/README.md)")
-    key = tuple((str(f), f.stat().st_mtime_ns if f.exists() else 0) for f in files)
+    area_file = d.parent / "area.yaml"
+    key = tuple((str(f), f.stat().st_mtime_ns if f.exists() else 0) for f in [*files, area_file])
     if key in _CACHE:
         return _CACHE[key]
     places = read_places(files[0])
@@ -484,12 +503,14 @@ def load_gazetteer(directory: Path) -> Gazetteer:
     from geo.places.variants import generic_forms, load_descriptors, school_forms, short_forms
 
     aliases += generic_forms(aliases, d.parent / "lexicon") + school_forms(places, d.parent / "lexicon")
-    shorts = short_forms(aliases, places, d.parent / "lexicon")
+    centre = study_centre(area_file, places)
+    shorts = short_forms(aliases, places, d.parent / "lexicon", centre=centre)
     aliases += shorts
     descriptors = load_descriptors(d.parent / "lexicon")
     fps = (read_vector(files[2]) if files[2].exists()
            else gpd.GeoDataFrame({"id": []}, geometry=[], crs=CRS_STORAGE))
-    g = Gazetteer(places, aliases, fps, descriptors=descriptors, short_keys=frozenset(fold(a) for _, a, _ in shorts))
+    g = Gazetteer(places, aliases, fps, descriptors=descriptors, short_keys=frozenset(fold(a) for _, a, _ in shorts),
+                  centre=centre)
     _CACHE[key] = g
     return g
 

@@ -14,7 +14,7 @@ Coordinates are ``(lon, lat)`` everywhere here; geopy speaks ``(lat, lon)`` and 
 ...     calls.append(query)
 ...     return [Hit("Hanano, Aleppo, Syria", 37.185, 36.224)]
 >>> rows = resolve([("Hanano", 3)], fake, cache, "fake")
->>> rows[0]["status"], rows[0]["lon"], rows[0]["km_from_aleppo"]
+>>> rows[0]["status"], rows[0]["lon"], rows[0]["km_from_centre"]
 ('found', 37.185, 3.4)
 >>> resolve([("Hanano", 3)], fake, cache, "fake")[0]["status"], len(calls)
 ('cached', 1)
@@ -34,11 +34,12 @@ from geo.places.gazetteer import ALEPPO_CENTRE
 
 #: Providers geopy knows that `geo geocode` may ask, and the minimum seconds between two requests.
 PROVIDERS = {"nominatim": 1.0, "photon": 1.0, "geonames": 1.0}
-#: Bias towards Aleppo: a box around the governorate, (west, south, east, north) in degrees.
+#: The bias when the data directory declares no study area: a box around Aleppo governorate,
+#: (west, south, east, north) in degrees, and the Citadel.
 ALEPPO_BOX = (36.5, 35.8, 38.4, 36.8)
-#: Results farther than this from Aleppo are kept but flagged: a homonym elsewhere is likely.
+#: Results farther than this from the study area's centre are kept but flagged: a homonym elsewhere is likely.
 FAR_KM = 80.0
-REVIEW_COLUMNS = ["name", "count", "status", "provider", "lon", "lat", "km_from_aleppo", "display_name",
+REVIEW_COLUMNS = ["name", "count", "status", "provider", "lon", "lat", "km_from_centre", "display_name",
                   "candidates", "error"]
 
 
@@ -80,8 +81,10 @@ def km_between(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 
 def resolve(names: Iterable[tuple[str, int]], ask: Callable[[str], list[Hit]], cache: Cache, provider: str,
-            log: Callable[[str], None] = lambda _m: None) -> list[dict[str, Any]]:
-    """One review row per name: the cached answer, else ``ask(name)``; the hit nearest Aleppo first.
+            log: Callable[[str], None] = lambda _m: None,
+            centre: tuple[float, float] = ALEPPO_CENTRE) -> list[dict[str, Any]]:
+    """One review row per name: the cached answer, else ``ask(name)``; the hit nearest ``centre`` (lon, lat:
+    the study area's) first.
 
     ``ask`` raises on failure (after its own retries); the name is then ``error`` and nothing is cached,
     so a later run asks again.
@@ -98,18 +101,19 @@ def resolve(names: Iterable[tuple[str, int]], ask: Callable[[str], list[Hit]], c
                 hits = ask(name)
             except Exception as exc:  # noqa: BLE001 - any provider failure is reported per name
                 row.update(status="error", error=" ".join(str(exc).split())[:200] or type(exc).__name__)
-                rows.append(_fill(row, []))
+                rows.append(_fill(row, [], centre))
                 log(f"  [{i}/{len(names)}] {name}: error: {row['error']}")
                 continue
             cache.put(provider, name, hits)
             row["status"] = "found" if hits else "not_found"
-        rows.append(_fill(row, hits))
+        rows.append(_fill(row, hits, centre))
         log(f"  [{i}/{len(names)}] {name}: {row['status']}"
-            + (f" -> {row['display_name']} ({row['km_from_aleppo']} km from Aleppo)" if hits else ""))
+            + (f" -> {row['display_name']} ({row['km_from_centre']} km from the centre)" if hits else ""))
     return rows
 
 
-def cached(names: Iterable[tuple[str, int]], cache: Cache) -> list[dict[str, Any]]:
+def cached(names: Iterable[tuple[str, int]], cache: Cache,
+           centre: tuple[float, float] = ALEPPO_CENTRE) -> list[dict[str, Any]]:
     """Review rows from the cache alone (no network): the first provider that answered, else not_asked."""
     rows = []
     for name, count in names:
@@ -119,17 +123,17 @@ def cached(names: Iterable[tuple[str, int]], cache: Cache) -> list[dict[str, Any
             if hits is not None:
                 row.update(provider=provider, status="cached")
                 break
-        rows.append(_fill(row, hits or []))
+        rows.append(_fill(row, hits or [], centre))
     return rows
 
 
-def _fill(row: dict[str, Any], hits: list[Hit]) -> dict[str, Any]:
-    ranked = sorted(hits, key=lambda h: km_between(h.lon, h.lat, *ALEPPO_CENTRE))
+def _fill(row: dict[str, Any], hits: list[Hit], centre: tuple[float, float] = ALEPPO_CENTRE) -> dict[str, Any]:
+    ranked = sorted(hits, key=lambda h: km_between(h.lon, h.lat, *centre))
     best = ranked[0] if ranked else None
-    if row.get("status") == "found" and best and km_between(best.lon, best.lat, *ALEPPO_CENTRE) > FAR_KM:
+    if row.get("status") == "found" and best and km_between(best.lon, best.lat, *centre) > FAR_KM:
         row["status"] = "found_far"
     row.update(lon=round(best.lon, 5) if best else "", lat=round(best.lat, 5) if best else "",
-               km_from_aleppo=round(km_between(best.lon, best.lat, *ALEPPO_CENTRE), 1) if best else "",
+               km_from_centre=round(km_between(best.lon, best.lat, *centre), 1) if best else "",
                display_name=best.display_name if best else "",
                candidates=len(hits))
     return row
@@ -137,9 +141,11 @@ def _fill(row: dict[str, Any], hits: list[Hit]) -> dict[str, Any]:
 
 def geopy_asker(provider: str, user_agent: str, *, username: str | None = None, domain: str | None = None,
                 scheme: str | None = None, timeout: float = 10.0, retries: int = 2, error_wait: float = 5.0,
-                min_delay: float | None = None, sleep: Callable[[float], None] = time.sleep
-                ) -> Callable[[str], list[Hit]]:
-    """A function name -> hits for one geopy provider, behind geopy's RateLimiter.
+                min_delay: float | None = None, sleep: Callable[[float], None] = time.sleep,
+                box: tuple[float, float, float, float] = ALEPPO_BOX,
+                centre: tuple[float, float] = ALEPPO_CENTRE, country: str = "sy") -> Callable[[str], list[Hit]]:
+    """A function name -> hits for one geopy provider, behind geopy's RateLimiter, biased towards the study
+    area: its ``box`` (west, south, east, north), ``centre`` (lon, lat) and ``country`` (ISO two letters).
 
     ``domain``/``scheme`` point at another server (a self-hosted Nominatim, or a test server on 127.0.0.1).
     geopy's RateLimiter keeps ``min_delay`` seconds between requests. Transient failures (time-outs,
@@ -159,19 +165,19 @@ def geopy_asker(provider: str, user_agent: str, *, username: str | None = None, 
         kw["domain"] = domain
     if scheme:
         kw["scheme"] = scheme
-    west, south, east, north = ALEPPO_BOX
+    west, south, east, north = box
     if provider == "nominatim":
         from geopy.geocoders import Nominatim
 
         g = Nominatim(user_agent=user_agent, **kw)
         # geopy's viewbox is two (lat, lon) corners: the swap from (lon, lat) happens here
         call = lambda q: g.geocode(q, exactly_one=False, limit=5, viewbox=[(south, west), (north, east)],  # noqa: E731
-                                   bounded=False, country_codes="sy", language="en")
+                                   bounded=False, country_codes=country or None, language="en")
     elif provider == "photon":
         from geopy.geocoders import Photon
 
         g = Photon(user_agent=user_agent, **kw)
-        call = lambda q: g.geocode(q, exactly_one=False, limit=5, location_bias=(ALEPPO_CENTRE[1], ALEPPO_CENTRE[0]))  # noqa: E731
+        call = lambda q: g.geocode(q, exactly_one=False, limit=5, location_bias=(centre[1], centre[0]))  # noqa: E731
     else:
         from geopy.geocoders import GeoNames
 

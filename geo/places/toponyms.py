@@ -27,7 +27,7 @@ import unicodedata
 import ahocorasick
 
 from geo.model import Mention
-from geo.places.gazetteer import ALEPPO_CENTRE, NEAR_DEG, Gazetteer, _scan, fold, token_arrays
+from geo.places.gazetteer import NEAR_DEG, Gazetteer, _scan, fold, token_arrays
 
 #: Kinds whose aliases are descriptors written in lower case ("les quartiers-ouest").
 LOWERCASE_OK = {"area"}
@@ -181,11 +181,11 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
             taken[i:j + 1] = b"\x01" * (j - i + 1)
             kept.append((o0, o1, pids))
     kept.sort()
-    # Context: the median point of unambiguous mentions decides between homonyms (else Aleppo's centre);
+    # Context: the median point of unambiguous mentions decides between homonyms (else the study area's centre);
     # a median, not a mean, so that one "Damascus" in an Aleppo story does not drag the centre south.
     sure = [gaz.places[p[0]] for _, _, p in kept if len(p) == 1]
-    cx = statistics.median(p.lon for p in sure) if sure else ALEPPO_CENTRE[0]
-    cy = statistics.median(p.lat for p in sure) if sure else ALEPPO_CENTRE[1]
+    cx = statistics.median(p.lon for p in sure) if sure else gaz.centre[0]
+    cy = statistics.median(p.lat for p in sure) if sure else gaz.centre[1]
     out = []
     for o0, o1, pids in kept:
         reason = ""

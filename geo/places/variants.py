@@ -135,7 +135,8 @@ def _distinctive(pid: str, alias: str, places: dict[str, Place], heads: set[str]
 
 
 def short_forms(aliases: list[tuple[str, str, str]], places: dict[str, Place], heads: set[str] | Path,
-                tails: dict[str, frozenset[str]] | None = None) -> list[tuple[str, str, str]]:
+                tails: dict[str, frozenset[str]] | None = None,
+                centre: tuple[float, float] = ALEPPO_CENTRE) -> list[tuple[str, str, str]]:
     """The distinctive part of compound names ("Karm al-Qaterji" -> "al-Qaterji", "Zarzour hospital" -> "Zarzour"),
     as aliases of the one place it names: never when another place already goes by it, when two compounds
     share it, or when it is short, a head word itself or an everyday word. ``heads`` may be the lexicon
@@ -155,7 +156,7 @@ def short_forms(aliases: list[tuple[str, str, str]], places: dict[str, Place], h
     taken = {fold(a) for _, a, _ in aliases}
     found: dict[str, list[tuple[str, str, str]]] = {}
     for pid, alias, lang in aliases:
-        if pid not in places or not _near_aleppo(places[pid]):
+        if pid not in places or not _near(places[pid], centre):
             continue
         rest = _distinctive(pid, alias, places, heads, tails)
         if not rest or not rest[:1].isalpha() or any(ch in rest for ch in ",;()"):
@@ -172,14 +173,14 @@ def short_forms(aliases: list[tuple[str, str, str]], places: dict[str, Place], h
     return [row for rows in found.values() if len({r[0] for r in rows}) == 1 for row in rows[:1]]
 
 
-#: How far from Aleppo (degrees, about 50 km) a place may be and still lend its short form to reports.
+#: How far from the study area's centre (degrees, about 50 km) a place may be and still lend its short form.
 SHORT_FORM_REACH = 0.5
 
 
-def _near_aleppo(p: Place) -> bool:
+def _near(p: Place, centre: tuple[float, float]) -> bool:
     """Whether a place is in the study area's reach: a short form of a far place (a Damascus suburb) would
-    be read into every Aleppo report."""
-    return abs(p.lon - ALEPPO_CENTRE[0]) <= SHORT_FORM_REACH and abs(p.lat - ALEPPO_CENTRE[1]) <= SHORT_FORM_REACH
+    be read into every report of the city."""
+    return abs(p.lon - centre[0]) <= SHORT_FORM_REACH and abs(p.lat - centre[1]) <= SHORT_FORM_REACH
 
 
 def generic_forms(aliases: list[tuple[str, str, str]], nouns: dict[str, dict[str, list[str]]] | Path
