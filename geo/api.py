@@ -144,11 +144,10 @@ def lookup(*names: str, data_dir: PathLike | None = None, explain: bool = False)
 def review_queue(data_dir: PathLike | None = None, build_dir: PathLike | None = None) -> pd.DataFrame:
     """``geo review``: what needs a person after the last build, most useful first (id, kind, why, date,
     place, faction, type, articles, text, count)."""
-    from geo.pipeline import review_items
-    from geo.review import load_decisions, queue
+    from geo.review import build_items, load_decisions, queue
 
     s = _settings(data_dir, build_dir)
-    items = queue(review_items(s), load_decisions(s.decisions_csv))
+    items = queue(build_items(s), load_decisions(s.decisions_csv))
     return pd.DataFrame([i.row() for i in items],
                         columns=["id", "kind", "why", "date", "place", "faction", "type", "articles", "text", "count"])
 

@@ -16,7 +16,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Callable, Collection
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -299,55 +299,6 @@ def _applied_ids(s: Settings) -> set[str]:
     """The event ids the claims of the last extraction merge into before any decision."""
     claims = [Claim.from_dict(d) for d in read_jsonl(s.claims_jsonl)] if s.claims_jsonl.exists() else []
     return {e.id for e in merge_claims(claims, _wire(s))}
-
-
-def review_items(s: Settings) -> list[Any]:
-    """Everything the last build gives a person to look at (:mod:`geo.review`), decided or not."""
-    import shapely
-    from shapely.prepared import prep
-
-    from geo.review import Item, claim_items, event_items
-
-    claims = [Claim.from_dict(d) for d in read_jsonl(s.claims_jsonl)] if s.claims_jsonl.exists() else []
-    items = claim_items(claims)
-    evs = read_events(s.events_gpkg) if s.events_gpkg.exists() else []
-    rows = [{**e.to_row(), "articles": e.articles, "sentences": e.sentences, "claim_statuses": e.claim_statuses,
-             "lon": e.lon, "lat": e.lat} for e in evs]
-    control = _read_layer(s.control_gpkg, "control") if s.control_gpkg.exists() else None
-    fps = read_footprints(s)
-    inside = prep(shapely.union_all(fps.geometry.values)) if len(fps) else None
-    items += event_items(rows, _holder_before(control) if control is not None else None,
-                         (lambda e: inside.intersects(shapely.Point(e["lon"], e["lat"]))) if inside else None)
-    changes = _read_layer(s.control_gpkg, "changes") if s.control_gpkg.exists() else None
-    for r in (changes.itertuples() if changes is not None else []):
-        if r.rule == "snapshot" and not json_list(r.events):
-            hit = fps[fps.representative_point().within(r.geometry)] if len(fps) else fps
-            key = hashlib.sha1(r.geometry.wkb).hexdigest()[:8]
-            items.append(Item(f"change-{r.valid_from}-{r.from_faction}-{r.to_faction}-{key}", "no event",
-                              f"{r.km2:.2f} km2 went from {r.from_faction} to {r.to_faction} in the snapshot of "
-                              f"{r.valid_from} with no report behind it ({len(hit)} footprint(s))",
-                              date=str(r.valid_from), place=str(hit["id"].iloc[0]) if len(hit) else "",
-                              faction=str(r.to_faction), text=", ".join(map(str, hit["id"].head(5)))))
-    if s.unresolved_csv.exists():
-        for r in read_csv(s.unresolved_csv):
-            n = int(r.get("count") or 1)
-            items.append(Item(f"name:{r['name']}", "unresolved name", f"named {n} time(s) and in no gazetteer: "
-                              "geo gazetteer add or alias, or reject it if it is not a place", count=n,
-                              articles=tuple((r.get("articles") or "").split()), text=r.get("sentence") or ""))
-    return items
-
-
-def _holder_before(control: gpd.GeoDataFrame) -> Callable[[dict], str]:
-    """Who the control layers give an event's point to on the day before it ("" when no polygon holds it)."""
-    import shapely
-
-    def holder(e: dict) -> str:
-        day = (date.fromisoformat(str(e["date"])[:10]) - timedelta(days=1)).isoformat()
-        valid = control[(control["valid_from"] <= day)
-                        & ((control["valid_to"].fillna("") == "") | (control["valid_to"] > day))]
-        hit = valid[valid.contains(shapely.Point(e["lon"], e["lat"]))]
-        return str(hit["faction"].iloc[0]) if len(hit) else ""
-    return holder
 
 
 def claim_and_event_ids(s: Settings) -> set[str]:

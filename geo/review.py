@@ -18,15 +18,18 @@ from __future__ import annotations
 
 import csv
 import getpass
+import hashlib
 import os
 import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from geo.io import InputError, atomic_path
-from geo.model import Claim, PlaceRef
+from geo.io import InputError, atomic_path, read_csv, read_jsonl, read_vector, vector_layers
+from geo.model import Claim, Event, PlaceRef, json_list
+from geo.settings import Settings
 
 DECISIONS = ("accept", "reject", "edit")
 #: What an edit may change, as the file's columns name them.
@@ -251,3 +254,70 @@ def queue(items: Iterable[Item], decisions: Iterable[Decision] = (), *, first: s
            and (not place or i.place == place) and (not type_ or i.type == type_)
            and (not article or article in i.articles)]
     return sorted(out, key=lambda i: (KINDS.index(i.kind), -i.count, i.date, i.id))
+
+
+# ---------------------------------------------------------------- the queue of a build
+
+def build_items(s: Settings) -> list[Item]:
+    """Everything the last build in ``s.build_dir`` gives a person to look at, decided or not."""
+    import shapely
+    from shapely.prepared import prep
+
+    claims = [Claim.from_dict(d) for d in read_jsonl(s.claims_jsonl)] if s.claims_jsonl.exists() else []
+    items = claim_items(claims)
+    evs = _events(s.events_gpkg) if s.events_gpkg.exists() else []
+    rows = [{**e.to_row(), "articles": e.articles, "sentences": e.sentences, "claim_statuses": e.claim_statuses,
+             "lon": e.lon, "lat": e.lat} for e in evs]
+    control = _layer(s.control_gpkg, "control")
+    fps = _footprints(s)
+    inside = prep(shapely.union_all(fps.geometry.values)) if len(fps) else None
+    items += event_items(rows, _holder_before(control) if control is not None else None,
+                         (lambda e: inside.intersects(shapely.Point(e["lon"], e["lat"]))) if inside else None)
+    changes = _layer(s.control_gpkg, "changes")
+    for r in (changes.itertuples() if changes is not None else []):
+        if r.rule == "snapshot" and not json_list(r.events):
+            hit = fps[fps.representative_point().within(r.geometry)] if len(fps) else fps
+            key = hashlib.sha1(r.geometry.wkb).hexdigest()[:8]
+            items.append(Item(f"change-{r.valid_from}-{r.from_faction}-{r.to_faction}-{key}", "no event",
+                              f"{r.km2:.2f} km2 went from {r.from_faction} to {r.to_faction} in the snapshot of "
+                              f"{r.valid_from} with no report behind it ({len(hit)} footprint(s))",
+                              date=str(r.valid_from), place=str(hit["id"].iloc[0]) if len(hit) else "",
+                              faction=str(r.to_faction), text=", ".join(map(str, hit["id"].head(5)))))
+    if s.unresolved_csv.exists():
+        for r in read_csv(s.unresolved_csv):
+            n = int(r.get("count") or 1)
+            items.append(Item(f"name:{r['name']}", "unresolved name", f"named {n} time(s) and in no gazetteer: "
+                              "geo gazetteer add or alias, or reject it if it is not a place", count=n,
+                              articles=tuple((r.get("articles") or "").split()), text=r.get("sentence") or ""))
+    return items
+
+
+def _events(path: Path) -> list[Event]:
+    gdf = read_vector(path, "events", built=True)
+    return [Event.from_row(r, g.x, g.y) for r, g in zip(gdf.drop(columns="geometry").to_dict("records"),
+                                                        gdf.geometry, strict=True)]
+
+
+def _layer(path: Path, name: str) -> Any:
+    return read_vector(path, name, built=True) if path.exists() and name in vector_layers(path, built=True) \
+        else None
+
+
+def _footprints(s: Settings) -> Any:
+    import geopandas as gpd
+
+    path = s.gazetteer_dir / "footprints.geojson"
+    return read_vector(path) if path.exists() else gpd.GeoDataFrame({"id": []}, geometry=[], crs="EPSG:4326")
+
+
+def _holder_before(control: Any) -> Callable[[dict], str]:
+    """Who the control layers give an event's point to on the day before it ("" when no polygon holds it)."""
+    import shapely
+
+    def holder(e: dict) -> str:
+        day = (date.fromisoformat(str(e["date"])[:10]) - timedelta(days=1)).isoformat()
+        valid = control[(control["valid_from"] <= day)
+                        & ((control["valid_to"].fillna("") == "") | (control["valid_to"] > day))]
+        hit = valid[valid.contains(shapely.Point(e["lon"], e["lat"]))]
+        return str(hit["faction"].iloc[0]) if len(hit) else ""
+    return holder

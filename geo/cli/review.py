@@ -52,10 +52,10 @@ def review(ctx: click.Context, settings: Settings, dates: str | None, place: str
     if dates and ".." not in dates:
         first = last = dates
     pipeline.build_until(settings, "layers", _log)
-    from geo.review import load_decisions, queue
+    from geo.review import build_items, load_decisions, queue
 
     decisions = load_decisions(settings.decisions_csv)
-    items = queue(pipeline.review_items(settings), decisions, first=first, last=last, place=place or "",
+    items = queue(build_items(settings), decisions, first=first, last=last, place=place or "",
                   type_=type_ or "", article=article or "")
     if not items:
         click.echo(f"nothing to review: no item needs a person ({len(decisions)} decision(s) on record)")
@@ -98,7 +98,9 @@ def _decide(settings: Settings, decision: str, item_id: str, note: str, **fields
     d = Decision(item_id, decision, note=note, **{k: v or "" for k, v in fields.items()})
     valid_place, valid_faction = pipeline.review_checks(settings)
     check_decision(d, f"geo review {decision} {item_id}", valid_place, valid_faction)
-    known = {i.id for i in pipeline.review_items(settings)} | pipeline.claim_and_event_ids(settings)
+    from geo.review import build_items
+
+    known = {i.id for i in build_items(settings)} | pipeline.claim_and_event_ids(settings)
     if item_id not in known:
         raise InputError(f"{item_id}: no claim, event or review item has this id in {settings.build_dir} "
                          "(run geo build, then geo review to list the ids)")
