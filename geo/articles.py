@@ -17,7 +17,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -304,11 +304,13 @@ def _jsonl_article(line: str, path: Path, n: int, over: dict[str, Any]) -> Artic
 
 
 def read_articles(paths: list[Path], published: str | None = None, warn: Callable[[str], None] | None = None,
-                  skip: Skip | None = None, languages: Collection[str] | None = None) -> list[Article]:
+                  skip: Skip | None = None, languages: Collection[str] | None = None,
+                  progress: Callable[[list[Path]], Iterable[Path]] | None = None) -> list[Article]:
     """Every article under ``paths`` (directories expanded), ids unique; ``warn`` is told of an article
     in a language not among ``languages`` (those with a lexicon: nothing can be read from it). Without ``skip`` the first input that cannot be read raises
     InputError; with it, each such file, JSON Lines record or repeated id is passed to ``skip`` and the
-    rest is read (``geo extract PATHS``, ``geo build --keep-going``).
+    rest is read (``geo extract PATHS``, ``geo build --keep-going``). ``progress`` wraps the list of files
+    (a progress bar).
 
     >>> import tempfile; d = Path(tempfile.mkdtemp())
     >>> _ = (d / "2016-11-08-a.md").write_text("Aleppo."); _ = (d / "b.md").write_bytes(b"\\x00\\x01")
@@ -326,7 +328,7 @@ def read_articles(paths: list[Path], published: str | None = None, warn: Callabl
             if skip is None:
                 raise
             skip(str(p), _reason(exc, Path(p)))
-    for f in files:
+    for f in progress(files) if progress else files:
         try:
             found = read_article_file(f, published, warn, skip)
         except (InputError, OSError) as exc:

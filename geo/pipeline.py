@@ -12,10 +12,13 @@ hash and the reading knowledge, so one new article re-reads one article.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Collection
+import time
+from collections.abc import Callable, Collection, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,31 @@ _GEO = Path(__file__).resolve().parent
 
 def _quiet(_: str) -> None:
     pass
+
+
+#: Whether long loops show a progress bar (the command line turns it on; the API and the tests stay quiet).
+_BARS: contextvars.ContextVar[bool] = contextvars.ContextVar("geo_bars", default=False)
+
+
+@contextlib.contextmanager
+def progress_bars(on: bool = True) -> Iterator[None]:
+    """Progress bars on stderr for the long loops (articles read, articles extracted) inside the block.
+    tqdm hides them when stderr is not a terminal, so logs and pipes never hold them."""
+    token = _BARS.set(on)
+    try:
+        yield
+    finally:
+        _BARS.reset(token)
+
+
+def progress(items: list[Any], desc: str, unit: str) -> Any:
+    """``items``, behind a progress bar (articles/s, time left) when bars are on and stderr is a terminal."""
+    if not _BARS.get() or len(items) < 2:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit=unit, file=sys.stderr, leave=False, disable=None, mininterval=0.5,
+                dynamic_ncols=True)
 
 
 # ---------------------------------------------------------------- fingerprints
@@ -124,7 +152,7 @@ def load_articles(paths: list[Path], log: Log = _quiet, published: str | None = 
     The first input that cannot be read raises InputError, unless a ``skipped`` list is given: then each
     is appended to it as ``(where, reason)`` and the rest is read."""
     skip = None if skipped is None else (lambda where, why: skipped.append((where, why)))
-    arts = read_articles(paths, published, log, skip, languages)
+    arts = read_articles(paths, published, log, skip, languages, lambda files: progress(files, "read", "file"))
     for a in arts:
         if why := undated(a):
             log(f"warning: {why} (give --published YYYY-MM-DD or a 'date:' in the front matter)")
@@ -188,7 +216,7 @@ def extract_articles(arts: list[Article], reader: Reader, cache_dir: Path | None
     claims: list[Claim] = []
     unresolved: dict[str, dict[str, Any]] = {}
     hits = 0
-    for i, a in enumerate(arts, 1):
+    for a in progress(arts, "extract", "article"):
         key = hashlib.sha1(f"{a.hash}:{a.id}:{reader.fingerprint}".encode()).hexdigest()[:20]
         cached = cache_dir / f"{key}.json" if cache_dir else None
         if cached and cached.exists():
@@ -207,8 +235,6 @@ def extract_articles(arts: list[Article], reader: Reader, cache_dir: Path | None
             row["count"] += 1
             if a.id not in row["articles"]:
                 row["articles"].append(a.id)
-        if len(arts) > 20 and i % 50 == 0:
-            log(f"  read {i}/{len(arts)} articles")
     log(f"extracted {len(claims)} claim(s) from {len(arts)} article(s) ({hits} from cache)")
     sideless = sum(1 for c in claims if not c.faction and c.type in ("capture", "advance") and c.status == "reported")
     if sideless:
@@ -606,16 +632,19 @@ STAGES: dict[str, Callable[..., Path]] = {"ingest": ingest, "extract": extract, 
 ORDER = ["ingest", "extract", "events", "layers", "render"]
 
 
-def build(s: Settings, log: Log = _quiet, force: bool = False, keep_going: bool = False) -> Path:
+def build(s: Settings, log: Log = _quiet, force: bool = False, keep_going: bool = False,
+          times: dict[str, float] | None = None) -> Path:
     """Run every stale stage in order; return the map path. A failing stage leaves earlier outputs.
     With ``keep_going`` an article that cannot be read is left out (:func:`skipped_inputs` lists them)
-    instead of stopping the build. One build at a time per build directory (:func:`geo.io.build_lock`)."""
+    instead of stopping the build. ``times`` gets each stage's seconds (absent: up to date). One build at a
+    time per build directory (:func:`geo.io.build_lock`)."""
     with build_lock(s.build_dir, log):
-        build_until(s, ORDER[-1], log, force, keep_going)
+        build_until(s, ORDER[-1], log, force, keep_going, times)
     return s.map_file()
 
 
-def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False, keep_going: bool = False) -> Path:
+def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False, keep_going: bool = False,
+                times: dict[str, float] | None = None) -> Path:
     """Run the stale stages up to and including ``last``; return its output. The gazetteer is checked
     first, with ``geo validate``'s own checks: a duplicate id or swapped coordinates stop the build."""
     manifest = _read_manifest(s)
@@ -636,12 +665,35 @@ def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False, 
                 _warn_vanished(s, log)  # said on every build, not only when the events stage runs
             continue
         log(f"{stage}: running")
+        start = time.perf_counter()
         if stage == "ingest":
             ingest(s, log, keep_going)
         else:
             STAGES[stage](s, log)
+        if times is not None:
+            times[stage] = time.perf_counter() - start
         _record(s, stage, fp)  # a stage never writes its own inputs, so fp still describes them
     return stage_output(last, s)
+
+
+def build_summary(s: Settings, times: dict[str, float]) -> str:
+    """What a build holds, in one line: articles read and skipped, claims, events by status, unresolved
+    names, and the seconds of each stage that ran."""
+    import pyogrio
+
+    n_arts = sum(1 for _ in s.articles_jsonl.open(encoding="utf-8")) if s.articles_jsonl.exists() else 0
+    n_claims = sum(1 for _ in s.claims_jsonl.open(encoding="utf-8")) if s.claims_jsonl.exists() else 0
+    by: dict[str, int] = {}
+    if s.events_gpkg.exists():
+        for st in pyogrio.read_dataframe(s.events_gpkg, layer="events", columns=["status"],
+                                         read_geometry=False)["status"]:
+            by[st] = by.get(st, 0) + 1
+    names = len(read_csv(s.unresolved_csv)) if s.unresolved_csv.exists() else 0
+    ran = ", ".join(f"{k} {v:.1f} s" for k, v in times.items()) or "every stage up to date"
+    events = f"{sum(by.values())} event(s)" + (f" ({', '.join(f'{v} {k}' for k, v in sorted(by.items()))})"
+                                               if by else "")
+    return (f"summary: {n_arts} article(s) read, {len(skipped_inputs(s))} skipped; {n_claims} claim(s); {events}; "
+            f"{names} unresolved name(s); {ran}")
 
 
 def check_reading(s: Settings) -> None:

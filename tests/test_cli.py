@@ -283,3 +283,28 @@ def test_debug_shows_the_traceback(tmp_path):
     (d / "factions.yaml").write_text("factions: [unclosed\n", encoding="utf-8")
     res = CliRunner().invoke(main, ["--debug", "layers", "--data-dir", str(d), "--build-dir", str(tmp_path / "b")])
     assert res.exit_code == 1 and res.exception is not None  # raised, not folded into a line
+
+
+def test_build_ends_with_a_summary_and_quiet_says_nothing_but_warnings(tmp_path):
+    d, b = copy_inputs(tmp_path), tmp_path / "build"
+    res = CliRunner().invoke(main, ["build", "--data-dir", str(d), "--build-dir", str(b)])
+    assert res.exit_code == 0, res.output
+    (summary,) = [line for line in res.stderr.splitlines() if line.startswith("summary: ")]
+    n = len([p for p in (d / "articles").glob("*.md") if p.name != "README.md"])
+    assert f"{n} article(s) read, 0 skipped" in summary and "claim(s)" in summary and "event(s) (" in summary
+    assert all(f"{stage} " in summary for stage in ("ingest", "extract", "events", "layers", "render"))
+    assert "\r" not in res.stderr  # no progress bar when stderr is not a terminal
+    (d / "articles" / "2016-11-30-undated-name.md").write_text("---\ntitle: T\n---\nThe army took Sakhour.\n")
+    quiet = CliRunner().invoke(main, ["build", "-q", "--data-dir", str(d), "--build-dir", str(b)])
+    assert quiet.exit_code == 0 and quiet.stdout.startswith("map: ")
+    assert quiet.stderr.strip() == "" or all(line.startswith("warning") for line in quiet.stderr.splitlines())
+
+
+def test_progress_is_the_items_themselves_unless_bars_are_on():
+    from geo import pipeline
+
+    items = list(range(5))
+    assert pipeline.progress(items, "x", "item") is items  # the API and the tests: no bar
+    with pipeline.progress_bars():
+        assert list(pipeline.progress(items, "x", "item")) == items  # behind tqdm, the same items
+    assert pipeline.progress(items, "x", "item") is items  # off again after the block

@@ -28,6 +28,12 @@ def _log(msg: str) -> None:
     click.echo(msg, err=True)
 
 
+def _warnings(msg: str) -> None:
+    """The log of a --quiet run: warnings only."""
+    if msg.startswith("warning"):
+        click.echo(msg, err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="geo")
 @click.option("--debug", is_flag=True, help="On an error, show the full traceback instead of one line.")
@@ -49,7 +55,8 @@ def main(debug: bool) -> None:
 @click.option("--keep-going", is_flag=True,
               help="Leave out the articles that cannot be read (each named on stderr, listed in "
                    "<build>/skipped.csv, counted on the map) and exit 3, instead of stopping with exit 1.")
-def build(settings: Settings, force: bool, keep_going: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors: no progress bars, stage lines or summary.")
+def build(settings: Settings, force: bool, keep_going: bool, quiet: bool) -> None:
     """Run every stage (ingest, extract, events, layers, render), redoing only what changed.
 
     Exit codes: 0 built; 1 an input is wrong (one line names it; earlier outputs are kept);
@@ -59,8 +66,14 @@ def build(settings: Settings, force: bool, keep_going: bool) -> None:
     Examples:
       geo build --data-dir data --build-dir data/build
       geo build --keep-going      # a scraped batch with a few broken files
+      geo build --quiet           # for cron: warnings and errors only
     """
-    out = pipeline.build(settings, _log, force=force, keep_going=keep_going)
+    times: dict[str, float] = {}
+    with pipeline.progress_bars(not quiet):
+        out = pipeline.build(settings, _warnings if quiet else _log, force=force, keep_going=keep_going,
+                             times=times)
+    if not quiet:
+        _log(pipeline.build_summary(settings, times))
     click.echo(f"map: {out}")
     exit_skipped("build", pipeline.skipped_inputs(settings))
 
@@ -111,9 +124,10 @@ def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path 
         click.echo(pipeline.extract(settings, _log))
         return
     skipped: list[tuple[str, str]] = []
-    arts = pipeline.load_articles(list(paths), _log, published, skipped=skipped,
-                                  languages=pipeline.lexicon_languages(settings) or None)
-    claims, _ = pipeline.extract_articles(arts, pipeline.Reader(settings), None, _log)
+    with pipeline.progress_bars():
+        arts = pipeline.load_articles(list(paths), _log, published, skipped=skipped,
+                                      languages=pipeline.lexicon_languages(settings) or None)
+        claims, _ = pipeline.extract_articles(arts, pipeline.Reader(settings), None, _log)
     rows = [c.to_dict(explain=explain) for c in claims]
     if fmt == "text":
         text = "".join(claim_text(c, explain) for c in claims)
