@@ -211,24 +211,27 @@ class Reader:
 
 
 def extract_articles(arts: list[Article], reader: Reader, cache_dir: Path | None = None,
-                     log: Log = _quiet) -> tuple[list[Claim], list[dict[str, Any]]]:
-    """Claims of many articles (cached per article content when ``cache_dir`` is given)."""
+                     log: Log = _quiet, jobs: int = 1) -> tuple[list[Claim], list[dict[str, Any]]]:
+    """Claims of many articles (cached per article content when ``cache_dir`` is given), read in ``jobs``
+    processes; the result is the same whatever ``jobs`` is (articles keep their order)."""
     claims: list[Claim] = []
     unresolved: dict[str, dict[str, Any]] = {}
-    hits = 0
-    for a in progress(arts, "extract", "article"):
-        key = hashlib.sha1(f"{a.hash}:{a.id}:{reader.fingerprint}".encode()).hexdigest()[:20]
+    keys = [hashlib.sha1(f"{a.hash}:{a.id}:{reader.fingerprint}".encode()).hexdigest()[:20] for a in arts]
+    done: dict[int, tuple[list[Claim], list[tuple[str, str]]]] = {}
+    for i, key in enumerate(keys):
         cached = cache_dir / f"{key}.json" if cache_dir else None
         if cached and cached.exists():
             doc = json.loads(cached.read_text(encoding="utf-8"))
-            cs = [Claim.from_dict(d) for d in doc["claims"]]
-            names = [tuple(x) for x in doc["unresolved"]]
-            hits += 1
-        else:
-            cs, names = reader.read(a)
-            if cached:
-                write_text(cached, json.dumps({"claims": [c.to_dict() for c in cs],
-                                               "unresolved": [list(n) for n in names]}, ensure_ascii=False))
+            done[i] = ([Claim.from_dict(d) for d in doc["claims"]], [tuple(x) for x in doc["unresolved"]])
+    hits = len(done)
+    todo = [i for i in range(len(arts)) if i not in done]
+    for i, (cs, names) in zip(todo, _read_many([arts[i] for i in todo], reader, jobs), strict=True):
+        done[i] = (cs, names)
+        if cache_dir:
+            write_text(cache_dir / f"{keys[i]}.json", json.dumps(
+                {"claims": [c.to_dict() for c in cs], "unresolved": [list(n) for n in names]}, ensure_ascii=False))
+    for i, a in enumerate(arts):
+        cs, names = done[i]
         claims += cs
         for name, sentence in names:
             row = unresolved.setdefault(name, {"name": name, "count": 0, "articles": [], "sentence": sentence})
@@ -246,12 +249,62 @@ def extract_articles(arts: list[Article], reader: Reader, cache_dir: Path | None
     return claims, rows
 
 
-def extract(s: Settings, log: Log = _quiet) -> Path:
-    """<build>/articles.jsonl -> <build>/claims.jsonl and <build>/unresolved.csv (the review queue)."""
+#: Fewer articles than this per process are read in one: a worker's start costs more than it saves.
+MIN_PER_JOB = 8
+#: The process that forks the workers leaves its Reader here: they inherit it, loaded (no pickling).
+_WORKER_READER: Reader | None = None
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container's share, not the machine's)."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _read_one(a: Article) -> tuple[list[Claim], list[tuple[str, str]]]:
+    assert _WORKER_READER is not None
+    return _WORKER_READER.read(a)
+
+
+def _read_many(arts: list[Article], reader: Reader, jobs: int) -> Iterator[tuple[list[Claim], list[tuple[str, str]]]]:
+    """Each article's claims and unresolved names, in order: in this process, or in ``jobs`` forked ones."""
+    global _WORKER_READER
+    jobs = max(1, min(jobs, len(arts) // MIN_PER_JOB))
+    if jobs == 1:
+        for a in progress(arts, "extract", "article"):
+            yield reader.read(a)
+        return
+    import multiprocessing
+
+    _WORKER_READER = reader
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from progress_iter(pool.imap(_read_one, arts, chunksize=4), len(arts), "extract", "article")
+    finally:
+        _WORKER_READER = None
+
+
+def progress_iter(items: Iterator[Any], total: int, desc: str, unit: str) -> Iterator[Any]:
+    """:func:`progress` for an iterator whose length is known."""
+    if not _BARS.get() or total < 2:
+        return items
+    from tqdm import tqdm
+
+    return iter(tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, disable=None,
+                     mininterval=0.5, dynamic_ncols=True))
+
+
+def extract(s: Settings, log: Log = _quiet, jobs: int = 1) -> Path:
+    """<build>/articles.jsonl -> <build>/claims.jsonl and <build>/unresolved.csv (the review queue), the
+    articles read in ``jobs`` processes."""
     if not s.articles_jsonl.exists():
         ingest(s, log)
     arts = [Article.from_dict(d) for d in read_jsonl(s.articles_jsonl)]
-    claims, unresolved = extract_articles(arts, Reader(s), s.build_dir / "cache" / "claims", log)
+    claims, unresolved = extract_articles(arts, Reader(s), s.build_dir / "cache" / "claims", log, jobs)
     write_jsonl(s.claims_jsonl, (c.to_dict() for c in claims))
     write_csv(s.unresolved_csv, unresolved, ["name", "count", "articles", "sentence"])
     return s.claims_jsonl
@@ -633,18 +686,18 @@ ORDER = ["ingest", "extract", "events", "layers", "render"]
 
 
 def build(s: Settings, log: Log = _quiet, force: bool = False, keep_going: bool = False,
-          times: dict[str, float] | None = None) -> Path:
+          times: dict[str, float] | None = None, jobs: int = 1) -> Path:
     """Run every stale stage in order; return the map path. A failing stage leaves earlier outputs.
     With ``keep_going`` an article that cannot be read is left out (:func:`skipped_inputs` lists them)
-    instead of stopping the build. ``times`` gets each stage's seconds (absent: up to date). One build at a
-    time per build directory (:func:`geo.io.build_lock`)."""
+    instead of stopping the build. ``times`` gets each stage's seconds (absent: up to date); ``jobs``: the
+    processes that read articles. One build at a time per build directory (:func:`geo.io.build_lock`)."""
     with build_lock(s.build_dir, log):
-        build_until(s, ORDER[-1], log, force, keep_going, times)
+        build_until(s, ORDER[-1], log, force, keep_going, times, jobs)
     return s.map_file()
 
 
 def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False, keep_going: bool = False,
-                times: dict[str, float] | None = None) -> Path:
+                times: dict[str, float] | None = None, jobs: int = 1) -> Path:
     """Run the stale stages up to and including ``last``; return its output. The gazetteer is checked
     first, with ``geo validate``'s own checks: a duplicate id or swapped coordinates stop the build."""
     manifest = _read_manifest(s)
@@ -668,6 +721,8 @@ def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False, 
         start = time.perf_counter()
         if stage == "ingest":
             ingest(s, log, keep_going)
+        elif stage == "extract":
+            extract(s, log, jobs)
         else:
             STAGES[stage](s, log)
         if times is not None:

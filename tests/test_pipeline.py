@@ -138,3 +138,16 @@ def test_one_build_at_a_time_and_a_killed_build_leaves_no_lock(tmp_path):
     with build_lock(tmp_path, said.append):
         pass
     assert said == []
+
+
+def test_two_processes_read_the_same_claims_as_one():
+    from geo.pipeline import Reader, extract_articles, load_articles
+    from geo.settings import Settings
+
+    s = Settings.resolve(Path(__file__).resolve().parents[1] / "data")
+    arts = load_articles([s.articles_dir])
+    assert len(arts) >= 16  # enough for two workers (MIN_PER_JOB each)
+    one = extract_articles(arts, Reader(s), None, jobs=1)
+    two = extract_articles(arts, Reader(s), None, jobs=2)
+    assert [c.to_dict(explain=True) for c in one[0]] == [c.to_dict(explain=True) for c in two[0]]
+    assert one[1] == two[1]

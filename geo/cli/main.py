@@ -56,7 +56,9 @@ def main(debug: bool) -> None:
               help="Leave out the articles that cannot be read (each named on stderr, listed in "
                    "<build>/skipped.csv, counted on the map) and exit 3, instead of stopping with exit 1.")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors: no progress bars, stage lines or summary.")
-def build(settings: Settings, force: bool, keep_going: bool, quiet: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Processes that read articles [default: the cores available]; the output is the same.")
+def build(settings: Settings, force: bool, keep_going: bool, quiet: bool, jobs: int | None) -> None:
     """Run every stage (ingest, extract, events, layers, render), redoing only what changed.
 
     Exit codes: 0 built; 1 an input is wrong (one line names it; earlier outputs are kept);
@@ -71,7 +73,7 @@ def build(settings: Settings, force: bool, keep_going: bool, quiet: bool) -> Non
     times: dict[str, float] = {}
     with pipeline.progress_bars(not quiet):
         out = pipeline.build(settings, _warnings if quiet else _log, force=force, keep_going=keep_going,
-                             times=times)
+                             times=times, jobs=jobs or pipeline.available_cores())
     if not quiet:
         _log(pipeline.build_summary(settings, times))
     click.echo(f"map: {out}")
