@@ -44,3 +44,14 @@ def test_bench_reading_runs_and_finds_the_places_it_inserted(tmp_path, capsys, m
     assert res["extraction"]["claims"] > 0 and res["tokeniser"] in ("c", "python")
     assert "spacy_ner_mb_s" not in res["slice"]
     assert "geo mentions" in capsys.readouterr().out
+
+
+def test_bench_build_runs_on_a_tiny_corpus(tmp_path, capsys):
+    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "bench" / "bench_build.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path / "build.json"
+    assert mod.main(["--articles", "20", "-o", str(out)]) == 0
+    (row,) = json.loads(out.read_text())
+    assert row["articles"] == 20 and row["full_s"] > 0 and 0 < row["incremental"] and row["jobs"] > 0
+    assert "| 20 articles |" in capsys.readouterr().out

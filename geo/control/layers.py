@@ -165,8 +165,23 @@ class _Period:
         """``{faction: geometry}`` of a labelling, sorted by faction, factions with no atom left out."""
         out = {}
         for f in sorted(set(labels) - {""}):
-            out[f] = shapely.coverage_union_all(self.atoms[labels == f])
+            parts = self.atoms[labels == f]
+            out[f] = _coverage_union(parts)
         return out
+
+
+def _coverage_union(parts: np.ndarray) -> shapely.Geometry:
+    """The union of atoms of one partition: their coverage union (fast); for atoms a hair off their shared
+    edges, which GEOS refuses, the full union, else the same snapped to a 1e-9 degree grid (about 0.1 mm),
+    which nodes what floating point left apart."""
+    try:
+        out = shapely.coverage_union_all(parts)
+    except shapely.errors.GEOSException:
+        try:
+            out = shapely.union_all(parts)
+        except shapely.errors.GEOSException:
+            out = shapely.union_all(shapely.make_valid(parts), grid_size=1e-9)
+    return _polygonal(out if out.is_valid else shapely.make_valid(out))  # the layers hold valid polygons only
 
 
 def _partition(base: dict[str, shapely.Geometry], areas: dict[str, shapely.Geometry], metric: str = CRS_METRIC
@@ -342,7 +357,7 @@ def _changes(prev: _Interval, cur: _Interval, st_prev: dict[str, shapely.Geometr
         pairs = sorted({(prev.labels[i], cur.labels[i]) for i in moved if prev.labels[i] and cur.labels[i]})
         for fa, fb in pairs:
             sel = moved[(prev.labels[moved] == fa) & (cur.labels[moved] == fb)]
-            out.append((fa, fb, shapely.coverage_union_all(cur.period.atoms[sel]), float(cur.period.km2[sel].sum()),
+            out.append((fa, fb, _coverage_union(cur.period.atoms[sel]), float(cur.period.km2[sel].sum()),
                         sel))
         return out
     pairs = [(fa, fb, _polygonal(ga.intersection(gb))) for fa, ga in st_prev.items()

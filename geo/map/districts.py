@@ -60,6 +60,8 @@ def district_runs(footprints: gpd.GeoDataFrame, control: gpd.GeoDataFrame, metri
         for fac, g in zip(cur["faction"].astype(str), cur.geometry.values, strict=True):
             if g is None or g.is_empty:
                 continue
+            if not g.is_valid:  # valid in degrees, a hair self-touching once projected to metres
+                g = shapely.make_valid(g)
             shapely.prepare(g)
             inside = shapely.contains(g, fg)
             partial = shapely.intersects(g, fg) & ~inside
@@ -109,6 +111,7 @@ def _link(runs: list[list[list[str]]], footprints: gpd.GeoDataFrame, rows: list[
         return [[[*r, -1] for r in rr] for rr in runs]
     fg = footprints.geometry.values if footprints.crs == metric else footprints.to_crs(metric).geometry.values
     cg = gpd.GeoSeries([r["geometry"] for r in rows], crs=CRS_STORAGE).to_crs(metric).values
+    cg = [g if g is None or g.is_valid else shapely.make_valid(g) for g in cg]  # a hair self-touching in metres
     out = []
     for i, rr in enumerate(runs):
         linked = []

@@ -1,0 +1,93 @@
+"""Benchmark of a whole build at scale: full build, one article added, and reading in two processes.
+
+Run with ``make bench`` (or ``.venv/bin/python bench/bench_build.py --articles 1000,10000``). The corpus is the
+synthetic one of ``bench/corpus.py`` (templates written for the benchmarks, the gazetteer's own names, about
+2 kB an article, dated over the study window), written as Markdown files into a temporary copy of the shipped
+data directory. Figures are wall-clock seconds on this machine; quote them only as ratios measured in the
+same run:
+
+- ``incremental``: ``geo build`` after one new article, against the full build of the same corpus (goal 5%);
+- ``jobs``: reading every article in 2 processes against 1 (goal 1.8x on 2 cores);
+- ``per_1k``: seconds of a full build per thousand articles, at each size (linear growth keeps it flat).
+
+Example::
+
+    .venv/bin/python bench/bench_build.py --articles 1000,10000 -o data/build/bench/build.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from geo.pipeline import Reader, build, extract_articles, load_articles
+from geo.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import write_figures  # noqa: E402
+from corpus import corpus  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir(base: Path, n: int, seed: int = 0) -> Path:
+    """The shipped data with its articles replaced by ``n`` synthetic ones, dated across the window."""
+    d = base / f"data-{n}"
+    shutil.copytree(ROOT / "data", d, ignore=shutil.ignore_patterns("build", "articles", "review"))
+    (d / "articles").mkdir()
+    first = dt.date(2016, 7, 2)
+    for k, a in enumerate(corpus(n * 2000, seed=seed)[:n]):
+        day = first + dt.timedelta(days=k % 170)
+        write_article(d / "articles" / f"{a.id}.{a.lang}.md", day.isoformat(), a.text)
+    return d
+
+
+def write_article(path: Path, day: str, text: str) -> None:
+    path.write_text(f"---\ndate: {day}\nsource: synthetic (bench)\n---\n{text}\n", encoding="utf-8")
+
+
+def timed(fn, *args, **kw) -> float:  # noqa: ANN001 - any callable
+    start = time.perf_counter()
+    fn(*args, **kw)
+    return time.perf_counter() - start
+
+
+def measure(base: Path, n: int) -> dict[str, float | int]:
+    d = data_dir(base, n)
+    s = Settings.resolve(d, base / f"build-{n}")
+    full = timed(build, s, jobs=1)
+    write_article(d / "articles" / "zz-one-more.en.md", "2016-12-20",
+                  "Government forces captured Sheikh Saeed on Tuesday, a military source said.")
+    one_more = timed(build, s, jobs=1)
+    arts = load_articles([d / "articles"])
+    reader = Reader(s)
+    one = timed(extract_articles, arts, reader, None, jobs=1)
+    two = timed(extract_articles, arts, reader, None, jobs=2)
+    return {"articles": n, "full_s": round(full, 2), "one_more_s": round(one_more, 2),
+            "incremental": round(one_more / full, 3), "per_1k_s": round(full / n * 1000, 2),
+            "extract_1_s": round(one, 2), "extract_2_s": round(two, 2), "jobs": round(one / two, 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", default="1000,10000", help="Corpus sizes, comma-separated.")
+    ap.add_argument("-o", "--output", type=Path, help="Write the figures here (JSON).")
+    args = ap.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="geo-bench-build-") as tmp:
+        for n in (int(x) for x in args.articles.split(",")):
+            rows.append(measure(Path(tmp), n))
+            print(f"| {n} articles | full {rows[-1]['full_s']} s ({rows[-1]['per_1k_s']} s per 1k) | "
+                  f"one more: {rows[-1]['incremental']:.1%} of full | 2 processes: {rows[-1]['jobs']}x |", flush=True)
+    if args.output:
+        write_figures(args.output, rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
