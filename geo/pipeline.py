@@ -744,7 +744,7 @@ def build_summary(s: Settings, times: dict[str, float]) -> str:
                                          read_geometry=False)["status"]:
             by[st] = by.get(st, 0) + 1
     names = len(read_csv(s.unresolved_csv)) if s.unresolved_csv.exists() else 0
-    ran = ", ".join(f"{k} {v:.1f} s" for k, v in times.items()) or "every stage up to date"
+    ran = ", ".join(f"{k} {v:.1f} s" for k, v in times.items()) or "no stage redone"
     events = f"{sum(by.values())} event(s)" + (f" ({', '.join(f'{v} {k}' for k, v in sorted(by.items()))})"
                                                if by else "")
     return (f"summary: {n_arts} article(s) read, {len(skipped_inputs(s))} skipped; {n_claims} claim(s); {events}; "
