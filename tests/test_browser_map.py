@@ -465,3 +465,35 @@ def test_many_events_open_clustered_and_follow_the_slider(browser, tmp_path):
     assert early >= 1 and late > 1000  # every event up to the last date is in a cluster
     assert errors == []
     page.close()
+
+
+def test_a_reviewed_event_is_ringed_and_its_popup_says_who_decided(browser, tmp_path, monkeypatch):
+    import json as _json
+
+    import geopandas as gpd
+
+    from geo.review import Decision, record_decision
+
+    monkeypatch.setenv("GEO_REVIEWER", "Browser test")
+    html = build(tmp_path)
+    data, b = tmp_path / "data", tmp_path / "build"
+    events = gpd.read_file(b / "events.gpkg", layer="events")
+    kindi = events[(events["place_name"] == "Kindi hospital") & (events["type"] == "capture")].iloc[0]
+    claim = _json.loads(kindi["claim_ids"])[0]
+    record_decision(data / "review" / "decisions.csv",
+                    Decision(claim, "accept", note="<b>two agencies</b> agree"))  # markup stays text
+    html = pipeline.build(Settings.resolve(data, b))
+    page, errors = open_page(browser, html)
+    set_slider(page, "max")
+    text = open_popup(page, "Kindi hospital", "capture")
+    assert "Confirmed by an analyst: <b>two agencies</b> agree" in text  # shown as text, never as markup
+    ring = page.evaluate("""() => {
+      const map = (""" + FIND + """)();
+      let colour = null;
+      map.eachLayer(l => { if (l instanceof L.CircleMarker && l.feature && l.feature.properties.review)
+                             colour = [l.options.color, l.options.weight]; });
+      return colour;
+    }""")
+    assert ring[0] == "#0057b8" and ring[1] >= 2.5  # the ring stays when the slider restyles old events
+    assert errors == []
+    page.close()

@@ -120,7 +120,9 @@ function geoPanel(t, data, events) {
       if (!l.feature || !l.setStyle) return;
       var age = (t - l.feature.properties.start) / 86400000;
       var recent = age >= 0 && age < data.recent;
-      l.setStyle({weight: recent ? 3 : 1, color: recent ? '#000' : '#444', fillOpacity: recent ? 0.95 : 0.55});
+      var rv = l.feature.properties.review;  // an analyst's decision keeps its ring, recent or not
+      l.setStyle({weight: recent ? 3 : (rv ? 2.5 : 1), color: rv ? geoReviewed : (recent ? '#000' : '#444'),
+                  fillOpacity: recent ? 0.95 : 0.55});
       if (l.setRadius) l.setRadius(l.feature.properties.radius + (recent ? 3 : 0));
     });
   });
