@@ -130,6 +130,15 @@ def read_vector(path: Path, layer: str | None = None, *, built: bool = False) ->
         raise InputError(f"{path}: cannot read it ({why}){hint}") from None
 
 
+def read_events(path: Path) -> list[Any]:
+    """The events of a GeoPackage's ``events`` layer, as :class:`geo.model.Event` records (a build output)."""
+    from geo.model import Event
+
+    gdf = read_vector(path, "events", built=True)
+    return [Event.from_row(r, g.x, g.y) for r, g in zip(gdf.drop(columns="geometry").to_dict("records"),
+                                                        gdf.geometry, strict=True)]
+
+
 def vector_layers(path: Path, *, built: bool = False) -> list[str]:
     """The layer names of a GeoPackage (see :func:`read_vector` for errors)."""
     import pyogrio

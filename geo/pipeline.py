@@ -34,6 +34,7 @@ from geo.io import (
     atomic_path,
     build_lock,
     read_csv,
+    read_events,
     read_jsonl,
     read_vector,
     vector_layers,
@@ -316,13 +317,6 @@ def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
     df = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy([e.lon for e in events], [e.lat for e in events]),
                             crs=CRS_STORAGE)
-
-
-def read_events(path: Path) -> list[Event]:
-    """Events back from a GeoPackage layer written by :func:`events`."""
-    gdf = read_vector(path, "events", built=True)
-    return [Event.from_row(r, g.x, g.y) for r, g in zip(gdf.drop(columns="geometry").to_dict("records"),
-                                                        gdf.geometry, strict=True)]
 
 
 def events(s: Settings, log: Log = _quiet) -> Path:

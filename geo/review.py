@@ -27,8 +27,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from geo.io import InputError, atomic_path, read_csv, read_jsonl, read_vector, vector_layers
-from geo.model import Claim, Event, PlaceRef, json_list
+from geo.io import InputError, atomic_path, read_csv, read_events, read_jsonl, read_vector, vector_layers
+from geo.model import Claim, PlaceRef, json_list
 from geo.settings import Settings
 
 DECISIONS = ("accept", "reject", "edit")
@@ -265,7 +265,7 @@ def build_items(s: Settings) -> list[Item]:
 
     claims = [Claim.from_dict(d) for d in read_jsonl(s.claims_jsonl)] if s.claims_jsonl.exists() else []
     items = claim_items(claims)
-    evs = _events(s.events_gpkg) if s.events_gpkg.exists() else []
+    evs = read_events(s.events_gpkg) if s.events_gpkg.exists() else []
     rows = [{**e.to_row(), "articles": e.articles, "sentences": e.sentences, "claim_statuses": e.claim_statuses,
              "lon": e.lon, "lat": e.lat} for e in evs]
     control = _layer(s.control_gpkg, "control")
@@ -290,12 +290,6 @@ def build_items(s: Settings) -> list[Item]:
                               "geo gazetteer add or alias, or reject it if it is not a place", count=n,
                               articles=tuple((r.get("articles") or "").split()), text=r.get("sentence") or ""))
     return items
-
-
-def _events(path: Path) -> list[Event]:
-    gdf = read_vector(path, "events", built=True)
-    return [Event.from_row(r, g.x, g.y) for r, g in zip(gdf.drop(columns="geometry").to_dict("records"),
-                                                        gdf.geometry, strict=True)]
 
 
 def _layer(path: Path, name: str) -> Any:
