@@ -357,18 +357,35 @@ def _reason(exc: BaseException, path: Path) -> str:
 
 
 def find_article_files(paths: list[Path]) -> list[Path]:
-    """Expand directories into their article files (sorted; README files skipped)."""
+    """Expand directories into their article files (sorted; README files skipped), and glob patterns
+    (``"reports/2016-1*/**/*.md"``, quoted so the shell leaves them to geo) into the files they match.
+
+    >>> import tempfile; d = Path(tempfile.mkdtemp()); _ = (d / "a.md").write_text("x"); _ = (d / "b.txt").write_text("x")
+    >>> [p.name for p in find_article_files([d / "*.md"])], [p.name for p in find_article_files([d])]
+    (['a.md'], ['a.md', 'b.txt'])
+    """
     out: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out += sorted(q for q in p.rglob("*") if q.suffix.lower() in ARTICLE_SUFFIXES
-                          and q.is_file() and not q.name.lower().startswith("readme"))
+            out += _articles_under(p)
         elif p.exists():
             out.append(p)
+        elif any(ch in str(p) for ch in "*?["):
+            import glob
+
+            hits = sorted(Path(h) for h in glob.glob(str(p), recursive=True))
+            if not hits:
+                raise InputError(f"{p}: no file matches this pattern")
+            out += [q for h in hits for q in (_articles_under(h) if h.is_dir() else [h])]
         else:
             raise InputError(f"{p}: no such file or directory")
     return out
+
+
+def _articles_under(d: Path) -> list[Path]:
+    return sorted(q for q in d.rglob("*") if q.suffix.lower() in ARTICLE_SUFFIXES
+                  and q.is_file() and not q.name.lower().startswith("readme"))
 
 
 def check_unique_ids(articles: list[Article]) -> None:

@@ -178,3 +178,20 @@ def test_crlf_line_ends_are_read_and_binary_is_refused(tmp_path):
     binary.write_bytes(bytes(range(256)) * 40)
     with pytest.raises(InputError, match=r"b\.md: binary data, not text"):
         read_article_file(binary)
+
+
+def test_glob_patterns_pick_files_and_json_lines_across_a_tree(tmp_path):
+    from geo.articles import read_articles
+
+    (tmp_path / "nov" / "afp").mkdir(parents=True)
+    (tmp_path / "dec").mkdir()
+    (tmp_path / "nov" / "afp" / "2016-11-28-a.md").write_text("The army took Sakhour.", encoding="utf-8")
+    (tmp_path / "dec" / "batch.jsonl").write_text(
+        '{"id": "d1", "date": "2016-12-01", "text": "Rebels held Sheikh Saeed."}\n'
+        '{"id": "d2", "date": "2016-12-02", "text": "Troops entered Sheikh Saeed."}\n', encoding="utf-8")
+    (tmp_path / "dec" / "notes.md").write_text("Not wanted here.", encoding="utf-8")
+    arts = read_articles([tmp_path / "nov" / "**" / "*.md", tmp_path / "dec" / "*.jsonl"])
+    assert [a.id for a in arts] == ["2016-11-28-a", "d1", "d2"]
+    skipped: list[tuple[str, str]] = []
+    assert read_articles([tmp_path / "jan" / "*.md"], skip=lambda w, why: skipped.append((w, why))) == []
+    assert skipped and "no file matches this pattern" in skipped[0][1]

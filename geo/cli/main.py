@@ -112,14 +112,16 @@ def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path 
     """Find places and control claims in reports.
 
     With no PATHS, reads the data dir's articles and writes <build>/claims.jsonl and
-    <build>/unresolved.csv. With PATHS (files or directories), prints one claim per line; a file it
-    cannot read is named on stderr and left out, and the exit code is then 3.
+    <build>/unresolved.csv. With PATHS (files, directories, JSON Lines files, or quoted glob patterns
+    such as "reports/**/*.md"), prints one claim per line; a file it cannot read is named on stderr and
+    left out, and the exit code is then 3.
 
     \b
     Examples:
       geo extract
       geo extract ../shared/corpus/2016-11-08-mee-alep-1070.fr.md
       geo extract reports/ --format csv -o claims.csv
+      geo extract "wires/2016-11-*/**/*.md" "feeds/*.jsonl" -o claims.jsonl
       geo extract report.md --format text --explain
     """
     if not paths:
