@@ -131,14 +131,7 @@ def lookup(*names: str, data_dir: PathLike | None = None, explain: bool = False)
     from geo.places import load_gazetteer
 
     g = load_gazetteer(_settings(data_dir).gazetteer_dir)
-    rows = []
-    for q in names:
-        hits = g.lookup(q)
-        p, score = hits[0] if hits else (None, 0.0)
-        rows.append({"query": q, "id": p.id if p else None, "name": p.name if p else None,
-                     "lon": p.lon if p else None, "lat": p.lat if p else None, "score": score,
-                     **({"explain": g.explain_lookup(q)} if explain else {})})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([g.lookup_row(q, explain) for q in names])
 
 
 def review_queue(data_dir: PathLike | None = None, build_dir: PathLike | None = None) -> pd.DataFrame:

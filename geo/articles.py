@@ -386,12 +386,3 @@ def find_article_files(paths: list[Path]) -> list[Path]:
 def _articles_under(d: Path) -> list[Path]:
     return sorted(q for q in d.rglob("*") if q.suffix.lower() in ARTICLE_SUFFIXES
                   and q.is_file() and not q.name.lower().startswith("readme"))
-
-
-def check_unique_ids(articles: list[Article]) -> None:
-    """Two files with the same article id would overwrite each other's claims: refuse."""
-    seen: dict[str, str] = {}
-    for a in articles:
-        if a.id in seen:
-            raise InputError(f"{a.path}: article id {a.id!r} already used by {seen[a.id]}")
-        seen[a.id] = a.path

@@ -70,14 +70,16 @@ def progress_bars(on: bool = True) -> Iterator[None]:
         _BARS.reset(token)
 
 
-def progress(items: list[Any], desc: str, unit: str) -> Any:
-    """``items``, behind a progress bar (articles/s, time left) when bars are on and stderr is a terminal."""
-    if not _BARS.get() or len(items) < 2:
+def progress(items: Any, desc: str, unit: str, total: int | None = None) -> Any:
+    """``items``, behind a progress bar (articles/s, time left) when bars are on and stderr is a terminal;
+    ``total`` for an iterator (a list gives its own length)."""
+    total = len(items) if total is None else total
+    if not _BARS.get() or total < 2:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=desc, unit=unit, file=sys.stderr, leave=False, disable=None, mininterval=0.5,
-                dynamic_ncols=True)
+    return tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, disable=None,
+                mininterval=0.5, dynamic_ncols=True)
 
 
 # ---------------------------------------------------------------- fingerprints
@@ -284,19 +286,9 @@ def _read_many(arts: list[Article], reader: Reader, jobs: int) -> Iterator[tuple
     _WORKER_READER = reader
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from progress_iter(pool.imap(_read_one, arts, chunksize=4), len(arts), "extract", "article")
+            yield from progress(pool.imap(_read_one, arts, chunksize=4), "extract", "article", len(arts))
     finally:
         _WORKER_READER = None
-
-
-def progress_iter(items: Iterator[Any], total: int, desc: str, unit: str) -> Iterator[Any]:
-    """:func:`progress` for an iterator whose length is known."""
-    if not _BARS.get() or total < 2:
-        return items
-    from tqdm import tqdm
-
-    return iter(tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, disable=None,
-                     mininterval=0.5, dynamic_ncols=True))
 
 
 def extract(s: Settings, log: Log = _quiet, jobs: int = 1) -> Path:

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 
 from geo.articles import (
-    check_unique_ids,
     detect_language,
     find_article_files,
     normalise_text,
     parse_article_text,
     read_article_file,
+    read_articles,
     undated,
 )
 from geo.io import InputError
@@ -72,7 +72,7 @@ def test_directory_expansion_skips_readme_and_duplicate_ids_are_refused(tmp_path
     files = find_article_files([tmp_path])
     assert [f.name for f in files] == ["a.md", "b.md"]
     with pytest.raises(InputError, match="already used"):
-        check_unique_ids([a for f in files for a in read_article_file(f)])
+        read_articles([tmp_path])
     with pytest.raises(InputError, match="no such file"):
         find_article_files([tmp_path / "missing.md"])
 

@@ -171,18 +171,14 @@ def lookup(settings: Settings, names: tuple[str, ...], fmt: str, explain: bool) 
     """
     g = load_gazetteer(settings.gazetteer_dir)
     for q in names:
-        hits = g.lookup(q)
-        p, score = hits[0] if hits else (None, 0.0)
-        row = {"query": q, "id": p.id if p else None, "name": p.name if p else None,
-               "kind": p.kind if p else None, "lon": p.lon if p else None, "lat": p.lat if p else None,
-               "precision": p.precision if p else None, "score": score}
+        row = g.lookup_row(q)
         why = g.explain_lookup(q) if explain else None
         if fmt == "jsonl":
             click.echo(json.dumps({**row, **({"explain": why} if why else {})}, ensure_ascii=False))
             continue
         click.echo("\t".join("" if v is None else str(v) for v in row.values()))
         if why:
-            tie = " (a tie: ranked by spelling, then nearness to Aleppo)" if why["tie"] else ""
+            tie = " (a tie: ranked by spelling, then nearness to the study area's centre)" if why["tie"] else ""
             click.echo(f"    rule: {why['rule'] or 'no candidate'}{tie}")
             for c in why["candidates"]:
                 click.echo(f"    candidate: {c['id']}  {c['name']}  {c['kind']}  {c['score']}")

@@ -12,9 +12,8 @@ import click
 from geo import pipeline
 from geo.cli.common import GeoCommand, GeoGroup, dir_options
 from geo.io import InputError
+from geo.review import CLAIM_TYPES as _TYPES  # the types a decision may give: one list
 from geo.settings import Settings
-
-_TYPES = ("capture", "advance", "withdrawal", "siege", "clash", "strike", "control")
 
 
 def _log(msg: str) -> None:

@@ -323,6 +323,19 @@ class Gazetteer:
                 SequenceMatcher(None, light, _light(self.places[pid].name)).ratio(), 2)
         return hit
 
+    def lookup_row(self, name: str, explain: bool = False) -> dict[str, object]:
+        """The best answer for a name as ``geo gazetteer lookup`` prints it: query, id, name, kind, lon, lat,
+        precision, score (None when nothing resolves), and with ``explain`` how it was found."""
+        hits = self.lookup(name)
+        p, score = hits[0] if hits else (None, 0.0)
+        row: dict[str, object] = {"query": name, "id": p.id if p else None, "name": p.name if p else None,
+                                  "kind": p.kind if p else None, "lon": p.lon if p else None,
+                                  "lat": p.lat if p else None, "precision": p.precision if p else None,
+                                  "score": score}
+        if explain:
+            row["explain"] = self.explain_lookup(name)
+        return row
+
     def lookup(self, name: str, min_score: float = 0.85) -> list[tuple[Place, float]]:
         """Best candidates for a name: exact folded key 1.0; the name inside a generic word that agrees
         with its kind ("Sheikh Saeed district", "le camp de réfugiés de Handarat") 0.98; else a fuzzy ratio
@@ -341,7 +354,7 @@ class Gazetteer:
         """Why :meth:`lookup` answers what it does: the rule that found the candidates (``exact alias``,
         ``folded`` spelling, ``descriptor stripped``, ``short form``, ``fuzzy``, ``named inside`` a longer
         spelling), each candidate with its
-        score, and whether the best ones tie (then :meth:`rank` orders them: spelling, then nearness to Aleppo).
+        score, and whether the best ones tie (then :meth:`rank` orders them: spelling, then nearness to the study area's centre).
 
         >>> g = Gazetteer({"a": Place("a", "Hanano", "neighbourhood", 37.2, 36.23)}, [("a", "Hanano", "en")],
         ...               gpd.GeoDataFrame({"id": []}, geometry=[], crs=CRS_STORAGE))
