@@ -16,9 +16,16 @@ Everything else is a gap.
 
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL
 
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object o)
+    void* PyUnicode_DATA(object o)
+    Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t index) nogil
+
 
 cdef inline bint _letter(Py_UCS4 c):
-    # [^\W\d_]: \w is alnum or "_"; "_" is not alnum, so alnum minus decimal digits
+    # [^\W\d_]: \w is alnum or "_"; "_" is not alnum, so alnum minus decimal digits (ASCII answered first)
+    if c < 128:
+        return ((<unsigned int>c | 32) - 97) < 26
     return Py_UNICODE_ISALNUM(c) and not Py_UNICODE_ISDECIMAL(c)
 
 
@@ -38,23 +45,25 @@ def scan(str text, dict cache, object fold, frozenset flagged):
     of the tokens whose key is in ``flagged`` (the articles)."""
     cdef Py_ssize_t n = len(text), i = 0, start, j
     cdef Py_UCS4 c
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
     cdef list starts = [], ends = [], keys = [], hits = []
     cdef str tok
     cdef object key
     while i < n:
-        c = text[i]
+        c = PyUnicode_READ(kind, data, i)
         start = i
         if 0x30 <= c <= 0x39:
             i += 1
-            while i < n and 0x30 <= text[i] <= 0x39:
+            while i < n and 0x30 <= PyUnicode_READ(kind, data, i) <= 0x39:
                 i += 1
         elif _letter(c):
             i += 1
             while True:
-                while i < n and (_letter(text[i]) or _mark(text[i])):
+                while i < n and (_letter(PyUnicode_READ(kind, data, i)) or _mark(PyUnicode_READ(kind, data, i))):
                     i += 1
                 # "'word" continues the token only when a letter follows the apostrophe
-                if i + 1 < n and _apostrophe(text[i]) and _letter(text[i + 1]):
+                if i + 1 < n and _apostrophe(PyUnicode_READ(kind, data, i)) and _letter(PyUnicode_READ(kind, data, i + 1)):
                     i += 2
                 else:
                     break
@@ -95,3 +104,66 @@ def stream(list keys):
         starts.append(pos)
         pos += len(k) + 1
     return " " + " ".join(keys) + " ", starts
+
+
+def matches(object hits, list starts, list tstarts, list tends, str text, dict verdicts, object verdict):
+    """The automaton's ``hits`` (``(end, (key, candidates))`` over the folded stream) that start on a token's
+    first character, with the places each names: ``(o0 - o1, o0, o1, i, j, pids)`` for each hit with a place
+    (longest first, then leftmost, when sorted), where ``text[o0:o1]`` is tokens ``i`` to ``j``. What
+    geo.places.toponyms._matches computes in Python; ``verdict``
+    (surface, key, candidates) decides the places once per spelling, remembered in ``verdicts``."""
+    cdef Py_ssize_t n = len(starts), first, lo, hi, mid, i, j, k, o0, o1
+    cdef list found = []
+    cdef str key, surface
+    cdef tuple pair
+    cdef object pids
+    for end, kc in hits:
+        key = kc[0]
+        first = <Py_ssize_t>end - len(key)
+        lo, hi = 0, n  # bisect_left over the tokens' starts in the stream
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if <Py_ssize_t>starts[mid] < first:
+                lo = mid + 1
+            else:
+                hi = mid
+        i = lo
+        if i >= n or <Py_ssize_t>starts[i] != first:
+            continue
+        j = i
+        for k in range(len(key)):
+            if key[k] == u" ":
+                j += 1
+        o0, o1 = tstarts[i], tends[j]
+        surface = text[o0:o1]
+        pair = (surface, key)
+        pids = verdicts.get(pair)
+        if pids is None:
+            pids = verdicts[pair] = verdict(surface, key, kc[1])
+        if pids:
+            found.append((o0 - o1, o0, o1, i, j, pids))
+    return found
+
+
+def longest(list found, Py_ssize_t ntokens):
+    """The matches of :func:`matches` that no longer one overlaps (longest first, then leftmost; a token
+    belongs to one mention at most), as ``(o0, o1, i, pids)`` sorted by start."""
+    cdef bytearray taken = bytearray(ntokens)
+    cdef unsigned char[:] t = taken
+    cdef list kept = []
+    cdef Py_ssize_t i, j, k
+    cdef bint free
+    found.sort()
+    for f in found:
+        i, j = f[3], f[4]
+        free = True
+        for k in range(i, j + 1):
+            if t[k]:
+                free = False
+                break
+        if free:
+            for k in range(i, j + 1):
+                t[k] = 1
+            kept.append((f[1], f[2], i, f[5]))
+    kept.sort()
+    return kept

@@ -17,12 +17,14 @@ is resolved by context: the candidate nearest to the article's unambiguous place
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import operator
 import re
 import statistics
 import unicodedata
+from collections.abc import Callable, Iterable
 
 import ahocorasick
 
@@ -147,6 +149,44 @@ def _verdict(gaz: Gazetteer, surface: str, key: str, pids: tuple[str, ...]) -> t
     return tuple(p for p in pids if gaz.confirms(surface, key, p) and _descriptor_ok(gaz, surface, p))
 
 
+def _matches(hits: Iterable[tuple[int, tuple[str, tuple[str, ...]]]], starts: list[int], tstarts: list[int],
+             tends: list[int], text: str, verdicts: dict, verdict: Callable) -> list[tuple]:
+    """The automaton's ``hits`` (``(end, (key, candidates))`` over the folded stream) that start on a token's
+    first character, with the places each names: ``(o0 - o1, o0, o1, i, j, pids)`` for each hit with a place
+    (longest first, then leftmost, when sorted), where ``text[o0:o1]`` is tokens ``i`` to ``j``
+    (geo/places/_scan.pyx ``matches`` does the same in C)."""
+    found = []
+    for end, (key, cands) in hits:
+        # iter() gives the last char of " key ": end - len(key) is the key's first char, which must
+        # be a token's first char (looked up only for the few hits, not indexed for every token)
+        i = bisect.bisect_left(starts, end - len(key))
+        if i >= len(starts) or starts[i] != end - len(key):
+            continue
+        j = i + key.count(" ")
+        o0, o1 = tstarts[i], tends[j]
+        surface = text[o0:o1]
+        pids = verdicts.get((surface, key))
+        if pids is None:
+            pids = verdicts[(surface, key)] = verdict(surface, key, cands)
+        if pids:
+            found.append((o0 - o1, o0, o1, i, j, pids))
+    return found
+
+
+def _longest(found: list[tuple], ntokens: int) -> list[tuple[int, int, int, tuple[str, ...]]]:
+    """The matches of :func:`_matches` that no longer one overlaps (longest first, then leftmost; a token
+    belongs to one mention at most), as ``(o0, o1, i, pids)`` sorted by start (``_scan.longest`` in C)."""
+    found.sort()
+    taken = bytearray(ntokens)
+    kept = []
+    for _, o0, o1, i, j, pids in found:
+        if not any(taken[i:j + 1]):
+            taken[i:j + 1] = b"\x01" * (j - i + 1)
+            kept.append((o0, o1, i, pids))
+    kept.sort()
+    return kept
+
+
 def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Mention]:
     """Place mentions of ``text`` (spans into the original), sorted by start, non-overlapping."""
     tstarts, tends, keys = token_arrays(text)
@@ -154,65 +194,52 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
         return []
     # Folded stream " k1 k2 k3 " with, for each token, its start offset in the stream.
     stream, starts = folded_stream(keys)
-    found = []
     verdicts = gaz._verdicts
     if len(verdicts) > VERDICTS_KEPT:
         verdicts.clear()
-    for end, (key, cands) in _automaton(gaz).iter(stream):
-        # iter() gives the last char of " key ": end - len(key) is the key's first char, which must
-        # be a token's first char (looked up only for the few hits, not indexed for every token)
-        i = bisect.bisect_left(starts, end - len(key))
-        if i >= len(keys) or starts[i] != end - len(key):
-            continue
-        j = i + key.count(" ")
-        o0, o1 = tstarts[i], tends[j]
-        surface = text[o0:o1]
-        pids = verdicts.get((surface, key))
-        if pids is None:
-            pids = verdicts[(surface, key)] = _verdict(gaz, surface, key, cands)
-        if pids:
-            found.append((o0, o1, i, j, pids))
-    # Longest first (then leftmost); a token belongs to one mention at most.
-    found.sort(key=lambda f: (f[0] - f[1], f[0]))
-    taken = bytearray(len(keys))
-    kept = []
-    for o0, o1, i, j, pids in found:
-        if not any(taken[i:j + 1]):
-            taken[i:j + 1] = b"\x01" * (j - i + 1)
-            kept.append((o0, o1, pids))
-    kept.sort()
-    # Context: the median point of unambiguous mentions decides between homonyms (else the study area's centre);
-    # a median, not a mean, so that one "Damascus" in an Aleppo story does not drag the centre south.
-    sure = [gaz.places[p[0]] for _, _, p in kept if len(p) == 1]
-    cx = statistics.median(p.lon for p in sure) if sure else gaz.centre[0]
-    cy = statistics.median(p.lat for p in sure) if sure else gaz.centre[1]
+    hits = _automaton(gaz).iter(stream)
+    verdict = functools.partial(_verdict, gaz)
+    found = (_scan.matches if _scan is not None else _matches)(hits, starts, tstarts, tends, text, verdicts, verdict)
+    kept = (_scan.longest if _scan is not None else _longest)(found, len(keys))
+    centre = _text_centre(gaz, kept) if any(len(k[3]) > 1 for k in kept) else gaz.centre
     out = []
-    for o0, o1, pids in kept:
+    for o0, o1, i, pids in kept:
         reason = ""
         if len(pids) > 1:
-            best, why = _choose(gaz, pids, text[o0:o1], cx, cy)
+            best, why = _choose(gaz, pids, text[o0:o1], *centre)
             reason = f"{len(pids)} candidates ({', '.join(pids)}): {why}"
             pids = (best,)
         p = gaz.places[pids[0]]
-        if _another_kind_before(gaz, text, o0, p.kind):
+        if i and _another_kind_before(gaz, text[tstarts[i - 1]:tends[i - 1]], text[tends[i - 1]:o0], p.kind):
             continue  # "Tall Zouhor" is a hill geo does not know, not the Zouhour neighbourhood
         out.append(Mention(p.id, text[o0:o1], o0, o1, p.precision, reason))
     return out
 
 
-_LAST_WORD = re.compile(r"([^\W\d_][\w'’-]*)\s+$")
+def _text_centre(gaz: Gazetteer, kept: list[tuple[int, int, int, tuple[str, ...]]]) -> tuple[float, float]:
+    """The median point of a text's unambiguous mentions (else the study area's centre): it decides between
+    homonyms. A median, not a mean, so that one "Damascus" in an Aleppo story does not drag the centre south."""
+    sure = [gaz.places[k[3][0]] for k in kept if len(k[3]) == 1]
+    if not sure:
+        return gaz.centre
+    return statistics.median(p.lon for p in sure), statistics.median(p.lat for p in sure)
 
 
-def _another_kind_before(gaz: Gazetteer, text: str, start: int, kind: str) -> bool:
-    """Whether the word right before a mention is a generic word for another kind of place, written as part
-    of the name ("Tall Zouhor", "Tal Zuhur": a hill named like the Zouhour district): the text names a
-    place geo does not know. Only capitalised words count (a name's own part), and only descriptors whose
-    kinds the place's kind is not among."""
+def _another_kind_before(gaz: Gazetteer, word: str, gap: str, kind: str) -> bool:
+    """Whether ``word``, the token right before a mention (``gap`` between them), is a generic word for another
+    kind of place written as part of the name ("Tall Zouhor", "Tal Zuhur": a hill named like the Zouhour
+    district): the text names a place geo does not know. Only a capitalised word one space or more away counts
+    (a name's own part), and only a descriptor whose kinds the place's kind is not among.
+
+    >>> from geo.places.variants import Descriptors
+    >>> g = Gazetteer({}, [], {}, descriptors=Descriptors({"tall": frozenset({"hill"})}, ()))
+    >>> _another_kind_before(g, "Tall", " ", "neighbourhood"), _another_kind_before(g, "tall", " ", "neighbourhood")
+    (True, False)
+    """
     d = gaz.descriptors
-    m = _LAST_WORD.search(text, max(0, start - 24), start)
-    if d is None or m is None or not m.group(1)[:1].isupper():
+    if d is None or not word[:1].isupper() or not gap or not gap.isspace():
         return False
-    kinds = d.kinds.get(m.group(1).lower())
+    kinds = d.kinds.get(word.lower())
     return bool(kinds) and kind not in kinds
 
 
