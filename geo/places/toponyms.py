@@ -267,7 +267,9 @@ def unresolved_spans(text: str, mentions: list[Mention]) -> list[tuple[int, int,
     cstarts = [a for a, _ in covered]
     out = []
     for m in _NAME_RUN.finditer(text):
-        words = re.split(r"\s+", m.group(0))
+        words = m.group(0).split()  # the run starts and ends on a word: the same as re.split(r"\s+")
+        if len(words) == 1 and words[0] in _STOP_CAPS:
+            continue
         start = m.start()
         while words and (words[0] in _STOP_CAPS or words[0].upper() == words[0]):
             start = text.index(words[0], start) + len(words[0])

@@ -30,21 +30,25 @@ def _fold_char(ch: str) -> str:
     return low if len(low) == 1 else base
 
 
-#: One table for the whole fold of every character of the basic plane (ASCII capitals, Latin accents, Greek,
-#: Cyrillic, Arabic presentation marks...): ``str.translate`` then does it in C, one char for one char.
-_FOLD_TABLE: dict[int, str] = {}
+#: The whole fold of every character of the basic plane (ASCII capitals, Latin accents, Greek, Cyrillic, Arabic
+#: presentation marks...) as one string indexed by code point: ``str.translate`` then does it in C, one char
+#: for one char, and indexing a string is faster than looking up a dict (a character past the basic plane is
+#: past the string's end: translate leaves it as it is).
+_FOLD_TABLE: list[str] = []
 
 
-def _fold_table() -> dict[int, str]:
+def _fold_table() -> str:
     if not _FOLD_TABLE:
+        table = {}
         for i in range(0x10000):
             c = chr(i)
             f = _fold_char(c)
             if f != c:
-                _FOLD_TABLE[i] = f
-        for table in (_APOSTROPHES, _DASHES, _SPACES):  # applied last: they win over the letter fold
-            _FOLD_TABLE.update(table)
-    return _FOLD_TABLE
+                table[i] = f
+        for extra in (_APOSTROPHES, _DASHES, _SPACES):  # applied last: they win over the letter fold
+            table.update(extra)
+        _FOLD_TABLE.append("".join(table.get(i, chr(i)) for i in range(0x10000)))
+    return _FOLD_TABLE[0]
 
 
 def fold_keep_length(text: str) -> str:
