@@ -42,6 +42,28 @@ EAST+=("fr:partie rebelle" "fr:partie contrôlée par les rebelles")
 WEST+=("fr:partie gouvernementale" "fr:partie contrôlée par le régime")
 $GEO gazetteer alias aleppo-east "${EAST[@]}"
 $GEO gazetteer alias aleppo-west "${WEST[@]}"
+# The halves as reports also place them: by side and direction together ("the rebel-held eastern districts"), as
+# parts of "the city" ("the east of the city", "la partie est de la ville"; never "east of the city" alone, which
+# also places what lies outside it), and the French direction after its noun without a hyphen ("aux quartiers
+# est") or the city's name between the part and its holder ("la partie d'Alep tenue par les rebelles").
+EAST=() WEST=()
+for noun in districts neighbourhoods neighborhoods areas quarters sector part; do
+  for held in rebel-held opposition-held insurgent-held militant-held; do EAST+=("en:$held eastern $noun"); done
+  for held in government-held regime-held loyalist-held; do WEST+=("en:$held western $noun"); done
+  EAST+=("en:eastern $noun of the city"); WEST+=("en:western $noun of the city")
+done
+EAST+=("en:the east of the city"); WEST+=("en:the west of the city")
+for noun in quartiers secteurs; do
+  EAST+=("fr:$noun est" "fr:$noun est de la ville"); WEST+=("fr:$noun ouest" "fr:$noun ouest de la ville"); done
+EAST+=("fr:partie est de la ville" "fr:partie orientale de la ville" "fr:quartiers orientaux de la ville")
+WEST+=("fr:partie ouest de la ville" "fr:partie occidentale de la ville" "fr:quartiers occidentaux de la ville")
+for held in tenue contrôlée; do
+  EAST+=("fr:partie d'Alep $held par les rebelles" "fr:partie de la ville $held par les rebelles")
+  WEST+=("fr:partie d'Alep $held par le régime" "fr:partie de la ville $held par le régime"); done
+for held in tenus contrôlés; do
+  EAST+=("fr:quartiers d'Alep $held par les rebelles"); WEST+=("fr:quartiers d'Alep $held par le régime"); done
+$GEO gazetteer alias aleppo-east "${EAST[@]}"
+$GEO gazetteer alias aleppo-west "${WEST[@]}"
 # Spellings seen in print that folding alone does not join (numerals with their nouns, fused words).
 $GEO gazetteer alias aleppo-1070-apartments "en:1070 Apartments" "en:1070 project" "fr:1070 Appartements" \
   "fr:projet 1070" "fr:projet des 1070 logements" "fr:1070 logements" "ar:1070 شقة"
@@ -74,6 +96,11 @@ $GEO gazetteer alias aleppo-national-museum "fr:musée national d'Alep" "en:Nati
 # Directions written in the reader's language: "Ansari Est", "East Ansari" for Ansari Sharqi (sharqi: eastern).
 $GEO gazetteer alias aleppo-ansari-sharqi "fr:Ansari Est" "fr:Ansari-Est" "en:East Ansari" "en:Ansari East" \
   "en:Eastern Ansari"
+# Two youth housing projects: reports call either one "the youth housing" (as-Sakan ash-Shababi), and the places
+# named near it tell which ("the youth housing in Jazmati" is the south-eastern one).
+$GEO gazetteer alias aleppo-al-maasaraniyeh-youth-housing "en:Youth Housing" "en:Sakan al-Shababi"
+# The Citadel the sites layer marks lies in the neighbourhood named after it: a part of it.
+$GEO gazetteer parent aleppo-citadel aleppo-citadel-landmark
 # The Ramouseh military complex is the whole the three colleges are parts of (a report of the complex moves them).
 $GEO gazetteer parent aleppo-ramouseh-military-complex aleppo-artillery-academy aleppo-armament-academy \
   aleppo-air-force-technical-college

@@ -942,3 +942,15 @@ def test_a_relative_clause_dates_its_own_verb_not_the_news():
 def test_an_apposition_between_a_place_and_its_verb_is_skipped(text, lang):
     got = [(c.type, c.place.id, c.faction) for c in read(text, lang) if c.type == "capture"]
     assert got == [("capture", "aleppo-sakhour", "government")]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("The heaviest fighting took place near Sakhour on Sunday, monitors said.", "en"),
+    ("Army units that took part in the battle for Sakhour were moved north.", "en"),
+    ("Les milices qui ont pris part aux combats de Sakhour se sont retirées.", "fr"),
+])
+def test_taking_place_and_taking_part_are_not_taking_a_place(text, lang):
+    assert [c for c in read(text, lang) if c.type in ("capture", "advance")] == []
+    # the same verbs with a place as their object still are
+    assert [c.type for c in read(text.replace("took place near", "took").replace("took part in the battle for",
+                                 "took").replace("ont pris part aux combats de", "ont pris"), lang)][:1] == ["capture"]

@@ -239,3 +239,55 @@ def test_a_name_after_a_word_for_another_kind_of_place_is_another_place(gaz: Gaz
 def test_the_plural_of_a_lower_case_site_name_is_the_site(gaz: Gazetteer) -> None:
     text = "Ils ont pris les écoles de l'armée de l'air."
     assert [m.place_id for m in find_mentions(text, gaz)] == ["aleppo-air-force-technical-college"]
+
+
+def test_a_landmark_named_by_its_common_noun_needs_a_definite_article(gaz: Gazetteer) -> None:
+    # "the old citadel", "la fameuse citadelle": the Citadel (a part of the neighbourhood named after it)
+    for text in ("Shells fell within sight of the old citadel on Friday.",
+                 "Les combats se sont rapprochés de la fameuse citadelle.", "Les tirs visaient la citadelle."):
+        assert [m.place_id for m in find_mentions(text, gaz)] == ["aleppo-citadel-landmark"], text
+    assert gaz.places["aleppo-citadel-landmark"].parent == "aleppo-citadel"
+    for text in ("The town became a citadel of resistance.", "The rebels called the town their citadel."):
+        assert find_mentions(text, gaz) == [], text
+
+
+def test_an_article_glued_to_a_name_is_read_as_the_article(gaz: Gazetteer) -> None:
+    # copied from a PDF without its hyphens: "alJazmati" is al-Jazmati
+    found = [(m.place_id, m.surface) for m in find_mentions("Clashes went on in alJazmati overnight.", gaz)]
+    assert found == [("aleppo-karm-aj-jazmati", "alJazmati")]
+    assert find_mentions("Clashes went on in aljazmati overnight.", gaz) == []  # no capital: a word
+
+
+def test_a_homonym_is_decided_by_the_places_named_near_it_first(gaz: Gazetteer) -> None:
+    south_east = "Troops pushed into the Youth Housing next to Karm al-Jazmati on Sunday."
+    north_west = "Rebels shelled the Youth Housing beside Handarat camp on Sunday."
+    assert "aleppo-al-maasaraniyeh-youth-housing" in [m.place_id for m in find_mentions(south_east, gaz)]
+    assert "aleppo-as-sakan-ash-shababi" in [m.place_id for m in find_mentions(north_west, gaz)]
+    # places far away in the same text do not outvote the one beside the name
+    far = " ".join(["Handarat camp, Layramoun and al-Khalidiyeh saw strikes."] * 3)
+    ms = find_mentions(far + " " + south_east, gaz)
+    youth = [m for m in ms if m.surface == "Youth Housing"]
+    assert [m.place_id for m in youth] == ["aleppo-al-maasaraniyeh-youth-housing"]
+    assert "near it" in youth[0].reason
+
+
+def test_a_spelling_that_sounds_like_a_short_name_confirms_it(gaz: Gazetteer) -> None:
+    # a three-letter skeleton needs a close spelling; "ay" and "ei", doubled letters, are the same sound
+    assert [m.place_id for m in find_mentions("Planes took off from Kwayress.", gaz)] == ["kuweires-airbase"]
+    assert gaz.closeness("Kwayress", "kuweires-airbase", sounded=True) > gaz.closeness("Kwayress", "kuweires-airbase")
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Barrel bombs fell on the east of the city again.", "aleppo-east"),
+    ("They stormed the militant-held eastern neighbourhoods.", "aleppo-east"),
+    ("Le blocus imposé aux quartiers est se resserre.", "aleppo-east"),
+    ("Les avions visaient la partie d'Alep tenue par les rebelles.", "aleppo-east"),
+    ("Shells hit the government-held western districts.", "aleppo-west"),
+])
+def test_the_halves_of_the_city_as_reports_describe_them(gaz: Gazetteer, text: str, want: str) -> None:
+    assert want in [m.place_id for m in find_mentions(text, gaz)]
+
+
+def test_a_direction_from_the_city_is_not_its_half(gaz: Gazetteer) -> None:
+    # "20 km east of the city" lies outside it
+    assert "aleppo-east" not in [m.place_id for m in find_mentions("A village 20 km east of the city fell.", gaz)]

@@ -87,10 +87,18 @@ _HARD_G = re.compile(r"g(?!h)")
 _ROMAN = frozenset({"iii", "vii", "viii", "xii", "xiii"})
 
 
+#: An article glued to a capitalised name, as text copied from a PDF or a page's markup writes it ("alJazmati").
+_GLUED_ARTICLE = re.compile(r"(?<![^\W_])[AaEe]l(?=[A-Z][a-z])")
+
+
 @functools.lru_cache(maxsize=1 << 17)
 def fold_token(tok: str) -> str:
-    """The key of one token ("" when it carries no name: an article)."""
-    t = _strip_marks(tok).translate(_AR_MAP).lower()
+    """The key of one token ("" when it carries no name: an article).
+
+    >>> fold_token("alJazmati") == fold_token("Jazmati"), fold_token("Aleppo") == fold_token("Leppo")
+    (True, False)
+    """
+    t = _GLUED_ARTICLE.sub("", _strip_marks(tok)).translate(_AR_MAP).lower()
     if _is_arabic(t):
         while t.startswith("ال") and len(t) > 3:  # "الألمجي": the article, then a name starting with alef-lam
             t = t[2:]
@@ -256,8 +264,9 @@ class Gazetteer:
         """The place with id ``pid`` (KeyError when unknown)."""
         return self.places[pid]
 
-    def closeness(self, name: str, pid: str) -> float:
+    def closeness(self, name: str, pid: str, sounded: bool = False) -> float:
         """How close ``name`` is to the nearest spelling of ``pid`` before folding (0..1): a tie-break.
+        ``sounded`` compares the spellings as they sound (:func:`_sounded`: "Kwayress" and "Kweires" are one).
 
         >>> g = Gazetteer({}, [("a", "as-Sakhour", "en"), ("b", "as-Sakhour I", "en")], None)
         >>> g.closeness("Sakhour", "a") > g.closeness("Sakhour", "b")
@@ -268,11 +277,12 @@ class Gazetteer:
             for p, alias, _lang in self.aliases:
                 self._spellings.setdefault(p, []).append(_light(alias))
             self._close_cache = {}
-        hit = self._close_cache.get((name, pid))
+        hit = self._close_cache.get((name, pid, sounded))
         if hit is None:
-            q = _light(name)
-            hit = max((SequenceMatcher(None, q, a).ratio() for a in self._spellings.get(pid, [])), default=0.0)
-            self._close_cache[(name, pid)] = hit
+            shape = _sounded if sounded else str
+            q = shape(_light(name))
+            hit = max((SequenceMatcher(None, q, shape(a)).ratio() for a in self._spellings.get(pid, [])), default=0.0)
+            self._close_cache[(name, pid, sounded)] = hit
         return hit
 
     def confirms(self, surface: str, key: str, pid: str) -> bool:
@@ -287,7 +297,8 @@ class Gazetteer:
             return True
         if _light(surface) in COMMON_WORDS:
             return False
-        return len(key) > SHORT_KEY or self.closeness(surface, pid) >= SHORT_CLOSENESS
+        return len(key) > SHORT_KEY or max(self.closeness(surface, pid), self.closeness(surface, pid, sounded=True)
+                                           ) >= SHORT_CLOSENESS
 
     def rank(self, name: str, pids: list[str] | tuple[str, ...], centre: tuple[float, float] = (0.0, 0.0)
              ) -> list[str]:
@@ -443,6 +454,21 @@ def _light(text: str) -> str:
     t = _ARTICLE_PREFIX.sub("", _strip_marks(text).lower())
     t = " ".join("sheikh" if w in _SHEIKH else w for w in t.split())  # the title's spelling tells nothing
     return re.sub(r"[\W_]+", "", t)
+
+
+_DOUBLED = re.compile(r"(\w)\1+")
+#: Vowels written several ways in transliterations of one Arabic sound: the diphthong ay (ay, ai, ei, ey, ee), and
+#: u (ou, oo).
+_DIPHTHONGS = re.compile(r"a[iy]|e[iey]|o[ou]")
+
+
+def _sounded(light: str) -> str:
+    """A :func:`_light` spelling as it sounds: doubled letters single, ay/ai/ei/ey/ee one vowel, ou/oo one.
+
+    >>> _sounded("kwayress"), _sounded("kweires"), _sounded("qouwayq")
+    ('kweres', 'kweres', 'quweq')
+    """
+    return _DIPHTHONGS.sub(lambda m: "u" if m.group(0)[0] == "o" else "e", _DOUBLED.sub(r"\1", light))
 
 
 #: Syria, coarse: Natural Earth 10m admin-0 (public domain) buffered 6 km and simplified; (lon, lat) pairs.

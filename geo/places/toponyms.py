@@ -29,13 +29,18 @@ from collections.abc import Callable, Iterable
 import ahocorasick
 
 from geo.model import Mention
-from geo.places.gazetteer import NEAR_DEG, Gazetteer, _scan, fold, token_arrays
+from geo.places.gazetteer import _GLUED_ARTICLE, NEAR_DEG, Gazetteer, _scan, fold, token_arrays
 
 #: Kinds whose aliases are descriptors written in lower case ("les quartiers-ouest").
 LOWERCASE_OK = {"area"}
 #: Kinds named with common nouns, often written in lower case ("the artillery college", "l'académie
 #: d'armement"): a lower-case match of two words or more counts when it is spelled as one of the aliases.
 LOWERCASE_SPELLED = {"military_site", "airport"}
+#: Kinds named with a common noun that, in lower case, names the place only after a definite article (and at
+#: most one adjective): "the ancient citadel", "la célèbre citadelle" (the lexicons' ``definite_articles``).
+LOWERCASE_DEFINITE = {"landmark"}
+#: ... spelled this close to one of its aliases (difflib ratio: "citadelle" is 0.875 from "Citadel").
+DEFINITE_CLOSENESS = 0.85
 _STOP_CAPS = frozenset("""Le La Les Un Une Des Du De Selon Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Il Elle
 Ils Elles Ce Cette Ces Dans Pour Sur Mais Et The A An In On At Of According Monday Tuesday Wednesday Thursday
 Friday Saturday Sunday He She They It This That These Those But And After Before While When Since Syrian Syria
@@ -94,17 +99,20 @@ def _automaton(g: Gazetteer) -> ahocorasick.Automaton:
 
 
 def _capitalised(surface: str) -> bool:
+    """Whether a word of ``surface`` is written as a name: capitalised (after a glued article: "alJazmati"),
+    a number, or Arabic script."""
     return any(w[:1].isupper() or w[:1].isdigit() or "\u0600" <= w[:1] <= "\u06ff"
-               for w in re.findall(r"[^\W_]+", surface))
+               for w in re.findall(r"[^\W_]+", _GLUED_ARTICLE.sub("", surface)))
 
 
-def _choose(gaz: Gazetteer, pids: tuple[str, ...], surface: str, cx: float, cy: float) -> tuple[str, str]:
-    """The homonym :meth:`Gazetteer.rank` puts first around the text's centre, and why."""
+def _choose(gaz: Gazetteer, pids: tuple[str, ...], surface: str, cx: float, cy: float,
+            around: str = "the text's places") -> tuple[str, str]:
+    """The homonym :meth:`Gazetteer.rank` puts first around ``(cx, cy)`` (the centre of ``around``), and why."""
     best = gaz.rank(surface, pids, (cx, cy))[0]
     others = [p for p in pids if p != best]
     near = all(math.hypot(gaz.places[p].lon - gaz.places[best].lon, gaz.places[p].lat - gaz.places[best].lat)
                <= NEAR_DEG for p in others)
-    return best, "neighbours; closest spelling" if near else "closest spelling, then nearest to the text's places"
+    return best, "neighbours; closest spelling" if near else f"closest spelling, then nearest to {around}"
 
 
 def folded_stream(keys: list[str]) -> tuple[str, list[int]]:
@@ -145,7 +153,8 @@ def _verdict(gaz: Gazetteer, surface: str, key: str, pids: tuple[str, ...]) -> t
     spelling does not confirm."""
     if not _capitalised(surface):
         pids = tuple(p for p in pids if gaz.places[p].kind in LOWERCASE_OK or (
-            gaz.places[p].kind in LOWERCASE_SPELLED and " " in key and _spelled_as_alias(gaz, surface, p)))
+            gaz.places[p].kind in LOWERCASE_SPELLED and " " in key and _spelled_as_alias(gaz, surface, p)) or (
+            gaz.places[p].kind in LOWERCASE_DEFINITE and gaz.closeness(surface, p) >= DEFINITE_CLOSENESS))
     return tuple(p for p in pids if gaz.confirms(surface, key, p) and _descriptor_ok(gaz, surface, p))
 
 
@@ -201,27 +210,46 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
     verdict = functools.partial(_verdict, gaz)
     found = (_scan.matches if _scan is not None else _matches)(hits, starts, tstarts, tends, text, verdicts, verdict)
     kept = (_scan.longest if _scan is not None else _longest)(found, len(keys))
-    centre = _text_centre(gaz, kept) if any(len(k[3]) > 1 for k in kept) else gaz.centre
+    centre = (_text_centre(gaz, kept) or gaz.centre) if any(len(k[3]) > 1 for k in kept) else gaz.centre
     out = []
     for o0, o1, i, pids in kept:
         reason = ""
         if len(pids) > 1:
-            best, why = _choose(gaz, pids, text[o0:o1], *centre)
+            # the place named nearest to it first ("the youth housing in Jazmati"), else the whole text's
+            near = _nearest_place(gaz, kept, o0, o1)
+            best, why = _choose(gaz, pids, text[o0:o1], *(near or centre),
+                                around="the places named near it" if near else "the text's places")
             reason = f"{len(pids)} candidates ({', '.join(pids)}): {why}"
             pids = (best,)
         p = gaz.places[pids[0]]
         if i and _another_kind_before(gaz, text[tstarts[i - 1]:tends[i - 1]], text[tends[i - 1]:o0], p.kind):
             continue  # "Tall Zouhor" is a hill geo does not know, not the Zouhour neighbourhood
+        if p.kind in LOWERCASE_DEFINITE and not _capitalised(text[o0:o1]) and not (
+                gaz.descriptors and gaz.descriptors.definite_before(text, o0)):
+            continue  # "a citadel of resistance" names no place; "the citadel" does
         out.append(Mention(p.id, text[o0:o1], o0, o1, p.precision, reason))
     return out
 
 
-def _text_centre(gaz: Gazetteer, kept: list[tuple[int, int, int, tuple[str, ...]]]) -> tuple[float, float]:
-    """The median point of a text's unambiguous mentions (else the study area's centre): it decides between
+#: How far (characters) from an ambiguous name the place that decides between its homonyms is looked for first.
+NEARBY_CHARS = 150
+
+
+def _nearest_place(gaz: Gazetteer, kept: list[tuple[int, int, int, tuple[str, ...]]], o0: int, o1: int
+                   ) -> tuple[float, float] | None:
+    """The point of the unambiguous mention nearest to ``text[o0:o1]`` in the text, when it is within
+    :data:`NEARBY_CHARS` (None otherwise)."""
+    gaps = [(o0 - k[1] if k[1] <= o0 else k[0] - o1, k[3][0]) for k in kept if len(k[3]) == 1 and (k[1] <= o0 or k[0] >= o1)]
+    gap, pid = min(gaps, default=(NEARBY_CHARS + 1, ""))
+    return (gaz.places[pid].lon, gaz.places[pid].lat) if gap <= NEARBY_CHARS else None
+
+
+def _text_centre(gaz: Gazetteer, kept: list[tuple[int, int, int, tuple[str, ...]]]) -> tuple[float, float] | None:
+    """The median point of the unambiguous mentions among ``kept`` (None without any): it decides between
     homonyms. A median, not a mean, so that one "Damascus" in an Aleppo story does not drag the centre south."""
     sure = [gaz.places[k[3][0]] for k in kept if len(k[3]) == 1]
     if not sure:
-        return gaz.centre
+        return None
     return statistics.median(p.lon for p in sure), statistics.median(p.lat for p in sure)
 
 

@@ -41,6 +41,23 @@ class Descriptors:
 
     kinds: dict[str, frozenset[str]]
     links: tuple[str, ...]
+    #: the definite articles ("the", "la"): a landmark's common-noun name written after one names it
+    definite: tuple[str, ...] = ()
+
+    def definite_before(self, text: str, start: int) -> bool:
+        """Whether a definite article, and at most one word after it, comes right before ``text[start:]``
+        ("the ancient citadel", "la célèbre citadelle", "l'ancienne citadelle").
+
+        >>> d = Descriptors({}, (), ("the", "la", "l'"))
+        >>> d.definite_before("near the ancient citadel", 17), d.definite_before("a citadel", 2)
+        (True, False)
+        """
+        rx = self.__dict__.get("_definite")
+        if rx is None:
+            words = "|".join(re.escape(w) for w in sorted(self.definite, key=len, reverse=True))
+            rx = re.compile(rf"(?<![^\W_])(?:{words})(?:\s+|(?<=')){_ONE_WORD}$" if words else r"(?!)")
+            object.__setattr__(self, "_definite", rx)
+        return rx.search(_plain(text[max(0, start - 40):start]) + " ") is not None
 
     def _patterns(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         cached = self.__dict__.get("_compiled")
@@ -68,6 +85,10 @@ class Descriptors:
         return out
 
 
+#: At most one word (an adjective: "ancient", "célèbre") and the space after it.
+_ONE_WORD = r"(?:[^\W\d_][\w'-]*\s+)?"
+
+
 def _plain(text: str) -> str:
     """Lower case, no accents, one kind of apostrophe, one space: the same length as ``text`` when the
     text has no decomposable characters beyond accents (the usual case)."""
@@ -82,16 +103,19 @@ def _span_of(name: str, plain: str, a: int, b: int) -> str:
 
 
 def load_descriptors(lexicon_dir: Path) -> Descriptors | None:
-    """Every lexicon's ``descriptors`` (word -> kinds) and ``descriptor_links``, merged, or None."""
+    """Every lexicon's ``descriptors`` (word -> kinds), ``descriptor_links`` and ``definite_articles``, merged,
+    or None."""
     kinds: dict[str, set[str]] = {}
     links: set[str] = set()
+    definite: set[str] = set()
     for doc in _lexicon_docs(lexicon_dir):
         for word, ks in (doc.get("descriptors") or {}).items():
             kinds.setdefault(_plain(str(word)), set()).update(str(k) for k in ks)
         links.update(_plain(str(w)) for w in doc.get("descriptor_links") or ())
+        definite.update(_plain(str(w)) for w in doc.get("definite_articles") or ())
     if not kinds:
         return None
-    return Descriptors({k: frozenset(v) for k, v in kinds.items()}, tuple(sorted(links)))
+    return Descriptors({k: frozenset(v) for k, v in kinds.items()}, tuple(sorted(links)), tuple(sorted(definite)))
 
 
 #: A short form with fewer skeleton letters than this (the folded key drops vowels) is too likely to be
