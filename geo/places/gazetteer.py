@@ -297,8 +297,8 @@ class Gazetteer:
             return True
         if _light(surface) in COMMON_WORDS:
             return False
-        return len(key) > SHORT_KEY or max(self.closeness(surface, pid), self.closeness(surface, pid, sounded=True)
-                                           ) >= SHORT_CLOSENESS
+        return (len(key) > SHORT_KEY or self.closeness(surface, pid) >= SHORT_CLOSENESS
+                or self.closeness(surface, pid, sounded=True) >= SHORT_CLOSENESS)
 
     def rank(self, name: str, pids: list[str] | tuple[str, ...], centre: tuple[float, float] = (0.0, 0.0)
              ) -> list[str]:
@@ -539,13 +539,20 @@ def load_gazetteer(directory: Path) -> Gazetteer:
                 raise InputError(f"{files[1]}: row {n}: alias {alias!r} is a note, a citation or a web address, "
                                  "not a name")
     aliases += [(p.id, p.name, "en") for p in places.values()]
-    from geo.places.variants import generic_forms, load_descriptors, school_forms, short_forms
+    from geo.places.variants import (
+        described_forms,
+        generic_forms,
+        load_descriptors,
+        school_forms,
+        short_forms,
+    )
 
     aliases += generic_forms(aliases, d.parent / "lexicon") + school_forms(places, d.parent / "lexicon")
     centre = study_centre(area_file, places)
-    shorts = short_forms(aliases, places, d.parent / "lexicon", centre=centre)
-    aliases += shorts
+    too_short: list[tuple[str, str, str]] = []
+    shorts = short_forms(aliases, places, d.parent / "lexicon", centre=centre, described=too_short)
     descriptors = load_descriptors(d.parent / "lexicon")
+    aliases += shorts + described_forms(too_short, places, descriptors)
     fps = (read_vector(files[2]) if files[2].exists()
            else gpd.GeoDataFrame({"id": []}, geometry=[], crs=CRS_STORAGE))
     g = Gazetteer(places, aliases, fps, descriptors=descriptors, short_keys=frozenset(fold(a) for _, a, _ in shorts),

@@ -37,7 +37,7 @@ LOWERCASE_OK = {"area"}
 #: d'armement"): a lower-case match of two words or more counts when it is spelled as one of the aliases.
 LOWERCASE_SPELLED = {"military_site", "airport"}
 #: Kinds named with a common noun that, in lower case, names the place only after a definite article (and at
-#: most one adjective): "the ancient citadel", "la célèbre citadelle" (the lexicons' ``definite_articles``).
+#: most one adjective): "the old citadel", "la fameuse citadelle" (the lexicons' ``definite_articles``).
 LOWERCASE_DEFINITE = {"landmark"}
 #: ... spelled this close to one of its aliases (difflib ratio: "citadelle" is 0.875 from "Citadel").
 DEFINITE_CLOSENESS = 0.85
@@ -161,8 +161,9 @@ def _verdict(gaz: Gazetteer, surface: str, key: str, pids: tuple[str, ...]) -> t
 def _matches(hits: Iterable[tuple[int, tuple[str, tuple[str, ...]]]], starts: list[int], tstarts: list[int],
              tends: list[int], text: str, verdicts: dict, verdict: Callable) -> list[tuple]:
     """The automaton's ``hits`` (``(end, (key, candidates))`` over the folded stream) that start on a token's
-    first character, with the places each names: ``(o0 - o1, o0, o1, i, j, pids)`` for each hit with a place
-    (longest first, then leftmost, when sorted), where ``text[o0:o1]`` is tokens ``i`` to ``j``
+    first character, with the places each names: ``(i - j, o0, o0 - o1, o1, i, j, pids)`` for each hit with a
+    place (most tokens first, then leftmost, then most characters, when sorted): "Jabal Badro districts" is Jabal
+    Badro, not "Badro districts"; where ``text[o0:o1]`` is tokens ``i`` to ``j``
     (geo/places/_scan.pyx ``matches`` does the same in C)."""
     found = []
     for end, (key, cands) in hits:
@@ -178,17 +179,17 @@ def _matches(hits: Iterable[tuple[int, tuple[str, tuple[str, ...]]]], starts: li
         if pids is None:
             pids = verdicts[(surface, key)] = verdict(surface, key, cands)
         if pids:
-            found.append((o0 - o1, o0, o1, i, j, pids))
+            found.append((i - j, o0, o0 - o1, o1, i, j, pids))
     return found
 
 
 def _longest(found: list[tuple], ntokens: int) -> list[tuple[int, int, int, tuple[str, ...]]]:
-    """The matches of :func:`_matches` that no longer one overlaps (longest first, then leftmost; a token
+    """The matches of :func:`_matches` that no longer one overlaps (most tokens, then leftmost, then characters; a token
     belongs to one mention at most), as ``(o0, o1, i, pids)`` sorted by start (``_scan.longest`` in C)."""
     found.sort()
     taken = bytearray(ntokens)
     kept = []
-    for _, o0, o1, i, j, pids in found:
+    for _, o0, _, o1, i, j, pids in found:
         if not any(taken[i:j + 1]):
             taken[i:j + 1] = b"\x01" * (j - i + 1)
             kept.append((o0, o1, i, pids))

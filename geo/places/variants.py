@@ -46,10 +46,10 @@ class Descriptors:
 
     def definite_before(self, text: str, start: int) -> bool:
         """Whether a definite article, and at most one word after it, comes right before ``text[start:]``
-        ("the ancient citadel", "la célèbre citadelle", "l'ancienne citadelle").
+        ("the old citadel", "la fameuse citadelle", "l'ancienne citadelle").
 
         >>> d = Descriptors({}, (), ("the", "la", "l'"))
-        >>> d.definite_before("near the ancient citadel", 17), d.definite_before("a citadel", 2)
+        >>> d.definite_before("near the old citadel", 13), d.definite_before("a citadel", 2)
         (True, False)
         """
         rx = self.__dict__.get("_definite")
@@ -85,7 +85,7 @@ class Descriptors:
         return out
 
 
-#: At most one word (an adjective: "ancient", "célèbre") and the space after it.
+#: At most one word (an adjective: "old", "fameuse") and the space after it.
 _ONE_WORD = r"(?:[^\W\d_][\w'-]*\s+)?"
 
 
@@ -160,11 +160,14 @@ def _distinctive(pid: str, alias: str, places: dict[str, Place], heads: set[str]
 
 def short_forms(aliases: list[tuple[str, str, str]], places: dict[str, Place], heads: set[str] | Path,
                 tails: dict[str, frozenset[str]] | None = None,
-                centre: tuple[float, float] = ALEPPO_CENTRE) -> list[tuple[str, str, str]]:
+                centre: tuple[float, float] = ALEPPO_CENTRE, described: list[tuple[str, str, str]] | None = None
+                ) -> list[tuple[str, str, str]]:
     """The distinctive part of compound names ("Karm al-Qaterji" -> "al-Qaterji", "Zarzour hospital" -> "Zarzour"),
     as aliases of the one place it names: never when another place already goes by it, when two compounds
     share it, or when it is short, a head word itself or an everyday word. ``heads`` may be the lexicon
-    folder, which also gives the generic last words (``tails``).
+    folder, which also gives the generic last words (``tails``). A part too short to stand alone ("al-Assad" of
+    Dahiyat al-Assad) is added to ``described``, when given: it names the place with a generic word beside it
+    (:func:`described_forms`).
 
     >>> p = {"k": Place("k", "Karm al-Qaterji", "neighbourhood", 37.18, 36.20),
     ...      "h": Place("h", "Zarzour hospital", "landmark", 37.18, 36.26)}
@@ -179,6 +182,7 @@ def short_forms(aliases: list[tuple[str, str, str]], places: dict[str, Place], h
     tails = tails or {}
     taken = {fold(a) for _, a, _ in aliases}
     found: dict[str, list[tuple[str, str, str]]] = {}
+    short: dict[str, list[tuple[str, str, str]]] = {}
     for pid, alias, lang in aliases:
         if pid not in places or not _near(places[pid], centre):
             continue
@@ -191,10 +195,52 @@ def short_forms(aliases: list[tuple[str, str, str]], places: dict[str, Place], h
         least = SHORT_FORM_MIN - 1 if alias == places[pid].name and len(rest) >= 5 and " " not in rest \
             and rest[:1].isupper() and fold(alias.split(maxsplit=1)[0]) not in heads \
             and rest.lower() not in EVERYDAY_NAMES else SHORT_FORM_MIN
-        if len(key.replace(" ", "")) < least or key in taken or key in heads or key in COMMON_WORDS:
+        if key in taken or key in heads or key in COMMON_WORDS:
+            continue
+        if len(key.replace(" ", "")) < least:
+            if described is not None and len(key.replace(" ", "")) >= DESCRIBED_MIN:
+                short.setdefault(key, []).append((pid, rest, lang))
             continue
         found.setdefault(key, []).append((pid, rest, lang))
+    if described is not None:
+        described += [row for rows in short.values() if len({r[0] for r in rows}) == 1 for row in rows[:1]]
     return [row for rows in found.values() if len({r[0] for r in rows}) == 1 for row in rows[:1]]
+
+
+#: A part of a compound name shorter than this (skeleton letters) names nothing even with a generic word beside it.
+DESCRIBED_MIN = 3
+
+
+def described_forms(parts: list[tuple[str, str, str]], places: dict[str, Place], descriptors: Descriptors | None
+                    ) -> list[tuple[str, str, str]]:
+    """Aliases for parts of compound names too short to stand alone, each written with a generic word that agrees
+    with its place's kind, before or after it, as reports write them ("al-Assad neighborhood", "quartier
+    d'al-Assad", "the district of al-Assad").
+
+    >>> d = Descriptors({"district": frozenset({"neighbourhood"}), "camp": frozenset({"camp"})}, ("of",))
+    >>> described_forms([("x", "al-Assad", "en")], {"x": Place("x", "Dahiyat al-Assad", "neighbourhood", 37, 36)}, d)
+    [('x', 'al-Assad district', 'en'), ('x', 'district al-Assad', 'en'), ('x', 'district of al-Assad', 'en')]
+    """
+    if descriptors is None:
+        return []
+    out = []
+    for pid, part, lang in parts:
+        if places[pid].kind not in DESCRIBED_KINDS or _plain(part) in descriptors.kinds or _plain(part) in EVERYDAY_NAMES:
+            continue  # "State" (hospital), "Mosque" (Karamiya): a landmark's generic or everyday word, not a name
+        for word, kinds in sorted(descriptors.kinds.items()):
+            if places[pid].kind not in kinds:
+                continue
+            out += [(pid, f"{part} {word}", lang), (pid, f"{word} {part}", lang)]
+            out += [(pid, f"{word} {link}{'' if link.endswith(chr(39)) else ' '}{part}", lang)
+                    for link in descriptors.links if link in _OF_LINKS]
+    return out
+
+
+#: Kinds of places named by compounds whose distinctive part reports write with a generic word ("al-Assad
+#: neighborhood", "le village de Minian"); not landmarks, whose first words are often generic themselves.
+DESCRIBED_KINDS = frozenset({"neighbourhood", "district", "village", "town", "camp", "hill"})
+#: The descriptor links that join a generic word to its name ("quartier d'X", "district of X").
+_OF_LINKS = frozenset({"of", "de", "d'", "du"})
 
 
 #: How far from the study area's centre (degrees, about 50 km) a place may be and still lend its short form.
