@@ -225,6 +225,35 @@ def test_required_literals_of_every_shipped_cue_are_in_its_matches():
     assert required_literals(r"(?:a|ont)?(?: de)?") is None  # nothing certain: the cue is tried everywhere
 
 
+def test_the_guard_of_each_lexicon_pattern_never_hides_a_match():
+    """A lexicon pattern behind its required words answers every call as the bare pattern does: on every
+    sentence of the team's sets, every guarded pattern, with and without positions."""
+    import dataclasses
+
+    import yaml
+
+    from geo.read.lexicon import Guarded, fold_keep_length
+    from geo.read.sentences import split_sentences
+
+    guards = [(lex, f.name) for lex in LEX.values() for f in dataclasses.fields(lex)
+              if isinstance(getattr(lex, f.name), Guarded)]
+    assert len(guards) > 30  # most patterns of both lexicons are guarded
+    checked = 0
+    for path in sorted((DATA.parent / "tests" / "dev").glob("claims_*.yaml"))[:4]:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for item in doc if isinstance(doc, list) else doc.get("passages", []):
+            folded = fold_keep_length(item["text"])
+            for _, s0, s1 in split_sentences(item["text"]):
+                for lex, name in guards:
+                    g = getattr(lex, name)
+                    got = [m.span() for m in g.finditer(folded, s0, s1)]
+                    assert got == [m.span() for m in g.rx.finditer(folded, s0, s1)], (name, folded[s0:s1])
+                    assert (g.search(folded, s0) is None) == (g.rx.search(folded, s0) is None)
+                    assert (g.match(folded, s0) is None) == (g.rx.match(folded, s0) is None)
+                    checked += len(got)
+    assert checked > 300
+
+
 def test_participle_takes_the_main_clause_subject_not_the_nearest_side():
     cs = read("L'armée a poursuivi dimanche sa percée dans les quartiers rebelles en s'emparant de Sakhour, "
               "de Haydariyé et de Cheikh Khodr.", "fr")
