@@ -52,7 +52,8 @@ var GEO_FOLD = (function () {
       .replace(/[أإآٱ]/g, 'ا').replace(/ة/g, 'ه').replace(/ى/g, 'ي').replace(/ـ/g, '');
   }
   function token(tok) {
-    var t = strip(tok).toLowerCase();
+    // an article glued to a capitalised name ("alJazmati"), looked for before the accents go, as in Python
+    var t = strip(tok.normalize('NFKD').replace(/(^|[^\p{L}\p{N}_])[AaEe]l(?=[A-Z][a-z])/gu, '$1')).toLowerCase();
     if (/[\u0600-\u06ff]/.test(t)) { while (t.indexOf('ال') === 0 && t.length > 3) t = t.slice(2); return t; }
     t = t.replace(/^(?:l|d|qu)['’ʼ`]/, '').replace(/['’ʼʿʾ`]/g, '');
     if (SHEIKH[t]) return 'shk';
