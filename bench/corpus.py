@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.model import Article
-from geo.places.gazetteer import load_gazetteer
+from geo.places.gazetteer import fold, load_gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,8 +89,9 @@ def _names(lang: str) -> list[tuple[str, str]]:
     """(place id, spelling) pairs a report in ``lang`` may use: the language's aliases and English ones."""
     gaz = load_gazetteer(ROOT / "data" / "gazetteer")
     keep = {lang, "en"} if lang == "fr" else {"en"}
+    # not the parts of names written with every generic word ("Badro area"): a reading aid, not a spelling
     out = [(pid, alias) for pid, alias, lg in gaz.aliases
-           if lg in keep and pid in gaz.places and gaz.places[pid].kind in ("neighbourhood", "town", "village", "camp",
+           if lg in keep and fold(alias) not in gaz.described_keys and pid in gaz.places and gaz.places[pid].kind in ("neighbourhood", "town", "village", "camp",
                                                                             "military_site", "landmark")
            and alias[:1].isupper() and len(alias) > 4 and "(" not in alias]
     return sorted(set(out))

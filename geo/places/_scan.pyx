@@ -106,11 +106,13 @@ def stream(list keys):
     return " " + " ".join(keys) + " ", starts
 
 
-def matches(object hits, list starts, list tstarts, list tends, str text, dict verdicts, object verdict):
+def matches(object hits, list starts, list tstarts, list tends, str text, dict verdicts, object verdict,
+            frozenset described):
     """The automaton's ``hits`` (``(end, (key, candidates))`` over the folded stream) that start on a token's
-    first character, with the places each names: ``(i - j, o0, o0 - o1, o1, i, j, pids)`` for each hit with a
-    place (most tokens first, then leftmost, then most characters, when sorted), where ``text[o0:o1]`` is tokens ``i`` to ``j``. What
-    geo.places.toponyms._matches computes in Python; ``verdict``
+    first character, with the places each names: ``(i - j, d, o0 - o1, o0, o1, i, j, pids)`` for each hit with a
+    place, where ``text[o0:o1]`` is tokens ``i`` to ``j`` and ``d`` is 1 for a key in ``described`` (a part of a
+    name written with a generic word). Sorted, the most tokens come first, then a name before such a part, then
+    the most characters, then the leftmost. What geo.places.toponyms._matches computes in Python; ``verdict``
     (surface, key, candidates) decides the places once per spelling, remembered in ``verdicts``."""
     cdef Py_ssize_t n = len(starts), first, lo, hi, mid, i, j, k, o0, o1
     cdef list found = []
@@ -141,13 +143,13 @@ def matches(object hits, list starts, list tstarts, list tends, str text, dict v
         if pids is None:
             pids = verdicts[pair] = verdict(surface, key, kc[1])
         if pids:
-            found.append((i - j, o0, o0 - o1, o1, i, j, pids))
+            found.append((i - j, 1 if key in described else 0, o0 - o1, o0, o1, i, j, pids))
     return found
 
 
 def longest(list found, Py_ssize_t ntokens):
-    """The matches of :func:`matches` that no longer one overlaps (most tokens, then leftmost, then characters; a token
-    belongs to one mention at most), as ``(o0, o1, i, pids)`` sorted by start."""
+    """The matches of :func:`matches` that no better one overlaps (in :func:`matches`' order; a token belongs to
+    one mention at most), as ``(o0, o1, i, pids)`` sorted by start."""
     cdef bytearray taken = bytearray(ntokens)
     cdef unsigned char[:] t = taken
     cdef list kept = []
@@ -155,7 +157,7 @@ def longest(list found, Py_ssize_t ntokens):
     cdef bint free
     found.sort()
     for f in found:
-        i, j = f[4], f[5]
+        i, j = f[5], f[6]
         free = True
         for k in range(i, j + 1):
             if t[k]:
@@ -164,6 +166,6 @@ def longest(list found, Py_ssize_t ntokens):
         if free:
             for k in range(i, j + 1):
                 t[k] = 1
-            kept.append((f[1], f[3], i, f[6]))
+            kept.append((f[3], f[4], i, f[7]))
     kept.sort()
     return kept

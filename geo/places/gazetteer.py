@@ -250,6 +250,8 @@ class Gazetteer:
     descriptors: Descriptors | None = None
     #: folded keys that come from short forms of compound names ("Qaterji"), for explanations
     short_keys: frozenset[str] = frozenset()
+    #: folded keys of too-short parts written with a generic word ("al-Assad district"), for explanations
+    described_keys: frozenset[str] = frozenset()
     #: (lon, lat) homonyms are ranked by nearness to: the study area's centre (:func:`study_centre`)
     centre: tuple[float, float] = ALEPPO_CENTRE
 
@@ -387,7 +389,8 @@ class Gazetteer:
         if key in self.by_key:
             scored = {p: 1.0 for p in self.by_key[key] if self.confirms(name, key, p)}
             plain = name.strip().casefold()
-            rule = "short form" if key in self.short_keys else "exact alias" if any(
+            rule = "short form" if key in self.short_keys else "short form with a generic word" if (
+                key in self.described_keys) else "exact alias" if any(
                 a.casefold() == plain for pid, a, _ in self.aliases if pid in scored) else "folded"
             return scored, rule
         if hits:
@@ -552,10 +555,12 @@ def load_gazetteer(directory: Path) -> Gazetteer:
     too_short: list[tuple[str, str, str]] = []
     shorts = short_forms(aliases, places, d.parent / "lexicon", centre=centre, described=too_short)
     descriptors = load_descriptors(d.parent / "lexicon")
-    aliases += shorts + described_forms(too_short, places, descriptors)
+    described = described_forms(too_short, places, descriptors)
+    aliases += shorts + described
     fps = (read_vector(files[2]) if files[2].exists()
            else gpd.GeoDataFrame({"id": []}, geometry=[], crs=CRS_STORAGE))
     g = Gazetteer(places, aliases, fps, descriptors=descriptors, short_keys=frozenset(fold(a) for _, a, _ in shorts),
+                  described_keys=frozenset(fold(a) for _, a, _ in described),
                   centre=centre)
     _CACHE[key] = g
     return g

@@ -159,12 +159,13 @@ def _verdict(gaz: Gazetteer, surface: str, key: str, pids: tuple[str, ...]) -> t
 
 
 def _matches(hits: Iterable[tuple[int, tuple[str, tuple[str, ...]]]], starts: list[int], tstarts: list[int],
-             tends: list[int], text: str, verdicts: dict, verdict: Callable) -> list[tuple]:
+             tends: list[int], text: str, verdicts: dict, verdict: Callable, described: frozenset[str]) -> list[tuple]:
     """The automaton's ``hits`` (``(end, (key, candidates))`` over the folded stream) that start on a token's
-    first character, with the places each names: ``(i - j, o0, o0 - o1, o1, i, j, pids)`` for each hit with a
-    place (most tokens first, then leftmost, then most characters, when sorted): "Jabal Badro districts" is Jabal
-    Badro, not "Badro districts"; where ``text[o0:o1]`` is tokens ``i`` to ``j``
-    (geo/places/_scan.pyx ``matches`` does the same in C)."""
+    first character, with the places each names: ``(i - j, d, o0 - o1, o0, o1, i, j, pids)`` for each hit with a
+    place, where ``text[o0:o1]`` is tokens ``i`` to ``j`` and ``d`` is 1 for a key in ``described`` (a part of a
+    name written with a generic word, :attr:`Gazetteer.described_keys`). Sorted, the most tokens come first, then
+    a name before such a part ("Jabal Badro districts" is Jabal Badro, not "Badro districts"), then the most
+    characters, then the leftmost (geo/places/_scan.pyx ``matches`` does the same in C)."""
     found = []
     for end, (key, cands) in hits:
         # iter() gives the last char of " key ": end - len(key) is the key's first char, which must
@@ -179,17 +180,17 @@ def _matches(hits: Iterable[tuple[int, tuple[str, tuple[str, ...]]]], starts: li
         if pids is None:
             pids = verdicts[(surface, key)] = verdict(surface, key, cands)
         if pids:
-            found.append((i - j, o0, o0 - o1, o1, i, j, pids))
+            found.append((i - j, 1 if key in described else 0, o0 - o1, o0, o1, i, j, pids))
     return found
 
 
 def _longest(found: list[tuple], ntokens: int) -> list[tuple[int, int, int, tuple[str, ...]]]:
-    """The matches of :func:`_matches` that no longer one overlaps (most tokens, then leftmost, then characters; a token
-    belongs to one mention at most), as ``(o0, o1, i, pids)`` sorted by start (``_scan.longest`` in C)."""
+    """The matches of :func:`_matches` that no better one overlaps (in :func:`_matches`' order; a token belongs
+    to one mention at most), as ``(o0, o1, i, pids)`` sorted by start (``_scan.longest`` in C)."""
     found.sort()
     taken = bytearray(ntokens)
     kept = []
-    for _, o0, _, o1, i, j, pids in found:
+    for _, _, _, o0, o1, i, j, pids in found:
         if not any(taken[i:j + 1]):
             taken[i:j + 1] = b"\x01" * (j - i + 1)
             kept.append((o0, o1, i, pids))
@@ -209,7 +210,8 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
         verdicts.clear()
     hits = _automaton(gaz).iter(stream)
     verdict = functools.partial(_verdict, gaz)
-    found = (_scan.matches if _scan is not None else _matches)(hits, starts, tstarts, tends, text, verdicts, verdict)
+    found = (_scan.matches if _scan is not None else _matches)(hits, starts, tstarts, tends, text, verdicts, verdict,
+                                                               gaz.described_keys)
     kept = (_scan.longest if _scan is not None else _longest)(found, len(keys))
     centre = (_text_centre(gaz, kept) or gaz.centre) if any(len(k[3]) > 1 for k in kept) else gaz.centre
     out = []
