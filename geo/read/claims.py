@@ -40,7 +40,7 @@ from dataclasses import replace
 
 from geo.model import Article, Claim, Mention, Place, PlaceRef, stable_id
 from geo.read.cues import faction_regex, named_sources, sentence_cues, side_names, source_faction
-from geo.read.dates import DateMention, find_dates, publication
+from geo.read.dates import DateMention, date_trigger, find_dates, publication
 from geo.read.factions import Factions
 from geo.read.governs import (
     COARSE_KINDS,
@@ -146,6 +146,8 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
             continue  # a Markdown heading ("### Capture of Hanano") names a topic, it reports nothing
         if _entry_header(r, s0, s1, cues, story):
             continue
+        if not cues and _says_nothing_to_keep(r, s0, s1):
+            continue  # no cue, place, side or date: nothing the story carries on from it
         s = read_sentence(r, para, s0, s1, cues, story)
         sides = cue_sides(s, story, lex)
         if s.targets and s.cues:
@@ -161,6 +163,16 @@ def claims_from_mentions(article: Article, mentions: list[Mention], places: dict
     claims = _told_twice(claims)
     return sorted(_tidy_headline(r.text, spans, claims).values(),
                   key=lambda c: (c.event_date, c.place.id, c.type, c.id))
+
+
+def _says_nothing_to_keep(r: _Article, s0: int, s1: int) -> bool:
+    """Whether sentence ``[s0, s1)`` names no place, no side and no date: without a cue, what the story keeps
+    from a sentence (its places for "the district", its side for "they", its date for "the next day") is all
+    it could give, so reading it changes nothing. Most sentences of a long report are like that."""
+    if _between(r.located_starts, r.located_starts, s0, s1) or _between(r.side_starts, r.side_starts, s0, s1):
+        return False
+    trigger = date_trigger(r.lex)
+    return trigger is None or trigger.search(r.folded, s0, s1) is None
 
 
 #: Share of an article's reported changes one side must have gained to be its main actor.
