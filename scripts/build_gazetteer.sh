@@ -104,6 +104,22 @@ $GEO gazetteer parent aleppo-citadel aleppo-citadel-landmark
 # The Ramouseh military complex is the whole the three colleges are parts of (a report of the complex moves them).
 $GEO gazetteer parent aleppo-ramouseh-military-complex aleppo-artillery-academy aleppo-armament-academy \
   aleppo-air-force-technical-college
+# Places the 2012-2016 reports fought over that the layers above leave out (issue: places still missing).
+# Villages beyond the module's 13 km, located by the same Wikipedia module table (precision 1, its points).
+$GEO gazetteer add tal-aran --name "Tell Aran" --kind village --lon 37.340 --lat 36.123 --source wikimodule \
+  --alias "en:Tal Aran" --alias "en:Tall Aran" --alias "fr:Tal Aran"
+$GEO gazetteer add sheikh-ahmad --name "Sheikh Ahmad" --kind village --lon 37.528 --lat 36.150 --source wikimodule \
+  --alias "fr:Cheikh Ahmad"
+# Parts the sources do not locate: placed at the point of the whole they belong to (precision 2, an estimate),
+# so that a report of one moves its whole until the control record draws it.
+$GEO gazetteer add aleppo-data-college --name "Data College" --kind military_site --lon 37.114 --lat 36.159 \
+  --precision 2
+$GEO gazetteer add aleppo-military-logistics-school --name "Military Logistics School" --kind military_site \
+  --lon 37.114 --lat 36.159 --precision 2
+$GEO gazetteer parent aleppo-ramouseh-military-complex aleppo-data-college aleppo-military-logistics-school
+$GEO gazetteer add aleppo-sport-institute --name "Sport Institute" --kind landmark --lon 37.16593 --lat 36.22551 \
+  --precision 2 --alias "fr:Institut des sports"
+$GEO gazetteer parent aleppo-bustan-al-basha aleppo-sport-institute
 # Hand-drawn footprints (the project's own estimates, precision 2) for the places the 2016 reports fought over
 # that the CSR layer does not draw: last, so they replace any line or point shape of the same id.
 $GEO gazetteer import data/gazetteer/drawn.geojson --format drawn --source drawn

@@ -301,3 +301,15 @@ def test_a_part_too_short_to_stand_alone_names_its_place_with_a_generic_word(gaz
     # the full name keeps its own span when a generic word follows it
     found = [(m.place_id, m.surface) for m in find_mentions("Troops entered the Jabal Badro districts.", gaz)]
     assert found == [("aleppo-jabal-badro", "Jabal Badro")]
+
+
+def test_places_the_reports_fought_over_are_placed_with_their_wholes(gaz: Gazetteer) -> None:
+    text = ("Rebels overran the Data College and the military logistics school, then Tell Aran; "
+            "loyalists held Sheikh Ahmad and the Sport Institute.")
+    assert [m.place_id for m in find_mentions(text, gaz)] == [
+        "aleppo-data-college", "aleppo-military-logistics-school", "tal-aran", "sheikh-ahmad", "aleppo-sport-institute"]
+    # parts no source locates stand at their whole's point, as estimates, with the whole as parent
+    for part, whole in (("aleppo-data-college", "aleppo-ramouseh-military-complex"),
+                        ("aleppo-sport-institute", "aleppo-bustan-al-basha")):
+        p, w = gaz.places[part], gaz.places[whole]
+        assert (p.parent, p.precision, (p.lon, p.lat)) == (whole, 2, (w.lon, w.lat))
