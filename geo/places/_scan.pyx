@@ -109,10 +109,10 @@ def stream(list keys):
 def matches(object hits, list starts, list tstarts, list tends, str text, dict verdicts, object verdict,
             frozenset described):
     """The automaton's ``hits`` (``(end, (key, candidates))`` over the folded stream) that start on a token's
-    first character, with the places each names: ``(i - j, d, o0 - o1, o0, o1, i, j, pids)`` for each hit with a
+    first character, with the places each names: ``(d, i - j, o0 - o1, o0, o1, i, j, pids)`` for each hit with a
     place, where ``text[o0:o1]`` is tokens ``i`` to ``j`` and ``d`` is 1 for a key in ``described`` (a part of a
-    name written with a generic word). Sorted, the most tokens come first, then a name before such a part, then
-    the most characters, then the leftmost. What geo.places.toponyms._matches computes in Python; ``verdict``
+    name written with a generic word). Sorted, a name comes before such a part (a last resort), then the most
+    tokens, then the most characters, then the leftmost. What geo.places.toponyms._matches computes in Python; ``verdict``
     (surface, key, candidates) decides the places once per spelling, remembered in ``verdicts``."""
     cdef Py_ssize_t n = len(starts), first, lo, hi, mid, i, j, k, o0, o1
     cdef list found = []
@@ -143,7 +143,7 @@ def matches(object hits, list starts, list tstarts, list tends, str text, dict v
         if pids is None:
             pids = verdicts[pair] = verdict(surface, key, kc[1])
         if pids:
-            found.append((i - j, 1 if key in described else 0, o0 - o1, o0, o1, i, j, pids))
+            found.append((1 if key in described else 0, i - j, o0 - o1, o0, o1, i, j, pids))
     return found
 
 

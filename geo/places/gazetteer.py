@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import gc
 import itertools
 import operator
 import os
@@ -563,6 +564,11 @@ def load_gazetteer(directory: Path) -> Gazetteer:
                   described_keys=frozenset(fold(a) for _, a, _ in described),
                   centre=centre)
     _CACHE[key] = g
+    # The gazetteer lives as long as the process and holds a few hundred thousand objects: out of the cyclic
+    # collector's sight, they are not walked again at each collection that reading a corpus sets off (a fifth
+    # of mention finding's time otherwise). Garbage first, so that nothing already unreachable is kept.
+    gc.collect()
+    gc.freeze()
     return g
 
 

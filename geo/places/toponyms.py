@@ -41,6 +41,9 @@ LOWERCASE_SPELLED = {"military_site", "airport"}
 LOWERCASE_DEFINITE = {"landmark"}
 #: ... spelled this close to one of its aliases (difflib ratio: "citadelle" is 0.875 from "Citadel").
 DEFINITE_CLOSENESS = 0.85
+#: How close a part of a name written with a generic word ("quartier d'al-Assad") must be spelled to its generated
+#: alias: its key is a skeleton ("Qaysariya" and "al-Qaser" are both ksr), so the spelling confirms it.
+DESCRIBED_CLOSENESS = 0.85
 _STOP_CAPS = frozenset("""Le La Les Un Une Des Du De Selon Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Il Elle
 Ils Elles Ce Cette Ces Dans Pour Sur Mais Et The A An In On At Of According Monday Tuesday Wednesday Thursday
 Friday Saturday Sunday He She They It This That These Those But And After Before While When Since Syrian Syria
@@ -155,17 +158,19 @@ def _verdict(gaz: Gazetteer, surface: str, key: str, pids: tuple[str, ...]) -> t
         pids = tuple(p for p in pids if gaz.places[p].kind in LOWERCASE_OK or (
             gaz.places[p].kind in LOWERCASE_SPELLED and " " in key and _spelled_as_alias(gaz, surface, p)) or (
             gaz.places[p].kind in LOWERCASE_DEFINITE and gaz.closeness(surface, p) >= DEFINITE_CLOSENESS))
+    if key in gaz.described_keys:  # a part of a name with a generic word: the part must be spelled closely
+        pids = tuple(p for p in pids if gaz.closeness(surface, p) >= DESCRIBED_CLOSENESS)
     return tuple(p for p in pids if gaz.confirms(surface, key, p) and _descriptor_ok(gaz, surface, p))
 
 
 def _matches(hits: Iterable[tuple[int, tuple[str, tuple[str, ...]]]], starts: list[int], tstarts: list[int],
              tends: list[int], text: str, verdicts: dict, verdict: Callable, described: frozenset[str]) -> list[tuple]:
     """The automaton's ``hits`` (``(end, (key, candidates))`` over the folded stream) that start on a token's
-    first character, with the places each names: ``(i - j, d, o0 - o1, o0, o1, i, j, pids)`` for each hit with a
+    first character, with the places each names: ``(d, i - j, o0 - o1, o0, o1, i, j, pids)`` for each hit with a
     place, where ``text[o0:o1]`` is tokens ``i`` to ``j`` and ``d`` is 1 for a key in ``described`` (a part of a
-    name written with a generic word, :attr:`Gazetteer.described_keys`). Sorted, the most tokens come first, then
-    a name before such a part ("Jabal Badro districts" is Jabal Badro, not "Badro districts"), then the most
-    characters, then the leftmost (geo/places/_scan.pyx ``matches`` does the same in C)."""
+    name written with a generic word, :attr:`Gazetteer.described_keys`). Sorted, a name comes before such a part,
+    a last resort ("Jabal Badro districts" is Jabal Badro, not "Badro districts"), then the most tokens, then the
+    most characters, then the leftmost (geo/places/_scan.pyx ``matches`` does the same in C)."""
     found = []
     for end, (key, cands) in hits:
         # iter() gives the last char of " key ": end - len(key) is the key's first char, which must
@@ -180,7 +185,7 @@ def _matches(hits: Iterable[tuple[int, tuple[str, tuple[str, ...]]]], starts: li
         if pids is None:
             pids = verdicts[(surface, key)] = verdict(surface, key, cands)
         if pids:
-            found.append((i - j, 1 if key in described else 0, o0 - o1, o0, o1, i, j, pids))
+            found.append((1 if key in described else 0, i - j, o0 - o1, o0, o1, i, j, pids))
     return found
 
 
