@@ -66,16 +66,31 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Read a JSON Lines file; a bad line raises InputError naming the file and line."""
-    rows = []
+    return list(iter_jsonl(path))
+
+
+def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """The objects of a JSON Lines file one at a time (the file is never whole in memory); a bad line raises
+    InputError naming the file and line when it is reached."""
     with Path(path).open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
-                rows.append(json.loads(line))
+                yield json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}: line {n}: invalid JSON ({exc.msg})") from None
-    return rows
+
+
+def count_jsonl(path: Path) -> int:
+    """How many objects a JSON Lines file holds (its non-blank lines), read in blocks.
+
+    >>> import tempfile, pathlib; p = pathlib.Path(tempfile.mkdtemp()) / "x.jsonl"
+    >>> _ = p.write_text('{"a": 1}' + chr(10) * 2 + '{"a": 2}' + chr(10)); count_jsonl(p)
+    2
+    """
+    with Path(path).open(encoding="utf-8") as fh:
+        return sum(1 for line in fh if line.strip())
 
 
 def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: list[str]) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import hashlib
 import json
 import sys
 import time
@@ -26,13 +25,14 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo import __version__
 from geo.articles import read_articles, undated
 from geo.events import merge_claims
 from geo.io import (
     InputError,
     atomic_path,
     build_lock,
+    count_jsonl,
+    iter_jsonl,
     read_csv,
     read_events,
     read_jsonl,
@@ -44,11 +44,20 @@ from geo.io import (
     write_text,
 )
 from geo.model import CRS_METRIC, CRS_STORAGE, EVENT_COLUMNS, Article, Claim, Event, json_list
-from geo.read import Factions, claims_from_mentions, load_factions, load_lexicons
+from geo.read import Factions, load_factions, load_lexicons
+from geo.reading import (  # noqa: F401 - Reader, extract_articles and available_cores are part of the chain's API
+    Reader,
+    Tally,
+    available_cores,
+    code_paths,
+    extract_articles,
+    hash_paths,
+    iter_extract,
+    reading_code,
+)
 from geo.settings import Settings
 
 Log = Callable[[str], None]
-_GEO = Path(__file__).resolve().parent
 
 
 def _quiet(_: str) -> None:
@@ -84,43 +93,20 @@ def progress(items: Any, desc: str, unit: str, total: int | None = None) -> Any:
 
 # ---------------------------------------------------------------- fingerprints
 
-def _hash_paths(paths: list[Path]) -> str:
-    h = hashlib.sha1(__version__.encode())
-    for p in sorted(paths, key=str):
-        h.update(str(p.name).encode())
-        if p.is_dir():
-            h.update(_hash_paths([q for q in p.rglob("*") if q.is_file()]).encode())
-        elif p.exists():
-            h.update(p.read_bytes())
-        else:
-            h.update(b"<missing>")
-    return h.hexdigest()
-
-
-def _code(*modules: str) -> list[Path]:
-    """Source files of ``geo/`` by path without suffix: ``_code("read/claims")``."""
-    return [_GEO / f"{m}.py" for m in modules]
-
-
-def _reading_code() -> list[Path]:
-    """The code a claim depends on: every module of the reading wing, place finding, the claim record."""
-    return [*sorted((_GEO / "read").glob("*.py")), *_code("places/toponyms", "places/gazetteer", "places/variants", "model")]
-
-
 def stage_inputs(stage: str, s: Settings) -> list[Path]:
     """The files whose contents decide a stage's output."""
-    reading = [s.gazetteer_dir, s.lexicon_dir, s.factions_file, *_reading_code(), *_code("articles")]
+    reading = [s.gazetteer_dir, s.lexicon_dir, s.factions_file, *reading_code(), *code_paths("articles")]
     return {
-        "ingest": [s.articles_dir, s.lexicon_dir, *_code("articles")],
+        "ingest": [s.articles_dir, s.lexicon_dir, *code_paths("articles")],
         "extract": [s.articles_jsonl, *reading],
         "events": [s.claims_jsonl, s.articles_jsonl, s.agencies_file, s.decisions_csv, s.factions_file,
-                   s.gazetteer_dir / "places.csv", *_code("events", "model", "wire", "review")],
+                   s.gazetteer_dir / "places.csv", *code_paths("events", "model", "wire", "review")],
         "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson",
                    s.gazetteer_dir / "places.csv", s.factions_file, s.area_file,
-                   *_code("control/layers", "control/join", "control/snapshot", "model")],
+                   *code_paths("control/layers", "control/join", "control/snapshot", "model")],
         "render": [s.control_gpkg, s.skipped_csv, s.gazetteer_dir / "places.csv", s.gazetteer_dir / "footprints.geojson",
                    s.gazetteer_dir / "aliases.csv", s.factions_file, s.area_file,
-                   *_code("map/render", "map/assets", "map/districts", "map/search", "places/gazetteer")],
+                   *code_paths("map/render", "map/assets", "map/districts", "map/search", "places/gazetteer")],
     }[stage]
 
 
@@ -190,116 +176,19 @@ def skipped_inputs(s: Settings) -> list[tuple[str, str]]:
     return [(r["input"], r["reason"]) for r in read_csv(s.skipped_csv)]
 
 
-class Reader:
-    """Everything extraction needs, loaded once: gazetteer, factions, lexicons."""
-
-    def __init__(self, s: Settings) -> None:
-        from geo.places import load_gazetteer
-
-        self.gazetteer = load_gazetteer(s.gazetteer_dir)
-        self.factions = load_factions(s.factions_file)
-        self.lexicons = load_lexicons(s.lexicon_dir)
-        self.fingerprint = _hash_paths([s.gazetteer_dir, s.lexicon_dir, s.factions_file, *_reading_code()])
-
-    def read(self, article: Article) -> tuple[list[Claim], list[tuple[str, str]]]:
-        """Claims and unresolved names (name, sentence) of one article."""
-        from geo.places import mentions_and_names
-
-        lex = self.lexicons.get(article.lang)
-        if lex is None:
-            return [], []  # no lexicon for its language: nothing to read it with (ingest warned)
-        mentions, names = mentions_and_names(article.text, self.gazetteer, article.lang)
-        claims = claims_from_mentions(article, mentions, self.gazetteer.places, self.factions, lex)
-        return claims, [(name, sentence) for _, _, name, sentence in names]
-
-
-def extract_articles(arts: list[Article], reader: Reader, cache_dir: Path | None = None,
-                     log: Log = _quiet, jobs: int = 1) -> tuple[list[Claim], list[dict[str, Any]]]:
-    """Claims of many articles (cached per article content when ``cache_dir`` is given), read in ``jobs``
-    processes; the result is the same whatever ``jobs`` is (articles keep their order)."""
-    claims: list[Claim] = []
-    unresolved: dict[str, dict[str, Any]] = {}
-    keys = [hashlib.sha1(f"{a.hash}:{a.id}:{reader.fingerprint}".encode()).hexdigest()[:20] for a in arts]
-    done: dict[int, tuple[list[Claim], list[tuple[str, str]]]] = {}
-    for i, key in enumerate(keys):
-        cached = cache_dir / f"{key}.json" if cache_dir else None
-        if cached and cached.exists():
-            doc = json.loads(cached.read_text(encoding="utf-8"))
-            done[i] = ([Claim.from_dict(d) for d in doc["claims"]], [tuple(x) for x in doc["unresolved"]])
-    hits = len(done)
-    todo = [i for i in range(len(arts)) if i not in done]
-    for i, (cs, names) in zip(todo, _read_many([arts[i] for i in todo], reader, jobs), strict=True):
-        done[i] = (cs, names)
-        if cache_dir:
-            write_text(cache_dir / f"{keys[i]}.json", json.dumps(
-                {"claims": [c.to_dict() for c in cs], "unresolved": [list(n) for n in names]}, ensure_ascii=False))
-    for i, a in enumerate(arts):
-        cs, names = done[i]
-        claims += cs
-        for name, sentence in names:
-            row = unresolved.setdefault(name, {"name": name, "count": 0, "articles": [], "sentence": sentence})
-            row["count"] += 1
-            if a.id not in row["articles"]:
-                row["articles"].append(a.id)
-    log(f"extracted {len(claims)} claim(s) from {len(arts)} article(s) ({hits} from cache)")
-    sideless = sum(1 for c in claims if not c.faction and c.type in ("capture", "advance") and c.status == "reported")
-    if sideless:
-        log(f"{sideless} change(s) name no side anywhere in their report (faction null): "
-            "review them with geo extract --explain")
-    rows = sorted(unresolved.values(), key=lambda r: (-r["count"], r["name"]))
-    for r in rows:
-        r["articles"] = " ".join(r["articles"])
-    return claims, rows
-
-
-#: Fewer articles than this per process are read in one: a worker's start costs more than it saves.
-MIN_PER_JOB = 8
-#: The process that forks the workers leaves its Reader here: they inherit it, loaded (no pickling).
-_WORKER_READER: Reader | None = None
-
-
-def available_cores() -> int:
-    """The cores this process may run on (a container's share, not the machine's)."""
-    import os
-
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _read_one(a: Article) -> tuple[list[Claim], list[tuple[str, str]]]:
-    assert _WORKER_READER is not None
-    return _WORKER_READER.read(a)
-
-
-def _read_many(arts: list[Article], reader: Reader, jobs: int) -> Iterator[tuple[list[Claim], list[tuple[str, str]]]]:
-    """Each article's claims and unresolved names, in order: in this process, or in ``jobs`` forked ones."""
-    global _WORKER_READER
-    jobs = max(1, min(jobs, len(arts) // MIN_PER_JOB))
-    if jobs == 1:
-        for a in progress(arts, "extract", "article"):
-            yield reader.read(a)
-        return
-    import multiprocessing
-
-    _WORKER_READER = reader
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from progress(pool.imap(_read_one, arts, chunksize=4), "extract", "article", len(arts))
-    finally:
-        _WORKER_READER = None
-
-
 def extract(s: Settings, log: Log = _quiet, jobs: int = 1) -> Path:
     """<build>/articles.jsonl -> <build>/claims.jsonl and <build>/unresolved.csv (the review queue), the
-    articles read in ``jobs`` processes."""
+    articles read in ``jobs`` processes, one batch at a time: claims are written as they are read, so memory
+    does not grow with the corpus."""
     if not s.articles_jsonl.exists():
         ingest(s, log)
-    arts = [Article.from_dict(d) for d in read_jsonl(s.articles_jsonl)]
-    claims, unresolved = extract_articles(arts, Reader(s), s.build_dir / "cache" / "claims", log, jobs)
-    write_jsonl(s.claims_jsonl, (c.to_dict() for c in claims))
-    write_csv(s.unresolved_csv, unresolved, ["name", "count", "articles", "sentence"])
+    total = count_jsonl(s.articles_jsonl)
+    arts = (Article.from_dict(d) for d in iter_jsonl(s.articles_jsonl))
+    stream = iter_extract(arts, Reader(s), s.build_dir / "cache" / "claims", jobs, total)
+    tally = Tally()
+    write_jsonl(s.claims_jsonl, (c.to_dict() for c in tally.claims(progress(stream, "extract", "article", total))))
+    write_csv(s.unresolved_csv, tally.rows(), ["name", "count", "articles", "sentence"])
+    tally.report(log)
     return s.claims_jsonl
 
 
@@ -689,12 +578,12 @@ def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False, 
     manifest = _read_manifest(s)
     for key, inputs, check in (("gazetteer checked", [s.gazetteer_dir, s.area_file], check_gazetteer),
                                ("reading checked", [s.factions_file, s.lexicon_dir], check_reading)):
-        fp = _hash_paths(inputs)
+        fp = hash_paths(inputs)
         if manifest.get(key) != fp:  # checked once per version of these inputs, not on every build
             check(s)
             _record(s, key, fp)
     for stage in ORDER[:ORDER.index(last) + 1]:
-        fp = _hash_paths(stage_inputs(stage, s))
+        fp = hash_paths(stage_inputs(stage, s))
         if stage == "ingest" and keep_going:
             fp += "+keep-going"  # a strict build after a lenient one reads again, and stops where it must
         out = stage_output(stage, s)

@@ -35,11 +35,11 @@ def test_events_round_trip_through_geopackage(tmp_path):
 def test_fingerprint_changes_with_content_not_with_time(tmp_path):
     f = tmp_path / "a.txt"
     f.write_text("one")
-    h1 = pipeline._hash_paths([tmp_path])
+    h1 = pipeline.hash_paths([tmp_path])
     f.write_text("one")
-    assert pipeline._hash_paths([tmp_path]) == h1
+    assert pipeline.hash_paths([tmp_path]) == h1
     f.write_text("two")
-    assert pipeline._hash_paths([tmp_path]) != h1
+    assert pipeline.hash_paths([tmp_path]) != h1
 
 
 def test_every_stage_declares_inputs_and_one_output(tmp_path):

@@ -131,7 +131,8 @@ def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path 
     with pipeline.progress_bars():
         arts = pipeline.load_articles(list(paths), _log, published, skipped=skipped,
                                       languages=pipeline.lexicon_languages(settings) or None)
-        claims, _ = pipeline.extract_articles(arts, pipeline.Reader(settings), None, _log)
+        claims, _ = pipeline.extract_articles(arts, pipeline.Reader(settings), None, _log,
+                                              progress=pipeline.progress)
     rows = [c.to_dict(explain=explain) for c in claims]
     if fmt == "text":
         text = "".join(claim_text(c, explain) for c in claims)
