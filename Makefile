@@ -55,7 +55,7 @@ bench: install ## Benchmarks (about 15 minutes; figures in data/build/bench/*.js
 	$(PY) bench/bench_control.py -o $(BUILD)/bench/control.json
 	$(PY) bench/bench_reading.py -o $(BUILD)/bench/reading.json
 	$(PY) bench/bench_map.py -o $(BUILD)/bench/map.json
-	$(PY) bench/bench_build.py --articles 1000 -o $(BUILD)/bench/build.json
+	$(PY) bench/bench_build.py --articles 1000 --memory 1000,10000,100000 -o $(BUILD)/bench/build.json
 
 lint: install ## Ruff over the code and tests
 	$(VENV)/bin/ruff check geo tests scripts bench

@@ -8,7 +8,9 @@ same run:
 
 - ``incremental``: ``geo build`` after one new article, against the full build of the same corpus (goal 5%);
 - ``jobs``: reading every article in 2 processes against 1 (goal 1.8x on 2 cores);
-- ``per_1k``: seconds of a full build per thousand articles, at each size (linear growth keeps it flat).
+- ``per_1k``: seconds of a full build per thousand articles, at each size (linear growth keeps it flat);
+- ``memory``: the peak resident memory of the extraction stage alone (``geo extract`` after ``geo ingest``, in
+  its own process) at 1k, 10k and 100k articles: streaming keeps it flat.
 
 Example::
 
@@ -19,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -73,19 +77,49 @@ def measure(base: Path, n: int) -> dict[str, float | int]:
             "extract_1_s": round(one, 2), "extract_2_s": round(two, 2), "jobs": round(one / two, 2)}
 
 
+def _peak_mb(cmd: list[str]) -> tuple[float, float]:
+    """(seconds, peak resident memory in MB) of one command, from the kernel's accounting of that child alone."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    secs = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"{' '.join(cmd)}: failed: {proc.stderr.read().decode()[-300:] if proc.stderr else ''}")
+    return secs, usage.ru_maxrss / 1024  # ru_maxrss is in KB on Linux
+
+
+def extraction_memory(base: Path, n: int) -> dict[str, float | int]:
+    """Peak memory and speed of the extraction stage alone on ``n`` articles (one process)."""
+    d = data_dir(base, n, seed=1)
+    geo = [sys.executable, "-m", "geo"]
+    where = ["--data-dir", str(d), "--build-dir", str(base / f"build-mem-{n}")]
+    subprocess.run([*geo, "ingest", *where], check=True, capture_output=True)
+    secs, mb = _peak_mb([*geo, "extract", *where])  # the stage reads in one process
+    shutil.rmtree(d, ignore_errors=True)
+    shutil.rmtree(base / f"build-mem-{n}", ignore_errors=True)
+    return {"articles": n, "extract_s": round(secs, 1), "articles_s": round(n / secs, 1), "peak_mb": round(mb, 1)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", default="1000,10000", help="Corpus sizes, comma-separated.")
+    ap.add_argument("--memory", default="1000,10000,100000",
+                    help="Corpus sizes for the extraction's peak memory, comma-separated ('' to skip).")
     ap.add_argument("-o", "--output", type=Path, help="Write the figures here (JSON).")
     args = ap.parse_args(argv)
-    rows = []
+    rows: list[dict] = []
+    memory: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="geo-bench-build-") as tmp:
-        for n in (int(x) for x in args.articles.split(",")):
+        for n in (int(x) for x in args.articles.split(",") if x):
             rows.append(measure(Path(tmp), n))
             print(f"| {n} articles | full {rows[-1]['full_s']} s ({rows[-1]['per_1k_s']} s per 1k) | "
                   f"one more: {rows[-1]['incremental']:.1%} of full | 2 processes: {rows[-1]['jobs']}x |", flush=True)
+        for n in (int(x) for x in args.memory.split(",") if x):
+            memory.append(extraction_memory(Path(tmp), n))
+            print(f"| extraction, {n} articles | {memory[-1]['extract_s']} s ({memory[-1]['articles_s']} articles/s) | "
+                  f"peak {memory[-1]['peak_mb']} MB |", flush=True)
     if args.output:
-        write_figures(args.output, rows)
+        write_figures(args.output, {"builds": rows, "extraction_memory": memory})
     return 0
 
 

@@ -51,7 +51,11 @@ def test_bench_build_runs_on_a_tiny_corpus(tmp_path, capsys):
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     out = tmp_path / "build.json"
-    assert mod.main(["--articles", "20", "-o", str(out)]) == 0
-    (row,) = json.loads(out.read_text())
+    assert mod.main(["--articles", "20", "--memory", "12", "-o", str(out)]) == 0
+    figures = json.loads(out.read_text())
+    (row,) = figures["builds"]
     assert row["articles"] == 20 and row["full_s"] > 0 and row["incremental"] > 0 and row["jobs"] > 0
-    assert "| 20 articles |" in capsys.readouterr().out
+    (mem,) = figures["extraction_memory"]
+    assert mem["articles"] == 12 and mem["peak_mb"] > 10 and mem["articles_s"] > 0
+    printed = capsys.readouterr().out
+    assert "| 20 articles |" in printed and "| extraction, 12 articles |" in printed
