@@ -313,3 +313,11 @@ def test_places_the_reports_fought_over_are_placed_with_their_wholes(gaz: Gazett
                         ("aleppo-sport-institute", "aleppo-bustan-al-basha")):
         p, w = gaz.places[part], gaz.places[whole]
         assert (p.parent, p.precision, (p.lon, p.lat)) == (whole, 2, (w.lon, w.lat))
+
+
+def test_a_generic_word_after_a_name_names_a_part_of_that_place(gaz: Gazetteer) -> None:
+    # "Hanano Youth Housing" is Hanano's housing, not one of the youth housing projects named on their own
+    found = [(m.place_id, m.surface) for m in find_mentions("The push towards the Hanano Youth Housing began.", gaz)]
+    assert found == [("aleppo-hanano", "Hanano")]
+    alone = [m.place_id for m in find_mentions("The push towards the Youth Housing near Karm al-Jazmati began.", gaz)]
+    assert alone[0] == "aleppo-al-maasaraniyeh-youth-housing"

@@ -219,8 +219,10 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
                                                                gaz.described_keys)
     kept = (_scan.longest if _scan is not None else _longest)(found, len(keys))
     centre = (_text_centre(gaz, kept) or gaz.centre) if any(len(k[3]) > 1 for k in kept) else gaz.centre
-    out = []
+    out: list[Mention] = []
     for o0, o1, i, pids in kept:
+        if out and _describes_the_name_before(gaz, text, out[-1], o0, o1):
+            continue  # "Hanano Youth Housing": Hanano's housing, not a youth housing named elsewhere
         reason = ""
         if len(pids) > 1:
             # the place named nearest to it first ("the youth housing in Jazmati"), else the whole text's
@@ -241,6 +243,19 @@ def find_mentions(text: str, gaz: Gazetteer, lang: str | None = None) -> list[Me
 
 #: How far (characters) from an ambiguous name the place that decides between its homonyms is looked for first.
 NEARBY_CHARS = 150
+
+
+def _describes_the_name_before(gaz: Gazetteer, text: str, before: Mention, o0: int, o1: int) -> bool:
+    """Whether ``text[o0:o1]``, written right after the mention ``before`` (spaces between), is only a generic
+    word (a descriptor of the lexicons: "Youth Housing", "District"): with the name before it, it names a part of
+    that place, not a place of its own that goes by the generic word."""
+    d = gaz.descriptors
+    return (d is not None and before.end < o0 and text[before.end:o0].isspace()
+            and _plain_words(text[o0:o1]) in d.kinds)
+
+
+def _plain_words(text: str) -> str:
+    return " ".join(_spelled(text).replace("-", " ").split())
 
 
 def _nearest_place(gaz: Gazetteer, kept: list[tuple[int, int, int, tuple[str, ...]]], o0: int, o1: int
