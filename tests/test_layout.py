@@ -1,6 +1,6 @@
 """The package's shape: imports run downwards only, and a wing is entered through its public names.
 
-cli -> pipeline -> control, map -> read -> places -> the records and edges (model, io, settings). Reading
+cli -> pipeline -> control, map, reading (many articles) -> read -> places -> the records and edges (model, io, settings). Reading
 sits above places because the reading is the one chain (claims -> toponyms -> gazetteer).
 """
 
@@ -21,7 +21,7 @@ RANK = {
     "geo.places": 1, "geo.articles": 1, "geo.events": 1, "geo.export": 1, "geo.acled_compare": 1, "geo.wire": 1,
     "geo.review": 1,
     "geo.read": 2,
-    "geo.control": 3, "geo.map": 3,
+    "geo.control": 3, "geo.map": 3, "geo.reading": 3,
     "geo.pipeline": 4,
     "geo.api": 5,
     "geo.cli": 6, "geo.__main__": 7,
