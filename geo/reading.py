@@ -181,10 +181,9 @@ class Tally:
             self.sideless += sum(1 for c in cs if not c.faction and c.type in ("capture", "advance")
                                  and c.status == "reported")
             for name, sentence in names:
-                row = self.unresolved.setdefault(name, {"name": name, "count": 0, "articles": [], "sentence": sentence})
+                row = self.unresolved.setdefault(name, {"name": name, "count": 0, "articles": {}, "sentence": sentence})
                 row["count"] += 1
-                if a.id not in row["articles"]:
-                    row["articles"].append(a.id)
+                row["articles"][a.id] = None  # a dict: the articles in order, each once, looked up in O(1)
             yield from cs
 
     def rows(self) -> list[dict[str, Any]]:
