@@ -250,12 +250,7 @@ def _describes_the_name_before(gaz: Gazetteer, text: str, before: Mention, o0: i
     word (a descriptor of the lexicons: "Youth Housing", "District"): with the name before it, it names a part of
     that place, not a place of its own that goes by the generic word."""
     d = gaz.descriptors
-    return (d is not None and before.end < o0 and text[before.end:o0].isspace()
-            and _plain_words(text[o0:o1]) in d.kinds)
-
-
-def _plain_words(text: str) -> str:
-    return " ".join(_spelled(text).replace("-", " ").split())
+    return d is not None and before.end < o0 and text[before.end:o0].isspace() and d.is_generic(text[o0:o1])
 
 
 def _nearest_place(gaz: Gazetteer, kept: list[tuple[int, int, int, tuple[str, ...]]], o0: int, o1: int

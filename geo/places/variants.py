@@ -44,6 +44,14 @@ class Descriptors:
     #: the definite articles ("the", "la"): a landmark's common-noun name written after one names it
     definite: tuple[str, ...] = ()
 
+    def is_generic(self, text: str) -> bool:
+        """Whether ``text`` is only a generic word of the lexicons ("Youth Housing", "quartier").
+
+        >>> Descriptors({"youth housing": frozenset({"neighbourhood"})}, ()).is_generic("Youth  Housing")
+        True
+        """
+        return " ".join(_plain(text).split()) in self.kinds
+
     def definite_before(self, text: str, start: int) -> bool:
         """Whether a definite article, and at most one word after it, comes right before ``text[start:]``
         ("the old citadel", "la fameuse citadelle", "l'ancienne citadelle").
