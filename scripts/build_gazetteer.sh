@@ -31,12 +31,14 @@ $GEO gazetteer add aleppo-west --name "western Aleppo" --kind area --lon 37.130 
 EAST=() WEST=()
 for noun in districts neighbourhoods neighborhoods areas quarters sector part; do
   for held in rebel-held opposition-held insurgent-held militant-held; do EAST+=("en:$held $noun"); done
-  for held in government-held regime-held loyalist-held; do WEST+=("en:$held $noun"); done
+  for held in government-held regime-held loyalist-held pro-government; do WEST+=("en:$held $noun"); done
 done
+# (their participles and adjectives agree: "les quartiers tenus", "les zones tenues")
 for noun in quartiers secteurs zones; do
-  for side in rebelles insurgés "tenus par les rebelles" "contrôlés par les rebelles"; do EAST+=("fr:$noun $side"); done
-  for side in gouvernementaux prorégime pro-régime "tenus par le régime" "contrôlés par le régime" loyalistes; do
-    WEST+=("fr:$noun $side"); done
+  if [ "$noun" = zones ]; then e=es; gov=gouvernementales; else e=s; gov=gouvernementaux; fi
+  for side in rebelles "insurgé$e" "tenu$e par les rebelles" "contrôlé$e par les rebelles"; do EAST+=("fr:$noun $side"); done
+  for side in "$gov" "pro$gov" "pro-$gov" prorégime pro-régime "tenu$e par le régime" "contrôlé$e par le régime" loyalistes
+    do WEST+=("fr:$noun $side"); done
 done
 EAST+=("fr:partie rebelle" "fr:partie contrôlée par les rebelles")
 WEST+=("fr:partie gouvernementale" "fr:partie contrôlée par le régime")
@@ -52,7 +54,7 @@ for noun in districts neighbourhoods neighborhoods areas quarters sector part; d
   for held in government-held regime-held loyalist-held; do WEST+=("en:$held western $noun"); done
   EAST+=("en:eastern $noun of the city"); WEST+=("en:western $noun of the city")
 done
-EAST+=("en:the east of the city"); WEST+=("en:the west of the city")
+EAST+=("en:the east of the city" "en:the east of Aleppo"); WEST+=("en:the west of the city" "en:the west of Aleppo")
 for noun in quartiers secteurs; do
   EAST+=("fr:$noun est" "fr:$noun est de la ville"); WEST+=("fr:$noun ouest" "fr:$noun ouest de la ville"); done
 EAST+=("fr:partie est de la ville" "fr:partie orientale de la ville" "fr:quartiers orientaux de la ville")

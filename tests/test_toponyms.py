@@ -9,7 +9,7 @@ import pytest
 
 from geo.model import Place
 from geo.places.gazetteer import Gazetteer, load_gazetteer
-from geo.places.toponyms import find_mentions, listed_misspellings, unresolved_candidates
+from geo.places.toponyms import find_mentions, listed_misspellings, mentions_and_names, unresolved_candidates
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "gazetteer"
 SEED = Path("/work/shared/corpus/2016-11-08-mee-alep-1070.fr.md")
@@ -283,6 +283,11 @@ def test_a_spelling_that_sounds_like_a_short_name_confirms_it(gaz: Gazetteer) ->
     ("Les frappes ont repris sur les quartiers est.", "aleppo-east"),
     ("Des renforts sont entrés dans les quartiers d'Alep tenus par les rebelles.", "aleppo-east"),
     ("Shells hit the government-held western districts.", "aleppo-west"),
+    ("Mortars landed in the west of Aleppo on Friday.", "aleppo-west"),
+    ("Des roquettes visent les secteurs progouvernementaux.", "aleppo-west"),
+    # participles agree with a feminine noun: "les zones tenues", not "tenus"
+    ("Des obus sont tombés sur les zones contrôlées par le régime.", "aleppo-west"),
+    ("Les avions ont frappé les zones tenues par les rebelles.", "aleppo-east"),
 ])
 def test_the_halves_of_the_city_as_reports_describe_them(gaz: Gazetteer, text: str, want: str) -> None:
     assert want in [m.place_id for m in find_mentions(text, gaz)]
@@ -321,3 +326,23 @@ def test_a_generic_word_after_a_name_names_a_part_of_that_place(gaz: Gazetteer) 
     assert found == [("aleppo-hanano", "Hanano")]
     alone = [m.place_id for m in find_mentions("The push towards the Youth Housing near Karm al-Jazmati began.", gaz)]
     assert alone[0] == "aleppo-al-maasaraniyeh-youth-housing"
+
+
+def test_the_city_written_after_its_places_is_that_city(gaz: Gazetteer) -> None:
+    def cities(text: str, lang: str) -> list[tuple[str, str]]:
+        return [(m.place_id, m.surface) for m in mentions_and_names(text, gaz, lang)[0] if m.reason.startswith("the city")]
+
+    # a district of Aleppo named first: "the city" after it is Aleppo (its parent's parent, through the half)
+    assert cities("Loyalist units entered Hanano, and officers vowed to clear the city by spring.", "en") == [
+        ("aleppo", "the city")]
+    assert cities("Les rebelles ont quitté Hanano. La ville reste sous les bombes.", "fr") == [("aleppo", "La ville")]
+    # a name after the noun is the place itself; nothing named before leaves "the city" unread
+    assert cities("Loyalist units entered Hanano and then the city of Homs.", "en") == []
+    assert cities("The city was quiet before troops entered Hanano.", "en") == []
+    # inside a longer name the name wins
+    assert cities("Hanano fell; shells then hit the eastern districts of the city.", "en") == []
+
+
+def test_a_french_military_school_is_named_with_or_without_the_article_before_its_branch(gaz: Gazetteer) -> None:
+    for text in ("Les rebelles ont pris l'académie de l'artillerie.", "Les rebelles ont pris l'école d'artillerie."):
+        assert [m.place_id for m in find_mentions(text, gaz, "fr")] == ["aleppo-artillery-academy"], text

@@ -402,6 +402,52 @@ def _fuzzy_local(gaz: Gazetteer, text: str, start: int, end: int, name: str) -> 
     return Mention(p.id, text[start:end], start, end, p.precision, f"listed with places; spelled like {p.name}")
 
 
+#: How far up the parents a place's city is looked for (district -> half -> city).
+CITY_DEPTH = 4
+
+
+def _city_of(gaz: Gazetteer, pid: str, kinds: frozenset[str]) -> str | None:
+    """The place itself or its nearest parent whose kind is one of ``kinds``, or None."""
+    for _ in range(CITY_DEPTH):
+        p = gaz.places.get(pid)
+        if p is None:
+            return None
+        if p.kind in kinds:
+            return p.id
+        pid = p.parent
+    return None
+
+
+def city_references(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """"the city", "la ville" written after places of a city are named: that city, as reports refer back
+    to the city they are about ("rebels were driven from the city"). The nearest place named before
+    decides; a reference before any city's place, or inside a name, is left alone.
+
+    >>> import geopandas as gpd
+    >>> from geo.model import Place
+    >>> from geo.places.variants import Descriptors
+    >>> g = Gazetteer({"a": Place("a", "Aleppo", "city", 37.16, 36.2, 3),
+    ...                "h": Place("h", "Hanano", "neighbourhood", 37.18, 36.22, parent="a")},
+    ...               [("a", "Aleppo", "en"), ("h", "Hanano", "en")], gpd.GeoDataFrame({"id": []}, geometry=[]),
+    ...               descriptors=Descriptors({"city": frozenset({"city"})}, ("of",), ("the",)))
+    >>> ms = find_mentions("The army took Hanano and pushed on into the city.", g, "en")
+    >>> [(m.place_id, m.surface) for m in city_references("The army took Hanano and pushed on into the city.", ms, g)]
+    [('a', 'the city')]
+    """
+    if gaz.descriptors is None or not mentions:
+        return []
+    out = []
+    for s, e, kinds in gaz.descriptors.city_references(text):
+        if any(m.start < e and s < m.end for m in mentions):
+            continue  # part of a name ("the city's eastern districts")
+        for m in reversed([m for m in mentions if m.end <= s]):
+            if (city := _city_of(gaz, m.place_id, kinds)) is not None:
+                p = gaz.places[city]
+                out.append(Mention(city, text[s:e], s, e, p.precision, f"the city of the place named before ({m.surface})"))
+                break
+    return out
+
+
 def mentions_and_names(text: str, gaz: Gazetteer, lang: str | None = None
                        ) -> tuple[list[Mention], list[tuple[int, int, str, str]]]:
     """The mentions of a text (the finder's, and the misspelled names listed with them) and the names
@@ -419,7 +465,9 @@ def mentions_and_names(text: str, gaz: Gazetteer, lang: str | None = None
     mentions = find_mentions(text, gaz, lang)
     names = unresolved_spans(text, mentions)
     listed = listed_misspellings(text, mentions, gaz, names)
-    if not listed:
-        return mentions, names
-    starts = {m.start for m in listed}
-    return sorted(mentions + listed, key=lambda m: m.start), [n for n in names if n[0] not in starts]
+    if listed:
+        starts = {m.start for m in listed}
+        mentions, names = sorted(mentions + listed, key=lambda m: m.start), [n for n in names if n[0] not in starts]
+    if cities := city_references(text, mentions, gaz):
+        mentions = sorted(mentions + cities, key=lambda m: m.start)
+    return mentions, names

@@ -67,6 +67,28 @@ class Descriptors:
             object.__setattr__(self, "_definite", rx)
         return rx.search(_plain(text[max(0, start - 40):start]) + " ") is not None
 
+    def city_references(self, text: str) -> list[tuple[int, int, frozenset[str]]]:
+        """The spans of "the city", "la ville" in ``text`` (a definite article and a generic word of a
+        city), with the kinds the word agrees with; not when a name follows ("the city of Homs", "la ville
+        d'Alep", "la ville Idleb"): that name is the place.
+
+        >>> d = Descriptors({"city": frozenset({"city"})}, ("of",), ("the",))
+        >>> d.city_references("They left the city. The city of Homs")
+        [(10, 18, frozenset({'city'}))]
+        """
+        rx = self.__dict__.get("_city")
+        if rx is None:
+            nouns = "|".join(re.escape(w) for w, ks in self.kinds.items() if "city" in ks)
+            words = "|".join(re.escape(w) for w in sorted(self.definite, key=len, reverse=True))
+            link = "|".join(re.escape(w) for w in sorted(self.links, key=len, reverse=True))
+            rx = (re.compile(rf"(?<![^\W_])(?:{words})(?:\s+|(?<='))(?P<noun>{nouns})(?![\w-])"
+                             rf"(?!\s*(?:(?:{link})(?:\s+|(?<='))\s*)*(?-i:[A-ZÀ-Þ]))", re.IGNORECASE)
+                  if nouns and words else None)
+            object.__setattr__(self, "_city", rx)
+        if rx is None:
+            return []
+        return [(m.start(), m.end(), self.kinds[_plain(m.group("noun"))]) for m in rx.finditer(text)]
+
     def _patterns(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         cached = self.__dict__.get("_compiled")
         if cached is None:
