@@ -128,8 +128,11 @@ def merge_claims(claims: list[Claim], wire: dict[str, tuple[str, str]] | None = 
         clusters.append(run)
 
     # Captures of the same place by different sides within a day dispute each other.
-    captures = [(cl[0].place.id, cl[0].faction, cl[0].event_date, cl[-1].event_date)
-                for cl in clusters if cl[0].type == "capture" and _modality(cl[0]) == "reported"]
+    # (by place: looking through every capture for each cluster grew with the square of the corpus)
+    captures: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for cl in clusters:
+        if cl[0].type == "capture" and _modality(cl[0]) == "reported":
+            captures[cl[0].place.id].append((cl[0].faction, cl[0].event_date, cl[-1].event_date))
     events = []
     for cl in clusters:
         first = cl[0]
@@ -142,9 +145,8 @@ def merge_claims(claims: list[Claim], wire: dict[str, tuple[str, str]] | None = 
         reported = [c for c in cl if c.status == "reported"]
         denied = [c for c in cl if c.status == "denied"]
         rival = first.type == "capture" and any(
-            pid == first.place.id and fac != first.faction
-            and min(_days(dates[0], d1), _days(dates[-1], d0), _days(dates[0], d0)) <= DAY_WINDOW
-            for pid, fac, d0, d1 in captures)
+            fac != first.faction and min(_days(dates[0], d1), _days(dates[-1], d0), _days(dates[0], d0)) <= DAY_WINDOW
+            for fac, d0, d1 in captures.get(first.place.id, ()))
         if denied or rival:
             status = "disputed"
         elif len(sources) >= 2:

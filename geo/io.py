@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import json
 import os
+import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -231,3 +233,73 @@ def write_geojson(path: Path, gdf: Any) -> None:
     """Write a GeoDataFrame as GeoJSON (EPSG:4326), atomically."""
     with atomic_path(path) as tmp:
         gdf.to_crs("EPSG:4326").to_file(tmp, driver="GeoJSON", engine="pyogrio")
+
+
+class _GeometryUnpickler(pickle.Unpickler):
+    """Reads back plain data and shapely geometries only: a cache file is never a way to run code (a build
+    directory may come from someone else)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in (("shapely.io", "from_wkb"), ("shapely", "from_wkb")):
+            import shapely
+
+            return shapely.from_wkb
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a geo cache")
+
+
+class DiskMemo:
+    """Values computed from content, kept on disk between builds under a key of that content: a build after
+    one more report redoes only the work whose inputs it changed (the layers' daily states, the map's daily
+    district holders).
+
+    A run keeps what it used and drops the rest when :meth:`save` is called, so the file holds one build's
+    worth. ``salt`` is mixed into every key (the code's version: a change of code is a change of content). An
+    unreadable file is a cold cache, never an error: everything in it can be computed again.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.pickle"
+    >>> m = DiskMemo(p, "v1"); m.get("k", lambda: 41 + 1); m.save()
+    42
+    >>> m2 = DiskMemo(p, "v1"); m2.get("k", lambda: 0), m2.hits
+    (42, 1)
+    """
+
+    def __init__(self, path: Path | None, salt: str = "") -> None:
+        self.path, self.salt = path, salt
+        self.hits = self.misses = 0
+        self._old: dict[str, Any] = {}
+        self._new: dict[str, Any] = {}
+        if path is not None and path.exists():
+            try:
+                with path.open("rb") as fh:
+                    self._old = _GeometryUnpickler(fh).load()
+            except Exception:  # noqa: BLE001 - a damaged or foreign cache is a cold cache
+                self._old = {}
+
+    def key(self, *parts: bytes | str) -> str:
+        """A key for content given in parts (bytes or text), salted."""
+        h = hashlib.sha1(self.salt.encode())
+        for p in parts:
+            b = p.encode() if isinstance(p, str) else p
+            h.update(len(b).to_bytes(8, "little") + b)  # lengths first: ("ab", "c") is not ("a", "bc")
+        return h.hexdigest()
+
+    def get(self, key: str, compute: Callable[[], Any]) -> Any:
+        """The value kept under ``key``, else ``compute()`` (kept for the next run)."""
+        if key in self._new:
+            return self._new[key]
+        if key in self._old:
+            self.hits += 1
+            value = self._old[key]
+        else:
+            self.misses += 1
+            value = compute()
+        self._new[key] = value
+        return value
+
+    def save(self) -> None:
+        """Write what this run used (atomically); nothing when there is no path."""
+        if self.path is None:
+            return
+        with atomic_path(self.path) as tmp, tmp.open("wb") as fh:
+            pickle.dump(self._new, fh, protocol=pickle.HIGHEST_PROTOCOL)

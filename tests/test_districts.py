@@ -35,6 +35,22 @@ def test_runs_keep_the_holder_of_most_of_the_area_and_only_its_changes():
     assert runs[2] == [["2016-11-01", ""]]  # no side holds any of it
 
 
+def test_a_memo_of_daily_holders_gives_the_same_runs_and_works_out_only_new_days(tmp_path):
+    from geo.io import DiskMemo
+
+    path = tmp_path / "districts.pickle"
+    cold = DiskMemo(path, "v")
+    assert district_runs(footprints(), control(), METRIC, cold) == district_runs(footprints(), control(), METRIC)
+    cold.save()
+    later = control()
+    later.loc[len(later)] = ["opposition", "2016-11-20", "", EAST]  # one more day
+    later.loc[2, "valid_to"] = "2016-11-20"
+    warm = DiskMemo(path, "v")
+    runs = district_runs(footprints(), later, METRIC, warm)
+    assert (warm.hits, warm.misses) == (2, 1)  # the valid_to of a day is not what its holders depend on
+    assert runs[1] == [["2016-11-01", "opposition"], ["2016-11-10", "government"], ["2016-11-20", "opposition"]]
+
+
 def test_a_district_no_side_holds_most_of_is_split():
     half = gpd.GeoDataFrame({"id": ["h"]}, geometry=[shapely.box(37.115, 36.182, 37.125, 36.188)], crs=CRS_STORAGE)
     # 40% government, 20% contested, 40% opposition

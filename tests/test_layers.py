@@ -234,3 +234,31 @@ def test_a_whole_moves_with_its_parts_and_a_part_without_shape_with_its_whole():
     evs = [event("t1", "t", "2016-11-03", "government", lon=37.125, lat=36.205, precision=2)]
     day = control_at(build_layers(snaps, evs, FOOT, parents=parents)["control"], "2016-11-04").set_index("faction")
     assert day.geometry["government"].symmetric_difference(W.union(E)).area < 1e-12
+
+
+def test_a_memo_of_daily_states_gives_the_same_layers_and_one_more_report_redoes_only_its_period(tmp_path):
+    from geo.io import DiskMemo
+
+    snaps = {"2016-11-01": snap(government=W, opposition=M.union(E)),
+             "2016-11-10": snap(government=W.union(M), opposition=E)}
+    evs = [event("e1", "m", "2016-11-05", "government"), event("e2", "e", "2016-11-12", "government")]
+    plain = build_layers(snaps, evs, FOOT)
+    path = tmp_path / "layers.pickle"
+    cold = DiskMemo(path, "v")
+    first = build_layers(snaps, evs, FOOT, memo=cold)
+    cold.save()
+    warm = DiskMemo(path, "v")
+    second = build_layers(snaps, evs, FOOT, memo=warm)
+    for name in ("control", "frontlines", "changes"):
+        assert plain[name].equals(first[name]) and first[name].equals(second[name]), name
+    assert (cold.hits, warm.misses) == (0, 0) and warm.hits == cold.misses == 4  # 2 snapshots, 2 painted days
+    warm.save()
+    # a report in the second period: the first period's intervals are read back, the second's worked out again
+    later = DiskMemo(path, "v")
+    more = build_layers(snaps, [*evs, event("e3", "w", "2016-11-15", "opposition")], FOOT, memo=later)
+    assert later.hits == 3 and later.misses == 2  # 2016-11-01, 11-05, 11-10 kept; 11-12 (new partition) and 11-15
+    assert control_at(more["control"], "2016-11-16").set_index("faction").geometry["opposition"].contains(W.centroid)
+    # another code version (salt) is a cold cache
+    other = DiskMemo(path, "v2")
+    build_layers(snaps, evs, FOOT, memo=other)
+    assert other.hits == 0

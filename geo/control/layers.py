@@ -21,7 +21,7 @@ import shapely
 
 from geo.control.join import holders, interval_holders, join_events  # noqa: F401  (holders: re-exported)
 from geo.control.snapshot import _polygonal, read_snapshot
-from geo.io import InputError
+from geo.io import DiskMemo, InputError
 from geo.model import CONTESTED, CRS_METRIC, CRS_STORAGE, Event
 from geo.read import Factions
 
@@ -161,6 +161,12 @@ class _Period:
     base: np.ndarray
     members: dict[str, np.ndarray]
 
+    def key(self) -> bytes:
+        """The partition's content (its faces, in order), for a cache of its states."""
+        if (k := self.__dict__.get("_key")) is None:
+            k = self.__dict__["_key"] = b"".join(shapely.to_wkb(self.atoms))
+        return k
+
     def geometries(self, labels: np.ndarray) -> dict[str, shapely.Geometry]:
         """``{faction: geometry}`` of a labelling, sorted by faction, factions with no atom left out."""
         out = {}
@@ -242,6 +248,23 @@ class _Interval:
 
     def state(self) -> dict[str, shapely.Geometry]:
         return dict(self.snapshot) if self.snapshot is not None else self.period.geometries(self.labels)
+
+    def content(self) -> list[bytes | str]:
+        """What the state depends on: the drawing on a snapshot's date, else the partition and its labels."""
+        if self.snapshot is not None:
+            return ["snapshot", *(x for f, g in sorted(self.snapshot.items()) for x in (f, shapely.to_wkb(g)))]
+        return ["painted", self.period.key(), "\x1f".join(self.labels)]
+
+
+def _state_and_fronts(iv: _Interval, memo: DiskMemo | None
+                      ) -> tuple[dict[str, shapely.Geometry], list[tuple[str, str, shapely.Geometry]]]:
+    """An interval's ``{faction: geometry}`` and its front lines: the costly part of the layers (unions and
+    buffers), taken from ``memo`` when an earlier build met the same content."""
+    def compute() -> tuple[dict[str, shapely.Geometry], list[tuple[str, str, shapely.Geometry]]]:
+        st = iv.state()
+        return st, _frontlines(st)
+
+    return compute() if memo is None else memo.get(memo.key("interval", *iv.content()), compute)
 
 
 def _paints(events: list[Event], first: str, index: dict[str, shapely.Geometry], metric: str = CRS_METRIC
@@ -398,22 +421,25 @@ def _why(iv: _Interval, g: shapely.Geometry, atoms: np.ndarray | None = None) ->
 
 
 def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], footprints: gpd.GeoDataFrame,
-                 metric: str = CRS_METRIC, parents: dict[str, str] | None = None) -> dict[str, gpd.GeoDataFrame]:
+                 metric: str = CRS_METRIC, parents: dict[str, str] | None = None,
+                 memo: DiskMemo | None = None) -> dict[str, gpd.GeoDataFrame]:
     """Layers ``control``, ``frontlines``, ``changes``, ``stats`` and ``events`` (see the module doc).
 
     ``metric`` is the projected CRS (metres) of the study area: buffers and km2 are computed in it;
-    ``parents`` the gazetteer's ``{place: parent}``, so a whole moves with its parts (see control_footprints).
+    ``parents`` the gazetteer's ``{place: parent}``, so a whole moves with its parts (see control_footprints);
+    ``memo`` keeps each interval's polygons and front lines by content between builds (the same layers
+    either way): one more report redoes the intervals of its period only.
     """
     ivs = _intervals(snapshots, events, footprints, metric, parents)
     rows, fronts, stats, changes = [], [], [], []
     prev_st: dict[str, shapely.Geometry] = {}
     for k, iv in enumerate(ivs):
-        d, st = iv.day, iv.state()
+        d, (st, lines) = iv.day, _state_and_fronts(iv, memo)
         nxt = ivs[k + 1].day if k + 1 < len(ivs) else ""
         for f, g in st.items():
             rows.append({"faction": f, "valid_from": d, "valid_to": nxt, "geometry": g})
         fronts += [{"faction_a": a, "faction_b": b, "valid_from": d, "valid_to": nxt, "geometry": line}
-                   for a, b, line in _frontlines(st)]
+                   for a, b, line in lines]
         if iv.snapshot is not None:
             drawn_km2 = gpd.GeoSeries(list(st.values()), crs=CRS_STORAGE).to_crs(metric).area / 1e6
             km2 = dict(zip(st, drawn_km2, strict=True))

@@ -26,6 +26,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo.io import DiskMemo
 from geo.model import CRS_METRIC, CRS_STORAGE, json_list
 
 #: A holder needs this share of a district's area (else the district is shown as split between sides).
@@ -41,44 +42,59 @@ POINT_REACH = 0.1
 OUTLINE_CLOSE_M = 60.0
 
 
-def district_runs(footprints: gpd.GeoDataFrame, control: gpd.GeoDataFrame, metric: str = CRS_METRIC
-                  ) -> list[list[list[str]]]:
+def district_runs(footprints: gpd.GeoDataFrame, control: gpd.GeoDataFrame, metric: str = CRS_METRIC,
+                  memo: DiskMemo | None = None) -> list[list[list[str]]]:
     """For each footprint (in order): ``[[day, holder], ...]``, a new entry each time the side holding
     the largest share of its area changes; "split" when no side holds more than half of it, "" when no
-    side holds any of it.
+    side holds any of it. ``memo`` keeps each day's holders by content between builds (the same runs
+    either way): a build after one more report works out only the days whose polygons it changed.
+    """
+    fpm = footprints if footprints.crs == metric else footprints.to_crs(metric)
+    fg = np.asarray(fpm.geometry.values, dtype=object)  # plain shapely arrays: no pandas dispatch per call
+    fkey = b"".join(shapely.to_wkb(fg))
+    runs: list[list[list[str]]] = [[] for _ in range(len(fg))]
+    for day, cur in control.groupby("valid_from", sort=True):
+        if memo is None:
+            holders = _day_holders(fg, cur, metric)
+        else:
+            key = memo.key("holders", metric, fkey, *(x for f, g in zip(cur["faction"].astype(str), cur.geometry.values,
+                                                                           strict=True)
+                                                       for x in (f, b"" if g is None else shapely.to_wkb(g))))
+            holders = memo.get(key, lambda cur=cur: _day_holders(fg, cur, metric))
+        for i, holder in enumerate(holders):
+            if not runs[i] or runs[i][-1][1] != holder:
+                runs[i].append([str(day), holder])
+    return runs
+
+
+def _day_holders(fg: np.ndarray, cur: gpd.GeoDataFrame, metric: str) -> list[str]:
+    """The holder of each footprint (``fg``, in metres) under one day's control rows (``cur``, any CRS).
 
     Whole footprints inside a side's polygon are found with prepared ``contains``; only those a front
     line crosses are intersected.
     """
-    fg = footprints.geometry.values if footprints.crs == metric else footprints.to_crs(metric).geometry.values
     total = np.maximum(shapely.area(fg), 1e-9)
-    ctl = control.to_crs(metric)
-    runs: list[list[list[str]]] = [[] for _ in range(len(fg))]
-    for day in sorted(set(ctl["valid_from"])):
-        cur = ctl[ctl["valid_from"] == day]
-        share: dict[str, np.ndarray] = {}
-        for fac, g in zip(cur["faction"].astype(str), cur.geometry.values, strict=True):
-            if g is None or g.is_empty:
-                continue
-            if not g.is_valid:  # valid in degrees, a hair self-touching once projected to metres
-                g = shapely.make_valid(g)
-            shapely.prepare(g)
-            inside = shapely.contains(g, fg)
-            partial = shapely.intersects(g, fg) & ~inside
-            got = inside.astype(float)
-            if partial.any():
-                got[partial] = shapely.area(shapely.intersection(fg[partial], g)) / total[partial]
-            share[fac] = share.get(fac, 0) + got
-        names = sorted(share)
-        table = np.vstack([share[n] for n in names]) if names else np.zeros((0, len(fg)))
-        for i in range(len(fg)):
-            holder = ""
-            if names and table[:, i].max() > 0:
-                k = int(table[:, i].argmax())
-                holder = names[k] if table[k, i] > MAJORITY else "split"
-            if not runs[i] or runs[i][-1][1] != holder:
-                runs[i].append([day, holder])
-    return runs
+    cur = cur if cur.crs == metric else cur.to_crs(metric)
+    share: dict[str, np.ndarray] = {}
+    for fac, g in zip(cur["faction"].astype(str), cur.geometry.values, strict=True):
+        if g is None or g.is_empty:
+            continue
+        if not g.is_valid:  # valid in degrees, a hair self-touching once projected to metres
+            g = shapely.make_valid(g)
+        shapely.prepare(g)
+        inside = shapely.contains(g, fg)
+        partial = shapely.intersects(g, fg) & ~inside
+        got = inside.astype(float)
+        if partial.any():
+            got[partial] = shapely.area(shapely.intersection(fg[partial], g)) / total[partial]
+        share[fac] = share.get(fac, 0) + got
+    names = sorted(share)
+    if not names:
+        return [""] * len(fg)
+    table = np.vstack([share[n] for n in names])
+    best = table.argmax(axis=0)
+    top = table[best, np.arange(len(fg))]
+    return ["" if t <= 0 else names[k] if t > MAJORITY else "split" for k, t in zip(best, top, strict=True)]
 
 
 def event_summaries(events: gpd.GeoDataFrame | None) -> dict[str, list[str]]:
@@ -130,15 +146,17 @@ def _link(runs: list[list[list[str]]], footprints: gpd.GeoDataFrame, rows: list[
 
 def district_data(footprints: gpd.GeoDataFrame, places: pd.DataFrame, aliases: pd.DataFrame,
                   control: gpd.GeoDataFrame, changes: gpd.GeoDataFrame | None = None,
-                  events: gpd.GeoDataFrame | None = None, metric: str = CRS_METRIC) -> dict:
+                  events: gpd.GeoDataFrame | None = None, metric: str = CRS_METRIC,
+                  memo: DiskMemo | None = None) -> dict:
     """What the map's district layer needs, as JSON-ready data: ``districts`` (a FeatureCollection of
     simplified outlines with name, Arabic name, kind, estimate flag and label point), ``runs`` (per
-    district, ``[day, holder, change index]``) and ``changes`` (day, from, to, rule, why, reports)."""
+    district, ``[day, holder, change index]``) and ``changes`` (day, from, to, rule, why, reports); ``memo``:
+    the build's cache of daily holders."""
     fp = footprints[footprints.geometry.notna() & ~footprints.geometry.is_empty].reset_index(drop=True)
     info = places.set_index("id") if "id" in places else places
     arabic = _first_alias(aliases, "ar")
     fpm = fp.to_crs(metric)  # metres: areas, simplification, label points
-    runs = _link(district_runs(fpm, control, metric), fpm, rows := _change_rows(changes, events), metric)
+    runs = _link(district_runs(fpm, control, metric, memo), fpm, rows := _change_rows(changes, events), metric)
     simple = fpm.simplify(SIMPLIFY_M).to_crs(fp.crs)
     label = fpm.representative_point().to_crs(fp.crs)  # inside the polygon, not its centroid
     area = fpm.area.to_numpy()

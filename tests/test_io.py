@@ -1,0 +1,35 @@
+"""The edges: atomic writes and the build's content cache."""
+
+import os
+import pickle
+
+import shapely
+
+from geo.io import DiskMemo
+
+
+def test_a_memo_keeps_only_what_a_run_used(tmp_path):
+    path = tmp_path / "m.pickle"
+    m = DiskMemo(path, "v")
+    m.get(m.key("a"), lambda: 1)
+    m.get(m.key("b"), lambda: shapely.box(0, 0, 1, 1))
+    m.save()
+    again = DiskMemo(path, "v")
+    assert again.get(again.key("b"), lambda: None).equals(shapely.box(0, 0, 1, 1))
+    again.save()
+    last = DiskMemo(path, "v")
+    assert last.get(last.key("a"), lambda: "worked out again") == "worked out again"  # "a" was not used: dropped
+
+
+def test_a_key_tells_its_parts_apart():
+    m = DiskMemo(None, "v")
+    assert m.key("ab", "c") != m.key("a", "bc") and m.key(b"x") == m.key("x")
+    assert DiskMemo(None, "w").key("x") != m.key("x")
+
+
+def test_a_cache_file_that_would_run_code_or_is_damaged_is_a_cold_cache(tmp_path):
+    path = tmp_path / "m.pickle"
+    path.write_bytes(pickle.dumps({"k": os.system}))  # unpickling would hand back a callable of the os module
+    assert DiskMemo(path, "v").get("k", lambda: "safe") == "safe"
+    path.write_bytes(b"not a pickle")
+    assert DiskMemo(path, "v").get("k", lambda: "safe") == "safe"
