@@ -15,12 +15,16 @@ Jaccard similarity or more) form one *wire story*. Its source is the agency a co
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
+import datasketch
+import numpy as np
 import yaml
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from geo.io import DiskMemo
 from geo.model import Article
 
 #: Word shingles this long; texts at least this similar (estimated Jaccard) are copies of one story.
@@ -30,6 +34,8 @@ PERMUTATIONS = 128
 #: Texts shorter than this many words are too short to call copies (a headline, a one-line brief).
 MIN_WORDS = 30
 _WORD = re.compile(r"\w+")
+#: Signatures kept between builds are only valid for the datasketch that computed them.
+_DATASKETCH = getattr(datasketch, "__version__", "")
 
 
 def load_agencies(path: Path) -> dict[str, list[str]]:
@@ -63,15 +69,40 @@ def _minhash(text: str) -> MinHash | None:
     return m
 
 
-def wire_stories(articles: list[Article], agencies: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
+def _signature(text: str, memo: DiskMemo | None) -> MinHash | LeanMinHash | None:
+    """A text's MinHash, kept in ``memo`` by the text's content (as bytes: the cache holds plain data)."""
+    if memo is None:
+        return _minhash(text)
+    values = memo.get(memo.key("minhash", _DATASKETCH, text), lambda: None if (m := _minhash(text)) is None
+                      else m.hashvalues.tobytes())
+    if values is None:
+        return None
+    return LeanMinHash(seed=7, hashvalues=np.frombuffer(values, dtype=_dtype()), **_scheme())
+
+
+@functools.cache
+def _dtype() -> np.dtype:
+    return MinHash(num_perm=PERMUTATIONS, seed=7).hashvalues.dtype
+
+
+@functools.cache
+def _scheme() -> dict[str, str]:
+    """The hashing scheme of this datasketch's signatures (datasketch 2 asks for it; earlier ones had one)."""
+    scheme = getattr(MinHash(num_perm=PERMUTATIONS, seed=7), "scheme", None)
+    return {"scheme": scheme} if scheme else {}
+
+
+def wire_stories(articles: list[Article], agencies: dict[str, list[str]],
+                 memo: DiskMemo | None = None) -> dict[str, tuple[str, str]]:
     """``{article id: (source, story id)}`` for every article that is a copy in a story of two or more
-    texts; the story id is its earliest copy's id. Articles with no copy are left out."""
+    texts; the story id is its earliest copy's id. Articles with no copy are left out. ``memo``: the build's
+    cache of signatures, so that one more article costs one signature."""
     arts = sorted(articles, key=lambda a: (a.date or "9999", a.id))
     lsh = MinHashLSH(threshold=SIMILAR, num_perm=PERMUTATIONS)
     story: dict[str, str] = {}
     order = {a.id: k for k, a in enumerate(arts)}
     for a in arts:
-        m = _minhash(a.text)
+        m = _signature(a.text, memo)
         if m is None:
             continue
         near = [story[k] for k in lsh.query(m)]

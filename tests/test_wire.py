@@ -65,3 +65,16 @@ def test_datelines_and_short_texts():
     short = [Article(id=f"s{i}", title="", date="2016-11-28", text="Army takes Sakhour.", source=f"O{i}")
              for i in range(3)]
     assert wire_stories(short, AGENCIES) == {}  # a one-line brief is too short to call a copy
+
+
+def test_signatures_kept_between_builds_find_the_same_stories(tmp_path):
+    from geo.io import DiskMemo
+
+    arts = copies(AFP, 3) + copies(REUTERS, 2)
+    path = tmp_path / "wire.pickle"
+    cold = DiskMemo(path, "v")
+    first = wire_stories(arts, AGENCIES, cold)
+    cold.save()
+    warm = DiskMemo(path, "v")
+    assert wire_stories(arts, AGENCIES, warm) == first == wire_stories(arts, AGENCIES)
+    assert (warm.hits, warm.misses) == (5, 0)

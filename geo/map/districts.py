@@ -23,10 +23,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.io import DiskMemo
+from geo.map.raw import OnceRendered
 from geo.model import CRS_METRIC, CRS_STORAGE, json_list
 
 #: A holder needs this share of a district's area (else the district is shown as split between sides).
@@ -292,7 +292,7 @@ function geoDistricts(map, data, ctl, names, start) {
 """
 
 
-class Districts(MacroElement):
+class Districts(OnceRendered):
     """The district outlines (clickable) and their labels, two overlays of the layer control; when the
     first tile fails to load (offline), the base switches to the blank one so the reader sees the
     project's own outlines and names on paper, not grey squares."""

@@ -6,8 +6,9 @@ and sets every text with ``textContent``.
 
 from __future__ import annotations
 
-from branca.element import MacroElement
 from jinja2 import Template
+
+from geo.map.raw import OnceRendered
 
 #: Most items drawn at once (the newest ones): a feed of 100k events stays as quick as one of 100.
 FEED_ITEMS = 200
@@ -97,7 +98,7 @@ function geoFeed(map, slider, names, most) {
 """
 
 
-class Feed(MacroElement):
+class Feed(OnceRendered):
     """The feed's box (a column beside the map on wide screens, a folded box on phones) and its script."""
 
     _template = Template("""

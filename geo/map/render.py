@@ -26,6 +26,7 @@ from jinja2 import Template
 
 from geo.map.districts import DISTRICTS_JS, Districts, event_summaries
 from geo.map.feed import FEED_CSS, FEED_JS, Feed
+from geo.map.raw import OnceRendered
 from geo.map.search import FOLD_JS, SEARCH_JS
 from geo.model import json_list
 from geo.read import Factions
@@ -183,6 +184,10 @@ CSS = """
 """
 
 
+class _Timeline(Timeline, OnceRendered):
+    """folium's Timeline, its data written once (geo.map.raw)."""
+
+
 class Legend(MacroElement):
     """Faction colours in a fixed box (folium has no legend of its own)."""
 
@@ -196,7 +201,7 @@ class Legend(MacroElement):
                             f"{html.escape(factions.names.get(f, f))}</div>" for f in items)
 
 
-class Panel(MacroElement):
+class Panel(OnceRendered):
     """The side panel and event highlighting, hooked to the control timeline's ``change`` event."""
 
     _template = Template("""
@@ -320,7 +325,7 @@ class ClusterAssets(JSCSSMixin, MacroElement):
                                                "1.1.0/MarkerCluster.Default.css")]
 
 
-class EventData(MacroElement):
+class EventData(OnceRendered):
     """Decodes the event payload in the browser and fills the (initially empty) event timelines."""
 
     _template = Template("""
@@ -466,7 +471,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
     for fac in order:
         sub = [x for x in feats if x["properties"]["faction"] == fac]
         # not clickable: a click goes through to the district under it (its popup says who holds it)
-        tl = _named(Timeline({"type": "FeatureCollection", "features": sub}, style=style, interactive=False),
+        tl = _named(_Timeline({"type": "FeatureCollection", "features": sub}, style=style, interactive=False),
                     f"Control: {factions.names.get(fac, fac)}")
         tl.add_to(m)
         timelines.append(tl)
@@ -477,7 +482,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
                               "endExclusive": bool(r.valid_to)}}
               for r in frontlines.itertuples() if r.geometry is not None and not r.geometry.is_empty]
         if ff:
-            fl = _named(Timeline({"type": "FeatureCollection", "features": ff},
+            fl = _named(_Timeline({"type": "FeatureCollection", "features": ff},
                                  style=JsCode("function () { return {color: '#000', weight: 2.5, dashArray: '6 4'}; }"),
                                  interactive=False),
                         "Front lines")
@@ -494,7 +499,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
                               "to": str(r.to_faction)}}
               for r in changes.itertuples() if r.geometry is not None and not r.geometry.is_empty]
         if cf:
-            ctl_ = _named(Timeline({"type": "FeatureCollection", "features": cf}, style=JsCode(
+            ctl_ = _named(_Timeline({"type": "FeatureCollection", "features": cf}, style=JsCode(
                 "function (f) { var c = " + json.dumps(colours) + "[f.properties.to] || '#888';"
                 " return {color: c, weight: 3, fillOpacity: 0.1, dashArray: '2 4'}; }"), interactive=False),
                 "Changed hands")
@@ -512,7 +517,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
         # layers start empty: the events arrive compressed and are added in the browser (EventData).
         counts = events["type"].fillna("other").replace("", "other").value_counts().to_dict()
         for etype in sorted(counts, key=lambda t: list(TYPE_RADIUS).index(t) if t in TYPE_RADIUS else 99):
-            etl = _named(Timeline({"type": "FeatureCollection", "features": []}, pointToLayer=point,
+            etl = _named(_Timeline({"type": "FeatureCollection", "features": []}, pointToLayer=point,
                                   onEachFeature=each), f"Events: {etype} ({counts[etype]})")
             etl.add_to(m)
             timelines.append(etl)
