@@ -10,17 +10,22 @@ same run:
 - ``jobs``: reading every article in 2 processes against 1 (goal 1.8x on 2 cores);
 - ``per_1k``: seconds of a full build per thousand articles, at each size (linear growth keeps it flat);
 - ``memory``: the peak resident memory of the extraction stage alone (``geo extract`` after ``geo ingest``, in
-  its own process) at 1k, 10k and 100k articles: streaming keeps it flat.
+  its own process) at 1k, 10k and 100k articles: streaming keeps it flat;
+- ``dask`` (``--dask N``, needs ``geo[dask]``): reading N articles with the Dask engine on a LocalCluster of 2
+  single-threaded workers, against the local engine in 2 processes: the overhead of the engine on one machine,
+  with and without the cluster's start.
 
 Example::
 
     .venv/bin/python bench/bench_build.py --articles 1000,10000 -o data/build/bench/build.json
+    .venv/bin/python bench/bench_build.py --articles '' --memory '' --dask 1000
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import shutil
 import subprocess
@@ -100,15 +105,53 @@ def extraction_memory(base: Path, n: int) -> dict[str, float | int]:
     return {"articles": n, "extract_s": round(secs, 1), "articles_s": round(n / secs, 1), "peak_mb": round(mb, 1)}
 
 
+def dask_overhead(base: Path, n: int) -> dict[str, float | int]:
+    """Seconds to read ``n`` articles (no cache) with the local engine in 2 processes, and with the Dask engine
+    on a 2-worker LocalCluster: its start, a first run (each worker loads its Reader) and a second one."""
+    from distributed import LocalCluster
+
+    from geo.reading_dask import iter_extract_dask
+
+    d = data_dir(base, n, seed=2)
+    s = Settings.resolve(d, base / f"build-dask-{n}")
+    arts = load_articles([d / "articles"])
+    start = time.perf_counter()
+    reader = Reader(s)  # its load counts on both sides: each Dask worker loads one in its first task
+    loaded = time.perf_counter() - start
+    want, _ = extract_articles(arts, reader, None, jobs=2)
+    local = time.perf_counter() - start
+    start = time.perf_counter()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.CRITICAL) as cluster:
+        started = time.perf_counter() - start
+
+        def on_dask() -> list:
+            return list(iter_extract_dask(arts, s, None, cluster.scheduler_address, 2, total=n))
+
+        first, second = timed(on_dask), timed(on_dask)
+        same = [c.to_dict() for _, cs, _, _ in on_dask() for c in cs] == [c.to_dict() for c in want]
+    shutil.rmtree(d, ignore_errors=True)
+    return {"articles": n, "local_2_s": round(local, 2), "reader_load_s": round(loaded, 2),
+            "cluster_start_s": round(started, 2),
+            "dask_first_s": round(first, 2), "dask_second_s": round(second, 2),
+            "overhead": round(first / local, 2), "overhead_with_start": round((started + first) / local, 2),
+            "overhead_warm": round(second / local, 2), "overhead_warm_reading": round(second / (local - loaded), 2),
+            "claims": len(want), "same_claims": same}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", default="1000,10000", help="Corpus sizes, comma-separated.")
     ap.add_argument("--memory", default="1000,10000,100000",
                     help="Corpus sizes for the extraction's peak memory, comma-separated ('' to skip).")
+    ap.add_argument("--dask", default="",
+                    help="Corpus sizes to read with the Dask engine against the local one, comma-separated "
+                         "('' to skip; needs geo[dask]).")
     ap.add_argument("-o", "--output", type=Path, help="Write the figures here (JSON).")
     args = ap.parse_args(argv)
     rows: list[dict] = []
     memory: list[dict] = []
+    dask: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="geo-bench-build-") as tmp:
         for n in (int(x) for x in args.articles.split(",") if x):
             rows.append(measure(Path(tmp), n))
@@ -118,8 +161,16 @@ def main(argv: list[str] | None = None) -> int:
             memory.append(extraction_memory(Path(tmp), n))
             print(f"| extraction, {n} articles | {memory[-1]['extract_s']} s ({memory[-1]['articles_s']} articles/s) | "
                   f"peak {memory[-1]['peak_mb']} MB |", flush=True)
+        for n in (int(x) for x in args.dask.split(",") if x):
+            dask.append(r := dask_overhead(Path(tmp), n))
+            print(f"| reading {n} articles, Dask engine on 2 local workers | {r['dask_first_s']} s (second run "
+                  f"{r['dask_second_s']} s; cluster start {r['cluster_start_s']} s) | local engine, 2 processes: "
+                  f"{r['local_2_s']} s ({r['reader_load_s']} s loading the Reader) | {r['overhead']}x the local time "
+                  f"({r['overhead_with_start']}x with the start; warm {r['overhead_warm']}x, "
+                  f"{r['overhead_warm_reading']}x its reading alone); same {r['claims']} claims: {r['same_claims']} |",
+                  flush=True)
     if args.output:
-        write_figures(args.output, {"builds": rows, "extraction_memory": memory})
+        write_figures(args.output, {"builds": rows, "extraction_memory": memory, "dask": dask})
     return 0
 
 

@@ -257,19 +257,60 @@ MAX_ARTICLE_BYTES = 20_000_000
 Skip = Callable[[str, str], None]
 
 
-def read_article_file(path: Path, published: str | None = None,
+#: A file path, or the URL of a file fsspec can open (``s3://bucket/wires/a.md``): see :func:`is_url`.
+Source = Path | str
+
+#: A URL's scheme (two letters at least, so that ``C:/reports`` stays a path).
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
+
+
+def is_url(path: Source) -> bool:
+    """Whether an input is a URL for fsspec (``s3://``, ``gcs://``, ``memory://``...) rather than a path.
+    Only a ``str`` can be one: ``Path`` folds the ``//``.
+
+    >>> is_url("s3://bucket/wires/"), is_url("wires/a.md"), is_url(Path("s3://bucket"))
+    (True, False, False)
+    """
+    return isinstance(path, str) and bool(_URL.match(path))
+
+
+def url_filesystem(url: str) -> tuple[Any, str]:
+    """fsspec's filesystem for ``url`` and the path on it; a one-line InputError when fsspec, or the package
+    of the URL's scheme (s3fs, gcsfs...), is not installed."""
+    try:
+        import fsspec  # imported on use: only URLs need it (it comes with geo[dask])
+    except ImportError:
+        raise InputError(f"{url}: reading a URL needs fsspec: pip install fsspec (with s3fs for s3://, "
+                         "gcsfs for gcs://)") from None
+    try:
+        return fsspec.core.url_to_fs(url)
+    except (ImportError, ValueError) as exc:  # "Install s3fs to access S3", "Protocol not known: foo"
+        raise InputError(f"{url}: {' '.join(str(exc).split())}") from None
+
+
+def _size_and_bytes(path: Source) -> tuple[int, Callable[[], bytes]]:
+    """A file's size, and how to read its bytes (a local file, or a URL through fsspec)."""
+    if is_url(path):
+        fs, where = url_filesystem(str(path))
+        return fs.size(where), lambda: fs.cat_file(where)
+    path = Path(path)
+    return path.stat().st_size, path.read_bytes
+
+
+def read_article_file(path: Source, published: str | None = None,
                       warn: Callable[[str], None] | None = None, skip: Skip | None = None) -> list[Article]:
     """Every article in one file (JSON Lines files may hold many); ``published`` overrides the date.
     A file not in UTF-8 is decoded in the encoding detected, and ``warn`` is told which. A JSON Lines
-    record that cannot be read raises InputError, or, when ``skip`` is given, is passed to it and left out."""
-    path = Path(path)
+    record that cannot be read raises InputError, or, when ``skip`` is given, is passed to it and left out.
+    ``path`` may be a URL (:func:`is_url`)."""
+    path = path if is_url(path) else Path(path)
     over = {"date": published} if published else {}
-    jsonl = path.suffix.lower() == ".jsonl"
-    size = path.stat().st_size
+    jsonl = Path(path).suffix.lower() == ".jsonl"
+    size, read_bytes = _size_and_bytes(path)
     if size > MAX_ARTICLE_BYTES and not jsonl:
         raise InputError(f"{path}: {size / 1e6:.0f} MB is too large for one report (at most "
                          f"{MAX_ARTICLE_BYTES / 1e6:.0f} MB; many reports go in a JSON Lines file)")
-    raw, encoding = decode(path.read_bytes(), path)
+    raw, encoding = decode(read_bytes(), path)
     if encoding != "utf-8" and warn is not None:
         warn(f"warning: {path}: not UTF-8; read as {encoding}")
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
@@ -289,7 +330,7 @@ def read_article_file(path: Path, published: str | None = None,
     return out
 
 
-def _jsonl_article(line: str, path: Path, n: int, over: dict[str, Any]) -> Article:
+def _jsonl_article(line: str, path: Source, n: int, over: dict[str, Any]) -> Article:
     if len(line) > MAX_ARTICLE_BYTES:
         raise InputError(f"{path}: line {n}: too large for one report")
     try:
@@ -303,11 +344,12 @@ def _jsonl_article(line: str, path: Path, n: int, over: dict[str, Any]) -> Artic
     return parse_article_text(obj["text"], f"{path}:{n}", meta)
 
 
-def read_articles(paths: list[Path], published: str | None = None, warn: Callable[[str], None] | None = None,
+def read_articles(paths: list[Source], published: str | None = None, warn: Callable[[str], None] | None = None,
                   skip: Skip | None = None, languages: Collection[str] | None = None,
-                  progress: Callable[[list[Path]], Iterable[Path]] | None = None) -> list[Article]:
-    """Every article under ``paths`` (directories expanded), ids unique; ``warn`` is told of an article
-    in a language not among ``languages`` (those with a lexicon: nothing can be read from it). Without ``skip`` the first input that cannot be read raises
+                  progress: Callable[[list[Source]], Iterable[Source]] | None = None) -> list[Article]:
+    """Every article under ``paths`` (directories, globs and URLs expanded: :func:`find_article_files`), ids
+    unique; ``warn`` is told of an article in a language not among ``languages`` (those with a lexicon: nothing
+    can be read from it). Without ``skip`` the first input that cannot be read raises
     InputError; with it, each such file, JSON Lines record or repeated id is passed to ``skip`` and the
     rest is read (``geo extract PATHS``, ``geo build --keep-going``). ``progress`` wraps the list of files
     (a progress bar).
@@ -320,14 +362,14 @@ def read_articles(paths: list[Path], published: str | None = None, warn: Callabl
     """
     arts: list[Article] = []
     seen: dict[str, str] = {}
-    files: list[Path] = []
+    files: list[Source] = []
     for p in paths:
         try:
             files += find_article_files([p])
         except InputError as exc:  # a path that is not there
             if skip is None:
                 raise
-            skip(str(p), _reason(exc, Path(p)))
+            skip(str(p), _reason(exc, p if is_url(p) else Path(p)))
     for f in progress(files) if progress else files:
         try:
             found = read_article_file(f, published, warn, skip)
@@ -350,22 +392,26 @@ def read_articles(paths: list[Path], published: str | None = None, warn: Callabl
     return arts
 
 
-def _reason(exc: BaseException, path: Path) -> str:
+def _reason(exc: BaseException, path: Source) -> str:
     """An error's message without the file name it starts with (the skip line names the file itself)."""
     msg = str(exc.strerror if isinstance(exc, OSError) and exc.strerror else exc)
     return msg.removeprefix(f"{path}: ") or exc.__class__.__name__
 
 
-def find_article_files(paths: list[Path]) -> list[Path]:
+def find_article_files(paths: list[Source]) -> list[Source]:
     """Expand directories into their article files (sorted; README files skipped), and glob patterns
     (``"reports/2016-1*/**/*.md"``, quoted so the shell leaves them to geo) into the files they match.
+    A URL (``s3://bucket/wires/``, ``"gcs://b/2016-11-*.md"``) is expanded alike through fsspec, into URLs.
 
     >>> import tempfile; d = Path(tempfile.mkdtemp()); _ = (d / "a.md").write_text("x"); _ = (d / "b.txt").write_text("x")
     >>> [p.name for p in find_article_files([d / "*.md"])], [p.name for p in find_article_files([d])]
     (['a.md'], ['a.md', 'b.txt'])
     """
-    out: list[Path] = []
+    out: list[Source] = []
     for p in paths:
+        if is_url(p):
+            out += _files_at_url(str(p))
+            continue
         p = Path(p)
         if p.is_dir():
             out += _articles_under(p)
@@ -384,5 +430,27 @@ def find_article_files(paths: list[Path]) -> list[Path]:
 
 
 def _articles_under(d: Path) -> list[Path]:
-    return sorted(q for q in d.rglob("*") if q.suffix.lower() in ARTICLE_SUFFIXES
-                  and q.is_file() and not q.name.lower().startswith("readme"))
+    return sorted(q for q in d.rglob("*") if _is_article_name(q.name) and q.is_file())
+
+
+def _is_article_name(name: str) -> bool:
+    return Path(name).suffix.lower() in ARTICLE_SUFFIXES and not name.lower().startswith("readme")
+
+
+def _files_at_url(url: str) -> list[str]:
+    """The article files at a URL: a file, a directory (its tree), or a glob pattern, as :func:`find_article_files`
+    expands paths."""
+    fs, where = url_filesystem(url)
+    if any(ch in where for ch in "*?["):
+        hits = sorted(fs.glob(where))
+        if not hits:
+            raise InputError(f"{url}: no file matches this pattern")
+    elif fs.isdir(where):
+        hits = [where]
+    elif fs.exists(where):
+        return [url]
+    else:
+        raise InputError(f"{url}: no such file or directory")
+    files = [q for h in hits for q in (sorted(f for f in fs.find(h) if _is_article_name(f.rsplit("/", 1)[-1]))
+                                       if fs.isdir(h) else [h])]
+    return [fs.unstrip_protocol(f) for f in files]

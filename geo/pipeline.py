@@ -28,6 +28,7 @@ import pandas as pd
 from geo.articles import read_articles, undated
 from geo.events import merge_claims
 from geo.io import (
+    DiskMemo,
     InputError,
     atomic_path,
     build_lock,
@@ -134,7 +135,7 @@ def _record(s: Settings, stage: str, fingerprint: str) -> None:
 
 # ---------------------------------------------------------------- stages
 
-def load_articles(paths: list[Path], log: Log = _quiet, published: str | None = None, *,
+def load_articles(paths: list[Path | str], log: Log = _quiet, published: str | None = None, *,
                   languages: Collection[str] | None = None,
                   skipped: list[tuple[str, str]] | None = None) -> list[Article]:
     """Parse every article file under ``paths`` (directories expanded); ``published`` overrides dates.
@@ -176,20 +177,44 @@ def skipped_inputs(s: Settings) -> list[tuple[str, str]]:
     return [(r["input"], r["reason"]) for r in read_csv(s.skipped_csv)]
 
 
-def extract(s: Settings, log: Log = _quiet, jobs: int = 1) -> Path:
+#: How articles are read: ``local`` (this machine's processes) or ``dask`` (a Dask cluster, geo/reading_dask.py).
+ENGINES = ("local", "dask")
+
+
+def extract(s: Settings, log: Log = _quiet, jobs: int = 1, engine: str = "local",
+            scheduler: str | None = None) -> Path:
     """<build>/articles.jsonl -> <build>/claims.jsonl and <build>/unresolved.csv (the review queue), the
     articles read in ``jobs`` processes, one batch at a time: claims are written as they are read, so memory
-    does not grow with the corpus."""
+    does not grow with the corpus. With ``engine="dask"`` they are read on the Dask scheduler at
+    ``scheduler``, or on a local cluster of ``jobs`` worker processes; the outputs are the same."""
+    _check_engine(engine, scheduler)
     if not s.articles_jsonl.exists():
         ingest(s, log)
     total = count_jsonl(s.articles_jsonl)
     arts = (Article.from_dict(d) for d in iter_jsonl(s.articles_jsonl))
-    stream = iter_extract(arts, Reader(s), s.build_dir / "cache" / "claims", jobs, total)
+    cache = s.build_dir / "cache" / "claims"
+    if engine == "dask":
+        from geo.reading_dask import iter_extract_dask  # imports dask only when it is asked for
+
+        stream = iter_extract_dask(arts, s, cache, scheduler, jobs, total=total, log=log)
+    else:
+        stream = iter_extract(arts, Reader(s), cache, jobs, total)
     tally = Tally()
-    write_jsonl(s.claims_jsonl, (c.to_dict() for c in tally.claims(progress(stream, "extract", "article", total))))
+    with contextlib.closing(stream):  # a failed write stops the workers (or the cluster) at once
+        write_jsonl(s.claims_jsonl, (c.to_dict() for c in tally.claims(progress(stream, "extract", "article", total))))
     write_csv(s.unresolved_csv, tally.rows(), ["name", "count", "articles", "sentence"])
     tally.report(log)
     return s.claims_jsonl
+
+
+def _check_engine(engine: str, scheduler: str | None) -> None:
+    """A one-line error before any work when the engine cannot run (dask missing, scheduler unreachable)."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r}: one of {', '.join(ENGINES)}")
+    if engine == "dask":
+        from geo.reading_dask import check_engine
+
+        check_engine(scheduler)
 
 
 def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
@@ -287,21 +312,36 @@ def _wire(s: Settings) -> dict[str, tuple[str, str]]:
     if not s.articles_jsonl.exists():
         return {}
     arts = [Article.from_dict(d) for d in read_jsonl(s.articles_jsonl)]
-    return wire_stories(arts, load_agencies(s.agencies_file))
+    memo = code_memo(s, "wire", "wire")
+    out = wire_stories(arts, load_agencies(s.agencies_file), memo)
+    memo.save()
+    return out
 
 
 def layers(s: Settings, log: Log = _quiet) -> Path:
     """Snapshots in data/control + events -> <build>/control.gpkg (control, frontlines, changes, stats, events)."""
     if not s.events_gpkg.exists():
         events(s, log)
-    out = layers_from(s, read_events(s.events_gpkg), log)
+    memo = code_memo(s, "layers", "control/layers", "control/snapshot")
+    out = layers_from(s, read_events(s.events_gpkg), log, memo)
     write_gpkg_layers(s.control_gpkg, out)
+    memo.save()
     return s.control_gpkg
 
 
-def layers_from(s: Settings, evs: list[Event], log: Log = _quiet) -> dict[str, gpd.GeoDataFrame]:
+def code_memo(s: Settings, name: str, *modules: str) -> DiskMemo:
+    """The build's cache ``<build>/cache/<name>.pickle`` of work that depends on content and on ``modules``'
+    code (and on GEOS, which computes the geometries): a change of either is a cold cache."""
+    import shapely
+
+    salt = hash_paths(code_paths(*modules)) + shapely.geos_version_string
+    return DiskMemo(s.build_dir / "cache" / f"{name}.pickle", salt)
+
+
+def layers_from(s: Settings, evs: list[Event], log: Log = _quiet, memo: DiskMemo | None = None
+                ) -> dict[str, gpd.GeoDataFrame]:
     """The control layers (control, frontlines, changes, stats, events) from ``s``'s snapshots and these
-    events, in memory: what :func:`layers` writes."""
+    events, in memory: what :func:`layers` writes (``memo``: the build's cache of daily states)."""
     from geo.control import build_layers, city_outline, load_snapshots
 
     factions = load_factions(s.factions_file)
@@ -313,7 +353,7 @@ def layers_from(s: Settings, evs: list[Event], log: Log = _quiet) -> dict[str, g
     if not snaps:
         raise InputError(f"{s.control_dir}: no control snapshots (YYYY-MM-DD.geojson)")
     out = build_layers(snaps, [e for e in evs if e.modality == "reported"], footprints,
-                       area.crs if area else CRS_METRIC, parents=read_parents(s))
+                       area.crs if area else CRS_METRIC, parents=read_parents(s), memo=memo)
     log(f"built {', '.join(f'{k} ({len(v)})' for k, v in out.items())} from {len(snaps)} snapshot(s)")
     return {k: _as_gdf(v) for k, v in out.items()}
 
@@ -374,12 +414,14 @@ def render(s: Settings, log: Log = _quiet, *, name: str | None = None, cdn: bool
     if not s.control_gpkg.exists():
         layers(s, log)
     built = read_layers(s.control_gpkg)
-    m, districts = map_from(s, built)
+    memo = code_memo(s, "districts", "map/districts")
+    m, districts = map_from(s, built, memo)
     html = stable_ids(m.get_root().render())
     if not cdn:
         html = inline_assets(html)
     out = s.map_file(name)
     write_text(out, html)
+    memo.save()
     log(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB{', CDN links' if cdn else ', offline'})")
     if png_dir is not None:
         area = s.area()
@@ -402,9 +444,10 @@ def _plain(df: gpd.GeoDataFrame | None) -> pd.DataFrame | None:
     return pd.DataFrame(df.drop(columns="geometry")) if df is not None and "geometry" in df else df
 
 
-def map_from(s: Settings, built: dict[str, gpd.GeoDataFrame]) -> tuple[Any, dict | None]:
+def map_from(s: Settings, built: dict[str, gpd.GeoDataFrame], memo: DiskMemo | None = None
+             ) -> tuple[Any, dict | None]:
     """The interactive map (a folium.Map) of these layers, with ``s``'s gazetteer for districts and search;
-    and the district data it drew."""
+    and the district data it drew (``memo``: the build's cache of the districts' daily holders)."""
     from geo.map import build_map
 
     control, evs, changes = built["control"], built.get("events"), built.get("changes")
@@ -412,7 +455,7 @@ def map_from(s: Settings, built: dict[str, gpd.GeoDataFrame]) -> tuple[Any, dict
     places = pd.read_csv(pcsv) if pcsv.exists() else None
     aliases = pd.read_csv(acsv, dtype=str).fillna("") if acsv.exists() else pd.DataFrame()
     area = s.area()
-    districts = _districts(s, places, aliases, control, changes, evs, area.crs if area else CRS_METRIC)
+    districts = _districts(s, places, aliases, control, changes, evs, area.crs if area else CRS_METRIC, memo)
     m = build_map(control, evs, load_factions(s.factions_file), frontlines=built.get("frontlines"),
                   stats=_plain(built.get("stats")), changes=changes, title=_title(control, area.city if area else ""),
                   bounds=area.bbox if area else None, districts=districts, search=_search(places, aliases),
@@ -427,14 +470,15 @@ def _skipped_notice(s: Settings) -> str:
 
 
 def _districts(s: Settings, places: pd.DataFrame | None, aliases: pd.DataFrame, control: gpd.GeoDataFrame,
-               changes: gpd.GeoDataFrame | None, events: gpd.GeoDataFrame | None, metric: str) -> dict | None:
+               changes: gpd.GeoDataFrame | None, events: gpd.GeoDataFrame | None, metric: str,
+               memo: DiskMemo | None = None) -> dict | None:
     """The map's district layer (outlines, names, holders by date), from the gazetteer's footprints."""
     from geo.map import district_data
 
     footprints = read_footprints(s)
     if places is None or footprints.empty:
         return None
-    return district_data(footprints, places, aliases, control, changes, events, metric)
+    return district_data(footprints, places, aliases, control, changes, events, metric, memo)
 
 
 def _search(places: pd.DataFrame | None, aliases: pd.DataFrame) -> dict | None:
@@ -561,20 +605,25 @@ ORDER = ["ingest", "extract", "events", "layers", "render"]
 
 
 def build(s: Settings, log: Log = _quiet, force: bool = False, keep_going: bool = False,
-          times: dict[str, float] | None = None, jobs: int = 1) -> Path:
+          times: dict[str, float] | None = None, jobs: int = 1, engine: str = "local",
+          scheduler: str | None = None) -> Path:
     """Run every stale stage in order; return the map path. A failing stage leaves earlier outputs.
     With ``keep_going`` an article that cannot be read is left out (:func:`skipped_inputs` lists them)
     instead of stopping the build. ``times`` gets each stage's seconds (absent: up to date); ``jobs``: the
-    processes that read articles. One build at a time per build directory (:func:`geo.io.build_lock`)."""
+    processes that read articles; ``engine`` and ``scheduler``: where (:func:`extract`). One build at a time
+    per build directory (:func:`geo.io.build_lock`)."""
     with build_lock(s.build_dir, log):
-        build_until(s, ORDER[-1], log, force, keep_going, times, jobs)
+        build_until(s, ORDER[-1], log, force, keep_going, times, jobs, engine, scheduler)
     return s.map_file()
 
 
 def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False, keep_going: bool = False,
-                times: dict[str, float] | None = None, jobs: int = 1) -> Path:
+                times: dict[str, float] | None = None, jobs: int = 1, engine: str = "local",
+                scheduler: str | None = None) -> Path:
     """Run the stale stages up to and including ``last``; return its output. The gazetteer is checked
-    first, with ``geo validate``'s own checks: a duplicate id or swapped coordinates stop the build."""
+    first, with ``geo validate``'s own checks: a duplicate id or swapped coordinates stop the build. The
+    engine is not part of a stage's fingerprint: every engine writes the same claims."""
+    _check_engine(engine, scheduler)
     manifest = _read_manifest(s)
     for key, inputs, check in (("gazetteer checked", [s.gazetteer_dir, s.area_file], check_gazetteer),
                                ("reading checked", [s.factions_file, s.lexicon_dir], check_reading)):
@@ -597,7 +646,7 @@ def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False, 
         if stage == "ingest":
             ingest(s, log, keep_going)
         elif stage == "extract":
-            extract(s, log, jobs)
+            extract(s, log, jobs, engine, scheduler)
         else:
             STAGES[stage](s, log)
         if times is not None:

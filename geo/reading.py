@@ -62,6 +62,15 @@ def reading_code() -> list[Path]:
             *code_paths("places/toponyms", "places/gazetteer", "places/variants", "reading", "model")]
 
 
+def reading_fingerprint(s: Settings) -> str:
+    """What a cached reading depends on: the gazetteer, lexicons, factions and the reading code (a hash; no
+    file is parsed, so a process that reads nothing can name the cache). Each part is hashed on its own: paths
+    sorted together would sort by where the data directory is, and a Dask worker or a relative ``--data-dir``
+    would then see another fingerprint for the same files."""
+    parts = [hash_paths([p]) for p in (s.gazetteer_dir, s.lexicon_dir, s.factions_file)]
+    return hashlib.sha1("".join([*parts, hash_paths(reading_code())]).encode()).hexdigest()
+
+
 class Reader:
     """Everything extraction needs, loaded once: gazetteer, factions, lexicons."""
 
@@ -71,8 +80,7 @@ class Reader:
         self.gazetteer = load_gazetteer(s.gazetteer_dir)
         self.factions = load_factions(s.factions_file)
         self.lexicons = load_lexicons(s.lexicon_dir)
-        #: what a cached reading depends on: the gazetteer, lexicons, factions and the reading code
-        self.fingerprint = hash_paths([s.gazetteer_dir, s.lexicon_dir, s.factions_file, *reading_code()])
+        self.fingerprint = reading_fingerprint(s)
 
     def read(self, article: Article) -> Reading:
         """Claims and unresolved names (name, sentence) of one article."""
@@ -127,16 +135,26 @@ def _readers(reader: Reader, jobs: int) -> Iterator[Callable[[list[Article]], It
         _WORKER_READER = None
 
 
-def cache_key(a: Article, reader: Reader) -> str:
-    """The name of an article's cached reading: its content, its id and what reading depends on."""
-    return hashlib.sha1(f"{a.hash}:{a.id}:{reader.fingerprint}".encode()).hexdigest()[:20]
+def cache_key(a: Article, reader: Reader | str) -> str:
+    """The name of an article's cached reading: its content, its id and what reading depends on (a
+    :class:`Reader`, or its fingerprint: :func:`reading_fingerprint`)."""
+    fingerprint = reader if isinstance(reader, str) else reader.fingerprint
+    return hashlib.sha1(f"{a.hash}:{a.id}:{fingerprint}".encode()).hexdigest()[:20]
 
 
-def _cached(path: Path | None) -> Reading | None:
+def read_cached(path: Path | None) -> Reading | None:
+    """The reading cached at ``path`` (None when there is none)."""
     if path is None or not path.exists():
         return None
     doc = json.loads(path.read_text(encoding="utf-8"))
     return [Claim.from_dict(d) for d in doc["claims"]], [(n[0], n[1]) for n in doc["unresolved"]]
+
+
+def write_cached(path: Path, reading: Reading) -> None:
+    """Cache one article's reading at ``path`` (written whole or not at all)."""
+    cs, names = reading
+    write_text(path, json.dumps({"claims": [c.to_dict() for c in cs], "unresolved": [list(n) for n in names]},
+                                ensure_ascii=False))
 
 
 def iter_extract(arts: Iterable[Article], reader: Reader, cache_dir: Path | None = None, jobs: int = 1,
@@ -153,14 +171,13 @@ def iter_extract(arts: Iterable[Article], reader: Reader, cache_dir: Path | None
     with _readers(reader, jobs) as read_many:
         while batch := list(itertools.islice(it, BATCH)):
             paths = [cache_dir / f"{cache_key(a, reader)}.json" if cache_dir else None for a in batch]
-            done: dict[int, Reading] = {i: r for i, p in enumerate(paths) if (r := _cached(p)) is not None}
+            done: dict[int, Reading] = {i: r for i, p in enumerate(paths) if (r := read_cached(p)) is not None}
             hits = set(done)
             todo = [i for i in range(len(batch)) if i not in done]
             for i, (cs, names) in zip(todo, read_many([batch[i] for i in todo]), strict=True):
                 done[i] = (cs, names)
                 if paths[i] is not None:
-                    write_text(paths[i], json.dumps({"claims": [c.to_dict() for c in cs],
-                                                     "unresolved": [list(n) for n in names]}, ensure_ascii=False))
+                    write_cached(paths[i], (cs, names))
             for i, a in enumerate(batch):
                 yield a, done[i][0], done[i][1], i in hits
 

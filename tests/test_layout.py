@@ -1,7 +1,8 @@
 """The package's shape: imports run downwards only, and a wing is entered through its public names.
 
-cli -> pipeline -> control, map, reading (many articles) -> read -> places -> the records and edges (model, io, settings). Reading
-sits above places because the reading is the one chain (claims -> toponyms -> gazetteer).
+cli -> pipeline -> reading_dask (many articles on Dask) -> control, map, reading (many articles) -> read -> places
+-> the records and edges (model, io, settings). Reading sits above places because the reading is the one chain
+(claims -> toponyms -> gazetteer).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ RANK = {
     "geo.review": 1,
     "geo.read": 2,
     "geo.control": 3, "geo.map": 3, "geo.reading": 3,
-    "geo.pipeline": 4,
-    "geo.api": 5,
-    "geo.cli": 6, "geo.__main__": 7,
+    "geo.reading_dask": 4,  # the same stream as geo.reading, on a Dask cluster: it sits on geo.reading
+    "geo.pipeline": 5,
+    "geo.api": 6,
+    "geo.cli": 7, "geo.__main__": 8,
 }
 WINGS = ("read", "places", "control", "map", "cli")
 BASE = {"geo", "geo.model", "geo.io", "geo.settings", "geo._exports"}  # one unit: the records and the edges

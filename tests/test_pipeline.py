@@ -106,6 +106,28 @@ def test_two_builds_of_the_same_inputs_are_byte_identical(tmp_path):
     assert differ == []  # GeoPackage stamps fixed, map ids derived from the page, not random
 
 
+def test_a_build_after_one_more_article_equals_a_full_build_of_the_same_inputs(tmp_path):
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data, ignore=shutil.ignore_patterns("build"))
+    s = Settings.resolve(data, tmp_path / "kept")
+    pipeline.build(s)
+    before = (s.build_dir / "control.gpkg").read_bytes()
+    (data / "articles" / "zz-one-more.en.md").write_text(
+        "---\ndate: 2016-12-05\nsource: test\n---\nRebels took back Bustan al-Basha on Monday, activists said.\n",
+        encoding="utf-8")
+    times: dict[str, float] = {}
+    pipeline.build(s, times=times)
+    assert set(times) == {"ingest", "extract", "events", "layers", "render"}
+    assert (s.build_dir / "control.gpkg").read_bytes() != before  # the report moved a line: the memo was not stale
+    fresh = Settings.resolve(data, tmp_path / "fresh")
+    pipeline.build(fresh)
+    for name in ("claims.jsonl", "events.gpkg", "control.gpkg", "maps/aleppo-2016.html"):
+        assert (s.build_dir / name).read_bytes() == (fresh.build_dir / name).read_bytes(), name
+
+
 def test_one_build_at_a_time_and_a_killed_build_leaves_no_lock(tmp_path):
     import os
     import signal

@@ -9,11 +9,14 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from geo import __version__, pipeline
+from geo.articles import is_url
 from geo.cli.common import GeoCommand, dir_options, exit_skipped
 from geo.cli.control import control, diff_cmd, stats_cmd
 from geo.cli.explain import claim_text
@@ -32,6 +35,21 @@ def _warnings(msg: str) -> None:
     """The log of a --quiet run: warnings only."""
     if msg.startswith("warning"):
         click.echo(msg, err=True)
+
+
+def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--engine`` and ``--scheduler``: where articles are read (this machine, or a Dask cluster)."""
+    func = click.option("--scheduler", metavar="ADDRESS", default=None,
+                        help="With --engine dask: the address of a running Dask scheduler (tcp://HOST:8786) "
+                             "[default: a local cluster started for the run].")(func)
+    return click.option("--engine", type=click.Choice(pipeline.ENGINES), default="local", show_default=True,
+                        help="Read articles on this machine (local), or on a Dask cluster (dask; needs "
+                             "pip install 'geo[dask]'); the claims are the same.")(func)
+
+
+def _check_engine(engine: str, scheduler: str | None) -> None:
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,8 +75,11 @@ def main(debug: bool) -> None:
                    "<build>/skipped.csv, counted on the map) and exit 3, instead of stopping with exit 1.")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors: no progress bars, stage lines or summary.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Processes that read articles [default: the cores available]; the output is the same.")
-def build(settings: Settings, force: bool, keep_going: bool, quiet: bool, jobs: int | None) -> None:
+              help="Processes that read articles [default: the cores available]; the output is the same. "
+                   "With --engine dask and no --scheduler: the local cluster's worker processes.")
+@engine_options
+def build(settings: Settings, force: bool, keep_going: bool, quiet: bool, jobs: int | None, engine: str,
+          scheduler: str | None) -> None:
     """Run every stage (ingest, extract, events, layers, render), redoing only what changed.
 
     Exit codes: 0 built; 1 an input is wrong (one line names it; earlier outputs are kept);
@@ -69,11 +90,14 @@ def build(settings: Settings, force: bool, keep_going: bool, quiet: bool, jobs: 
       geo build --data-dir data --build-dir data/build
       geo build --keep-going      # a scraped batch with a few broken files
       geo build --quiet           # for cron: warnings and errors only
+      geo build --engine dask --scheduler tcp://10.0.0.5:8786   # read on a Dask cluster
     """
+    _check_engine(engine, scheduler)
     times: dict[str, float] = {}
     with pipeline.progress_bars(not quiet):
         out = pipeline.build(settings, _warnings if quiet else _log, force=force, keep_going=keep_going,
-                             times=times, jobs=jobs or pipeline.available_cores())
+                             times=times, jobs=jobs or pipeline.available_cores(), engine=engine,
+                             scheduler=scheduler)
     if not quiet:
         _log(pipeline.build_summary(settings, times))
     click.echo(f"map: {out}")
@@ -96,7 +120,7 @@ def ingest(settings: Settings, keep_going: bool) -> None:
 
 @main.command(cls=GeoCommand)
 @dir_options
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path())  # str: a URL (s3://...) is not a Path
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "text"]), default="jsonl", show_default=True,
               help="Output format when PATHS are given (text: one line a claim, for reading).")
 @click.option("--explain", is_flag=True,
@@ -107,14 +131,15 @@ def ingest(settings: Settings, keep_going: bool) -> None:
               help="Write to this file instead of stdout (PATHS mode).")
 @click.option("--published", metavar="YYYY-MM-DD",
               help="Publication date to read relative dates against, overriding the front matter (PATHS mode).")
-def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path | None,
-            published: str | None, explain: bool) -> None:
+@engine_options
+def extract(settings: Settings, paths: tuple[str, ...], fmt: str, output: Path | None,
+            published: str | None, explain: bool, engine: str, scheduler: str | None) -> None:
     """Find places and control claims in reports.
 
     With no PATHS, reads the data dir's articles and writes <build>/claims.jsonl and
     <build>/unresolved.csv. With PATHS (files, directories, JSON Lines files, or quoted glob patterns
-    such as "reports/**/*.md"), prints one claim per line; a file it cannot read is named on stderr and
-    left out, and the exit code is then 3.
+    such as "reports/**/*.md"; also URLs such as s3://bucket/wires/ when fsspec is installed), prints one
+    claim per line; a file it cannot read is named on stderr and left out, and the exit code is then 3.
 
     \b
     Examples:
@@ -123,13 +148,20 @@ def extract(settings: Settings, paths: tuple[Path, ...], fmt: str, output: Path 
       geo extract reports/ --format csv -o claims.csv
       geo extract "wires/2016-11-*/**/*.md" "feeds/*.jsonl" -o claims.jsonl
       geo extract report.md --format text --explain
+      geo extract "s3://my-bucket/wires/2016-11-*.md"   # needs fsspec and s3fs
+      geo extract --engine dask --scheduler tcp://10.0.0.5:8786   # the build's articles, on a Dask cluster
     """
+    _check_engine(engine, scheduler)
     if not paths:
-        click.echo(pipeline.extract(settings, _log))
+        jobs = pipeline.available_cores() if engine == "dask" else 1  # the local cluster's workers
+        click.echo(pipeline.extract(settings, _log, jobs, engine, scheduler))
         return
+    if engine != "local":
+        raise click.UsageError("--engine dask reads the build's articles (geo extract without PATHS)")
     skipped: list[tuple[str, str]] = []
     with pipeline.progress_bars():
-        arts = pipeline.load_articles(list(paths), _log, published, skipped=skipped,
+        sources = [p if is_url(p) else Path(p) for p in paths]
+        arts = pipeline.load_articles(sources, _log, published, skipped=skipped,
                                       languages=pipeline.lexicon_languages(settings) or None)
         claims, _ = pipeline.extract_articles(arts, pipeline.Reader(settings), None, _log,
                                               progress=pipeline.progress)
