@@ -50,12 +50,12 @@ notebooks: install ## Run the notebooks in notebooks/ (nbmake; they build into t
 strip-notebooks: ## Remove the notebooks' outputs before a commit (git keeps them without)
 	$(PY) -c "import json, pathlib; [p.write_text(json.dumps({**(d := json.loads(p.read_text())), 'cells': [{**c, **({'outputs': [], 'execution_count': None} if c['cell_type'] == 'code' else {})} for c in d['cells']]}, indent=1, ensure_ascii=False) + '\n') for p in pathlib.Path('notebooks').glob('*.ipynb')]"
 
-bench: install ## Benchmarks (about 25 minutes; figures in data/build/bench/*.json): control layers, reading vs spaCy, builds, memory, Dask
+bench: install ## Benchmarks (about 30 minutes; figures in data/build/bench/*.json): control layers, reading vs spaCy, builds, memory, Dask
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/bench_control.py -o $(BUILD)/bench/control.json
 	$(PY) bench/bench_reading.py -o $(BUILD)/bench/reading.json
 	$(PY) bench/bench_map.py -o $(BUILD)/bench/map.json
-	$(PY) bench/bench_build.py --articles 1000 --memory 1000,10000,100000 --dask 1000 -o $(BUILD)/bench/build.json
+	$(PY) bench/bench_build.py --articles 1000,10000 --memory 1000,10000,100000 --dask 1000 -o $(BUILD)/bench/build.json
 
 lint: install ## Ruff over the code and tests
 	$(VENV)/bin/ruff check geo tests scripts bench
