@@ -983,3 +983,36 @@ def test_taking_place_and_taking_part_are_not_taking_a_place(text, lang):
     # the same verbs with a place as their object still are
     assert [c.type for c in read(text.replace("took place near", "took").replace("took part in the battle for",
                                  "took").replace("ont pris part aux combats de", "ont pris"), lang)][:1] == ["capture"]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Army units restored security and stability to Sakhour on Sunday, state television reported.", "en"),
+    ("Troops have restored calm in Sakhour after two days of fighting, the agency said.", "en"),
+    ("Dimanche, des unités de l'armée ont sécurisé le quartier de Sakhour, selon l'agence officielle.", "fr"),
+    ("Les unités de l'armée syrienne avaient stabilisé Sakhour dès l'aube, a indiqué l'agence.", "fr"),
+])
+def test_state_media_tell_a_capture_as_order_brought_back(text, lang):
+    assert summary(read(text, lang)) == [("capture", "aleppo-sakhour", "government", "reported")]
+
+
+def test_members_of_an_including_list_are_taken_whole_and_unknown_names_do_not_end_it():
+    cs = read("Government forces restored security to several neighbourhoods in the east of the city this week, "
+              "including Sakhour, al-Zuhur, the Water Pumping Station, Haydariyeh, Kabir Nasr, Dar Amal and "
+              "Sheikh Khodr.", "en")
+    # the quantity ("several ... in the east of") measures the container, not the named members
+    assert summary(cs) == [("capture", p, "government", "reported") for p in
+                           ("aleppo-haydariyeh", "aleppo-sakhour", "aleppo-sheikh-khodr")]
+    # a lower-case clause between two places still ends the list
+    cs = read("Government forces seized Sakhour, then shelling resumed across Haydariyeh.", "en")
+    assert [c.place.id for c in cs if c.type == "capture"] == ["aleppo-sakhour"]
+
+
+def test_a_side_named_after_against_is_not_the_subject():
+    cs = read("L'armée a poursuivi son offensive contre les positions des rebelles et sécurisé Sakhour mardi.", "fr")
+    assert [(c.type, c.place.id, c.faction) for c in cs if c.type == "capture"] == [
+        ("capture", "aleppo-sakhour", "government")]
+
+
+def test_a_french_future_of_managing_to_is_a_plan():
+    cs = read("Quand l'armée parviendra à reprendre Sakhour, les familles pourront rentrer.", "fr")
+    assert [c.status for c in cs if c.type == "capture"] in ([], ["planned"])

@@ -29,7 +29,7 @@ DISTRICT_KINDS = {"neighbourhood", "camp", "village", "town", "district", "landm
 #: Kinds too coarse for a coreference: "the area" after "Aleppo" is not Aleppo.
 COARSE_KINDS = {"city", "region", "country"}
 
-_LIST_GAP = re.compile(r"^[\s,;]*(?:(?:et|and|ainsi que|as well as|ou|or|puis|then|plus)\b)?[\s,]*"
+_LIST_GAP = re.compile(r"^[\s,;]*(?:(?:et|and|ainsi que|as well as|in addition to|en plus de|ou|or|puis|then|plus)\b)?[\s,]*"
                        # "A et celui de B", "A and that of B"
                        r"(?:(?:celui|celle|ceux|celles)\s+(?=d)|(?:that|those)\s+(?=of))?"
                        r"(?:(?:the|le|la|les|l'|de|du|des|d'|of|in|a|au|aux)\s*)*"
@@ -73,7 +73,13 @@ _APPOSED = re.compile(r",\s[^,.;:]{3,100},\s*$")
 _ASIDE = re.compile(r",\s*(?:which|where|that|who|ou|qui|que|dont|lequel|laquelle)\b[^,.;:]{1,60},")
 #: An item of the list that names no place geo knows ("A, the Sadcop fuel depot, B", "A, la zone industrielle,
 #: B"): a short noun phrase opening on an article between two commas, skipped like an aside.
-_UNKNOWN_ITEM = re.compile(r",\s*(?:the|le|la|les|l')\s*(?:[\w'-]+\s+){0,3}[\w'-]+\s*,")
+#: Also a name no article opens but that reads as one: an Arabic article joined to it ("al-Inzarat"), or a
+#: generic word of places at its end ("Scientific Research Housing", "la station de pompage").
+_UNKNOWN_ITEM = re.compile(r",\s*(?:(?:the|le|la|les|l')\s*(?:[\w'-]+\s+){0,3}[\w'-]+"
+                           r"|(?:al|el|ad|ar|as|at|az|ash|an)-[\w'-]+(?:\s+[\w'-]+){0,2}"
+                           r"|(?:[\w'-]+\s+){0,3}(?:housings?|districts?|neighbou?rhoods?|quarters?|camps?|projects?|"
+                           r"stations?|schools?|academ(?:y|ies)|colleges?|hospitals?|factor(?:y|ies)|bases?|hills?|"
+                           r"villages?|quartiers?|secteurs?|collines?|ecoles?|hopitaux|hopital|usines?))\s*(?=,)")
 #: A gap between two places that puts the second around the first ("A in B", "A dans B"), not after it.
 _CONTAINED = re.compile(r"^\s*(?:in|inside|dans|a|au|aux)\s")
 #: Between a place and the coarse place that contains it: "X project in southwest Aleppo", "X, dans l'est d'".
@@ -153,15 +159,32 @@ def sentence_targets(text: str, folded: str, s0: int, mentions: list[Mention], h
 
 # ---------------------------------------------------------------- the places a cue governs
 
+#: Between two items of a list: a comma, "and", "et" (how the names no gazetteer holds are told apart).
+_ITEM_SEP = re.compile(r"\s*(?:,|;|\band\b|\bet\b)\s*")
+#: A name as reports write one: capitalised words, or a word behind an Arabic article ("al-Inzarat").
+_BARE_NAME = re.compile(r"(?:(?:the|le|la|les|l'|l’)\s*)?"
+                        r"(?:(?:[A-Z\u00c0-\u00de][\w'’-]*|(?:al|el|ad|ar|as|at|az|ash|an)-[\w'’-]+)\s*){1,4}")
+
+
+def _names_only(text: str) -> bool:
+    """Whether ``text`` (a gap between two places of a list) holds only separators and names geo does not
+    know: "Qastal Harami, Beit Qanas et Salihine" between two districts it knows."""
+    pieces = [x for x in _ITEM_SEP.split(text) if x.strip()]
+    return bool(pieces) and bool(_ITEM_SEP.match(text)) and all(_BARE_NAME.fullmatch(x.strip()) for x in pieces)
+
+
 def places_after(cue_end: int, limit: int, targets: list[Target], folded: str,
-                 partial: re.Pattern[str] | None = None) -> list[Target]:
-    """The object of a cue: the first place within reach after it, and the list that follows it."""
+                 partial: re.Pattern[str] | None = None, text: str | None = None) -> list[Target]:
+    """The object of a cue: the first place within reach after it, and the list that follows it (``text``,
+    the sentence as written, lets the list run over names geo does not know)."""
     out: list[Target] = []
     last = cue_end
     for t in targets:
         if t.start < cue_end or t.start >= limit:
             continue
         gap = folded[last:t.start]
+        if out and text is not None and _names_only(text[last:t.start]):
+            gap = ", "
         if not out:
             if t.start - cue_end > CUE_REACH or "." in gap or ";" in gap:
                 break
@@ -169,7 +192,7 @@ def places_after(cue_end: int, limit: int, targets: list[Target], folded: str,
                 # "captured the Eye Hospital and came within 500 m of X": the object came first, X is
                 # another verb's; "the Y areas, south of X": X is where the object is, not the object
                 break
-        elif len(gap := _UNKNOWN_ITEM.sub(", ", _ASIDE.sub(",", gap))) > LIST_GAP or not (
+        elif len(gap := _UNKNOWN_ITEM.sub("", _ASIDE.sub(",", gap))) > LIST_GAP or not (
                 _LIST_GAP.match(gap) or partial and _LIST_GAP.match(partial.sub(" ", gap))):
             break  # "A and much of B" continues the list: B's own quantity makes it an advance
         elif _CONTAINED.match(gap):
@@ -243,7 +266,7 @@ def governed(s: Sentence, i: int, lex: Lexicon, prev_before: list[Target]) -> tu
     prev_end = cues[i - 1][1] if i > 0 else 0
     nxt = cues[i + 1][0] if i + 1 < len(cues) else len(sf)
     if cue.place == "after":
-        picked, how = places_after(c1, nxt, targets, sf, lex.partial), "object"
+        picked, how = places_after(c1, nxt, targets, sf, lex.partial, s.text), "object"
     else:
         picked, how = places_before(c0, prev_end, targets, sf, lex.including), "subject"
     changes = cue.type in ("capture", "advance")
@@ -254,7 +277,7 @@ def governed(s: Sentence, i: int, lex: Lexicon, prev_before: list[Target]) -> tu
         inc = lex.including.search(sf, picked[-1].end if picked else c1)
         if inc and "." not in sf[c1:inc.start()] and ";" not in sf[c1:inc.start()] and not any(
                 c1 < o0 < inc.start() and oc.type in ("capture", "advance") for o0, _, oc in cues):
-            members = places_after(inc.end(), len(sf), targets, sf)
+            members = places_after(inc.end(), len(sf), targets, sf, text=s.text)
             if members or not picked:
                 picked, how = members, "including"
         if how != "including" and picked and lex.unnamed_place and picked[0].kind in COARSE_KINDS | {"area", "region"} \

@@ -131,13 +131,19 @@ def _agents(s: Sentence, story: Story, sides: dict[int, Side]) -> set[int]:
     return consumed
 
 
+#: Before a side: it is the object of "against" (a noun phrase of at most three words between them).
+_AGAINST = re.compile(r"\b(?:against|contre)\s+(?:[\w'’-]+\s+){0,3}$")
+
+
 def _subject(s: Sentence, i: int, consumed: set[int], story: Story, lex: Lexicon) -> Side | None:
     """The subject of cue ``i``'s clause, or whom a pronoun, a first person or a participle points at."""
     sf = s.folded
     c0 = s.cues[i][0]
     cl = clause_start(sf, c0, 0)
     before = [f for f in s.sides if f.end <= c0 and f.start not in consumed]
-    in_clause = [f for f in before if f.start >= cl]
+    # "the army advanced in its operations against the gatherings of the terrorists and secured X": a side
+    # named after "against" is what the subject fought, not the subject
+    in_clause = [f for f in before if f.start >= cl and not _AGAINST.search(sf, max(0, f.start - 45), f.start)]
     rel = _RELATIVE.search(sf[:cl])
     if not in_clause and rel:
         # "l'armée, qui a aussi avancé dans X": the antecedent just before "qui" is the subject

@@ -44,6 +44,10 @@ def change_type(s: Sentence, i: int, picked: list[Target], lex: Lexicon
     if ctype == "capture" and lex.partial:
         # the quantity stands between cue and place, or inside the cue ("avaient en grande partie conquis")
         span = sf[c0:picked[0].start] if cue.place == "after" else sf[max(0, picked[0].start - 40):picked[0].start]
+        if cue.place == "after" and lex.including and (inc := list(lex.including.finditer(span))):
+            # "... to a number of districts in the east of the city, including A, B": the members of a list
+            # after "including" are named whole; a quantity before it measures the container, not them
+            span = span[inc[-1].end():]
         if lex.partial.search(span):
             ctype, quantity = "advance", span
     types = [ctype] * len(picked)
