@@ -1016,3 +1016,26 @@ def test_a_side_named_after_against_is_not_the_subject():
 def test_a_french_future_of_managing_to_is_a_plan():
     cs = read("Quand l'armée parviendra à reprendre Sakhour, les familles pourront rentrer.", "fr")
     assert [c.status for c in cs if c.type == "capture"] in ([], ["planned"])
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Un jour après la reprise de Sakhour par l'armée syrienne, les insurgés ont contre-attaqué.", "fr"),
+    ("The capture of Sakhour by government forces on Sunday was a heavy blow, analysts said.", "en"),
+])
+def test_a_change_told_as_a_noun_takes_its_side_from_by_after_its_object(text, lang):
+    assert [(c.place.id, c.faction) for c in read(text, lang) if c.type in ("capture", "advance")] == [
+        ("aleppo-sakhour", "government")]
+
+
+def test_a_truce_that_ended_took_nothing():
+    # « a pris fin » (ended) is no « a pris » (took)
+    assert [c for c in read("La trêve décrétée par Moscou a pris fin samedi sans que personne ne quitte Sakhour.", "fr")
+            if c.type in ("capture", "advance")] == []
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Selon l'OSDH, les forces du régime ont réussi à prendre Sakhour après de violents combats.", "fr"),
+    ("Government forces managed to take Sakhour after two days of fighting, monitors said.", "en"),
+])
+def test_a_capture_told_through_the_effort_it_took(text, lang):
+    assert summary(read(text, lang)) == [("capture", "aleppo-sakhour", "government", "reported")]

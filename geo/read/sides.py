@@ -79,7 +79,7 @@ def cue_sides(s: Sentence, story: Story, lex: Lexicon) -> dict[int, Side]:
         elif cue.actor not in ("after", "subject", "none"):
             sides[i] = Side(cue.actor, s.words(c0, c1), "cue")  # "rebel-held", "loyalist gains"
         elif cue.actor == "subject":
-            side = _subject(s, i, consumed, story, lex)
+            side = _subject(s, i, consumed, story, lex) or _nominal_agent(s, i, consumed)
             if side:
                 sides[i] = side
                 if not recalled(s, c0, c1):
@@ -93,6 +93,26 @@ def cue_sides(s: Sentence, story: Story, lex: Lexicon) -> dict[int, Side]:
         # naming one side only, makes it the subject "they" continues, even with no cue of its own.
         story.para_side = _side(s, s.sides[0], "clause")
     return sides
+
+
+#: Right before a side: "by" or "par" and at most a few words of its noun phrase ("par les forces de", "by").
+_BY_BEFORE = re.compile(r"\b(?:by|par)\s+(?:(?:the|les|la|le|l'|des|du|de|d')\s*)?$")
+#: How far after a nominal change its agent may come (characters): past the place and its apposition.
+NOMINAL_REACH = 110
+
+
+def _nominal_agent(s: Sentence, i: int, consumed: set[int]) -> Side | None:
+    """The agent of a change told as a noun, after its object: "la reprise de X par les forces syriennes",
+    "the capture of X by government forces", when no subject names the side (the next cue ends the search)."""
+    c0, c1, cue = s.cues[i]
+    if cue.type not in ("capture", "advance") or cue.loser:
+        return None
+    end = min(s.cues[i + 1][0] if i + 1 < len(s.cues) else len(s.folded), c1 + NOMINAL_REACH)
+    for f in s.sides:
+        if c1 <= f.start < end and f.start not in consumed and _BY_BEFORE.search(s.folded, max(0, f.start - 12), f.start) \
+                and any(c1 <= t.start and t.end <= f.start for t in s.targets):  # the object first, then its agent
+            return _side(s, f, "agent")
+    return None
 
 
 def _agents(s: Sentence, story: Story, sides: dict[int, Side]) -> set[int]:
