@@ -98,6 +98,8 @@ class Reader:
 BATCH = 256
 #: Fewer articles than this per process are read in one: a worker's start costs more than it saves.
 MIN_PER_JOB = 8
+#: Articles sent to a worker at a time (fewer round trips; 16 measured best on 2 cores).
+CHUNK = 16
 #: The process that forks the workers leaves its Reader here: they inherit it, loaded (no pickling).
 _WORKER_READER: Reader | None = None
 
@@ -130,7 +132,7 @@ def _readers(reader: Reader, jobs: int) -> Iterator[Callable[[list[Article]], It
     _WORKER_READER = reader
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield lambda arts: pool.imap(_read_one, arts, chunksize=4)
+            yield lambda arts: pool.imap(_read_one, arts, chunksize=CHUNK)
     finally:
         _WORKER_READER = None
 
@@ -169,17 +171,41 @@ def iter_extract(arts: Iterable[Article], reader: Reader, cache_dir: Path | None
         jobs = max(1, min(jobs, total // MIN_PER_JOB))
     it = iter(arts)
     with _readers(reader, jobs) as read_many:
+        # One batch ahead: the workers read the next batch while this process writes the claims of the one
+        # before (waiting at the end of every batch left the workers idle: 1.36x on 2 cores instead of 1.55x).
+        ahead: _Batch | None = None
         while batch := list(itertools.islice(it, BATCH)):
-            paths = [cache_dir / f"{cache_key(a, reader)}.json" if cache_dir else None for a in batch]
-            done: dict[int, Reading] = {i: r for i, p in enumerate(paths) if (r := read_cached(p)) is not None}
-            hits = set(done)
-            todo = [i for i in range(len(batch)) if i not in done]
-            for i, (cs, names) in zip(todo, read_many([batch[i] for i in todo]), strict=True):
-                done[i] = (cs, names)
-                if paths[i] is not None:
-                    write_cached(paths[i], (cs, names))
-            for i, a in enumerate(batch):
-                yield a, done[i][0], done[i][1], i in hits
+            started = _Batch.start(batch, reader, cache_dir, read_many)
+            if ahead is not None:
+                yield from ahead.finish()
+            ahead = started
+        if ahead is not None:
+            yield from ahead.finish()
+
+
+class _Batch:
+    """A batch of articles: the readings found in the cache, and the others being read (in the workers)."""
+
+    def __init__(self, batch: list[Article], paths: list[Path | None], done: dict[int, Reading],
+                 todo: list[int], reading: Iterable[Reading]) -> None:
+        self.batch, self.paths, self.done, self.todo, self.reading = batch, paths, done, todo, reading
+        self.hits = set(done)
+
+    @classmethod
+    def start(cls, batch: list[Article], reader: Reader, cache_dir: Path | None,
+              read_many: Callable[[list[Article]], Iterable[Reading]]) -> _Batch:
+        paths = [cache_dir / f"{cache_key(a, reader)}.json" if cache_dir else None for a in batch]
+        done: dict[int, Reading] = {i: r for i, p in enumerate(paths) if (r := read_cached(p)) is not None}
+        todo = [i for i in range(len(batch)) if i not in done]
+        return cls(batch, paths, done, todo, read_many([batch[i] for i in todo]))  # the pool starts at once
+
+    def finish(self) -> Iterator[tuple[Article, list[Claim], list[tuple[str, str]], bool]]:
+        for i, (cs, names) in zip(self.todo, self.reading, strict=True):
+            self.done[i] = (cs, names)
+            if self.paths[i] is not None:
+                write_cached(self.paths[i], (cs, names))
+        for i, a in enumerate(self.batch):
+            yield a, self.done[i][0], self.done[i][1], i in self.hits
 
 
 class Tally:
