@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import os
 import shutil
 import subprocess
 import sys
@@ -83,23 +82,26 @@ def measure(base: Path, n: int) -> dict[str, float | int]:
 
 
 def _peak_mb(cmd: list[str]) -> tuple[float, float]:
-    """(seconds, peak resident memory in MB) of one command, from the kernel's accounting of that child alone."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    secs = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"{' '.join(cmd)}: failed: {proc.stderr.read().decode()[-300:] if proc.stderr else ''}")
-    return secs, usage.ru_maxrss / 1024  # ru_maxrss is in KB on Linux
+    """(seconds, peak resident memory in MB) of one command (``[module, args...]`` run by ``python -m``),
+    as the process itself counts it (``bench/peak.py``: the kernel's ``ru_maxrss`` for a child would also
+    count this benchmark's own memory, which the child holds between fork and exec)."""
+    with tempfile.TemporaryDirectory(prefix="geo-peak-") as tmp:
+        out = Path(tmp) / "peak.kb"
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "peak.py"), str(out), *cmd],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        secs = time.perf_counter() - start
+        if proc.returncode != 0 or not out.exists():
+            raise SystemExit(f"{' '.join(cmd)}: failed: {proc.stderr.decode()[-300:]}")
+        return secs, int(out.read_text()) / 1024
 
 
 def extraction_memory(base: Path, n: int) -> dict[str, float | int]:
     """Peak memory and speed of the extraction stage alone on ``n`` articles (one process)."""
     d = data_dir(base, n, seed=1)
-    geo = [sys.executable, "-m", "geo"]
     where = ["--data-dir", str(d), "--build-dir", str(base / f"build-mem-{n}")]
-    subprocess.run([*geo, "ingest", *where], check=True, capture_output=True)
-    secs, mb = _peak_mb([*geo, "extract", *where])  # the stage reads in one process
+    subprocess.run([sys.executable, "-m", "geo", "ingest", *where], check=True, capture_output=True)
+    secs, mb = _peak_mb(["geo", "extract", *where])  # the stage reads in one process
     shutil.rmtree(d, ignore_errors=True)
     shutil.rmtree(base / f"build-mem-{n}", ignore_errors=True)
     return {"articles": n, "extract_s": round(secs, 1), "articles_s": round(n / secs, 1), "peak_mb": round(mb, 1)}
