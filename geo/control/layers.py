@@ -9,6 +9,7 @@ projected CRS (default UTM 37N, EPSG:32637, metres); storage is EPSG:4326.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,10 +162,11 @@ class _Period:
     base: np.ndarray
     members: dict[str, np.ndarray]
 
-    def key(self) -> bytes:
-        """The partition's content (its faces, in order), for a cache of its states."""
+    def key(self) -> str:
+        """A digest of the partition's content (its faces, in order), for a cache of its states: made once,
+        not once per day of the period."""
         if (k := self.__dict__.get("_key")) is None:
-            k = self.__dict__["_key"] = b"".join(shapely.to_wkb(self.atoms))
+            k = self.__dict__["_key"] = hashlib.sha1(b"".join(shapely.to_wkb(self.atoms))).hexdigest()
         return k
 
     def geometries(self, labels: np.ndarray) -> dict[str, shapely.Geometry]:

@@ -17,6 +17,7 @@ with ``textContent`` only.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import geopandas as gpd
@@ -51,7 +52,7 @@ def district_runs(footprints: gpd.GeoDataFrame, control: gpd.GeoDataFrame, metri
     """
     fpm = footprints if footprints.crs == metric else footprints.to_crs(metric)
     fg = np.asarray(fpm.geometry.values, dtype=object)  # plain shapely arrays: no pandas dispatch per call
-    fkey = b"".join(shapely.to_wkb(fg))
+    fkey = hashlib.sha1(b"".join(shapely.to_wkb(fg))).hexdigest()  # once, not once per day
     runs: list[list[list[str]]] = [[] for _ in range(len(fg))]
     for day, cur in control.groupby("valid_from", sort=True):
         if memo is None:
