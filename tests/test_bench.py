@@ -4,13 +4,21 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_bench_control_runs_and_its_join_agrees_with_the_floor(tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location("bench_control", ROOT / "bench" / "bench_control.py")
+def load_bench(name: str):
+    """The module ``bench/<name>.py`` (the benchmarks are scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
+    return mod
+
+
+def test_bench_control_runs_and_its_join_agrees_with_the_floor(tmp_path, capsys):
+    mod = load_bench("bench_control")
     out = tmp_path / "control.json"
     assert mod.main(["--sizes", "50", "--join", "5000", "--repeat", "1", "-o", str(out)]) == 0
     res = json.loads(out.read_text())
@@ -21,9 +29,7 @@ def test_bench_control_runs_and_its_join_agrees_with_the_floor(tmp_path, capsys)
 
 
 def test_bench_map_runs_without_a_browser(tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location("bench_map", ROOT / "bench" / "bench_map.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = load_bench("bench_map")
     out = tmp_path / "map.json"
     assert mod.main(["--sizes", "300", "--no-browser", "-o", str(out)]) == 0
     row = json.loads(out.read_text())[0]
@@ -32,9 +38,7 @@ def test_bench_map_runs_without_a_browser(tmp_path, capsys):
 
 
 def test_bench_reading_runs_and_finds_the_places_it_inserted(tmp_path, capsys, monkeypatch):
-    spec = importlib.util.spec_from_file_location("bench_reading", ROOT / "bench" / "bench_reading.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = load_bench("bench_reading")
     monkeypatch.setattr(mod, "_load_spacy", lambda: None)  # spaCy is only installed by `make bench`
     monkeypatch.setattr(mod, "ROUNDS", 1)
     out = tmp_path / "reading.json"
@@ -47,9 +51,7 @@ def test_bench_reading_runs_and_finds_the_places_it_inserted(tmp_path, capsys, m
 
 
 def test_bench_build_runs_on_a_tiny_corpus(tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "bench" / "bench_build.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = load_bench("bench_build")
     out = tmp_path / "build.json"
     assert mod.main(["--articles", "20", "--memory", "12", "-o", str(out)]) == 0
     figures = json.loads(out.read_text())
@@ -59,3 +61,13 @@ def test_bench_build_runs_on_a_tiny_corpus(tmp_path, capsys):
     assert mem["articles"] == 12 and mem["peak_mb"] > 10 and mem["articles_s"] > 0
     printed = capsys.readouterr().out
     assert "| 20 articles |" in printed and "| extraction, 12 articles |" in printed
+
+
+def test_the_dask_benchmark_runs_and_both_engines_agree(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    mod = load_bench("bench_build")
+    out = tmp_path / "build.json"
+    assert mod.main(["--articles", "", "--memory", "", "--dask", "24", "-o", str(out)]) == 0
+    (row,) = json.loads(out.read_text())["dask"]
+    assert row["articles"] == 24 and row["same_claims"] is True and row["claims"] > 0 and row["overhead"] > 0
+    assert "Dask engine on 2 local workers" in capsys.readouterr().out

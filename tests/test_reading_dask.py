@@ -207,16 +207,3 @@ def test_a_url_without_fsspec_names_the_package(data_dir, monkeypatch):
     monkeypatch.setitem(sys.modules, "fsspec", None)
     res = run("extract", "s3://bucket/wires/", "--data-dir", data_dir)
     assert res.exit_code == 3 and "s3://bucket/wires/: reading a URL needs fsspec: pip install fsspec" in res.stderr
-
-
-def test_the_dask_benchmark_runs_and_both_engines_agree(tmp_path, capsys):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "bench" / "bench_build.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    out = tmp_path / "build.json"
-    assert mod.main(["--articles", "", "--memory", "", "--dask", "24", "-o", str(out)]) == 0
-    (row,) = json.loads(out.read_text())["dask"]
-    assert row["articles"] == 24 and row["same_claims"] is True and row["claims"] > 0 and row["overhead"] > 0
-    assert "Dask engine on 2 local workers" in capsys.readouterr().out
