@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from geo.io import InputError
+from geo.io import YAML_LOADER, DiskMemo, InputError
 from geo.model import Article
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".jsonl")
@@ -34,9 +34,6 @@ _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _FR = set(["le", "la", "les", "des", "du", "de", "et", "est", "une", "un", "dans", "pour", "sur", "que", "qui", "selon", "ont", "a", "été", "au", "aux", "par"])
 _EN = set(["the", "of", "and", "is", "was", "were", "in", "on", "to", "that", "which", "according", "has", "have", "had", "by", "at", "from"])
 
-
-#: libyaml's safe loader when PyYAML was built with it (five times faster on thousands of front matters).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Letters of the Arabic script (Arabic, Persian, Urdu...): a text mostly in them is not French or English.
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
@@ -168,7 +165,7 @@ def parse_article_text(raw: str, path: str | Path, meta: dict[str, Any] | None =
     body = raw
     if m:
         try:
-            front = yaml.load(m.group(1), Loader=_YAML_LOADER) or {}
+            front = yaml.load(m.group(1), Loader=YAML_LOADER) or {}
         except yaml.YAMLError:
             raise InputError(f"{where}: front matter is not valid YAML") from None
         if not isinstance(front, dict):
@@ -301,19 +298,49 @@ def _size_and_bytes(path: Source) -> tuple[int, Callable[[], bytes]]:
 
 
 def read_article_file(path: Source, published: str | None = None,
-                      warn: Callable[[str], None] | None = None, skip: Skip | None = None) -> list[Article]:
+                      warn: Callable[[str], None] | None = None, skip: Skip | None = None,
+                      memo: DiskMemo | None = None) -> list[Article]:
     """Every article in one file (JSON Lines files may hold many); ``published`` overrides the date.
     A file not in UTF-8 is decoded in the encoding detected, and ``warn`` is told which. A JSON Lines
     record that cannot be read raises InputError, or, when ``skip`` is given, is passed to it and left out.
-    ``path`` may be a URL (:func:`is_url`)."""
+    ``path`` may be a URL (:func:`is_url`). ``memo``: the build's cache of parsed files, by name and content
+    (one more report in a folder of thousands parses one file)."""
     path = path if is_url(path) else Path(path)
-    over = {"date": published} if published else {}
     jsonl = Path(path).suffix.lower() == ".jsonl"
     size, read_bytes = _size_and_bytes(path)
     if size > MAX_ARTICLE_BYTES and not jsonl:
         raise InputError(f"{path}: {size / 1e6:.0f} MB is too large for one report (at most "
                          f"{MAX_ARTICLE_BYTES / 1e6:.0f} MB; many reports go in a JSON Lines file)")
-    raw, encoding = decode(read_bytes(), path)
+    data = read_bytes()
+    if memo is None:
+        return _parse_file(data, path, published, warn, skip)
+    # Kept by the file's name and bytes: what it said (warnings, records skipped) is said again on a hit.
+    key = memo.key("article file", str(path), published or "", data)
+    arts, warned, skipped = memo.get(key, lambda: _parse_recorded(data, path, published))
+    for message in warned if warn is not None else ():
+        warn(message)
+    for where, why in skipped:
+        if skip is None:  # a strict read stops at the record a lenient one left out, as a first read would
+            raise InputError(f"{where}: {why}")
+        skip(where, why)
+    return [Article.from_dict(d) for d in arts]
+
+
+def _parse_recorded(data: bytes, path: Source, published: str | None
+                    ) -> tuple[list[dict[str, str]], list[str], list[tuple[str, str]]]:
+    """:func:`_parse_file` with what it says recorded: (articles as dicts, warnings, records skipped)."""
+    warned: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    arts = _parse_file(data, path, published, warned.append, lambda where, why: skipped.append((where, why)))
+    return [a.to_dict() for a in arts], warned, skipped
+
+
+def _parse_file(data: bytes, path: Source, published: str | None, warn: Callable[[str], None] | None,
+                skip: Skip | None) -> list[Article]:
+    """The articles of one file's bytes (see :func:`read_article_file`)."""
+    over = {"date": published} if published else {}
+    jsonl = Path(path).suffix.lower() == ".jsonl"
+    raw, encoding = decode(data, path)
     if encoding != "utf-8" and warn is not None:
         warn(f"warning: {path}: not UTF-8; read as {encoding}")
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
@@ -349,13 +376,14 @@ def _jsonl_article(line: str, path: Source, n: int, over: dict[str, Any]) -> Art
 
 def read_articles(paths: list[Source], published: str | None = None, warn: Callable[[str], None] | None = None,
                   skip: Skip | None = None, languages: Collection[str] | None = None,
-                  progress: Callable[[list[Source]], Iterable[Source]] | None = None) -> list[Article]:
+                  progress: Callable[[list[Source]], Iterable[Source]] | None = None,
+                  memo: DiskMemo | None = None) -> list[Article]:
     """Every article under ``paths`` (directories, globs and URLs expanded: :func:`find_article_files`), ids
     unique; ``warn`` is told of an article in a language not among ``languages`` (those with a lexicon: nothing
     can be read from it). Without ``skip`` the first input that cannot be read raises
     InputError; with it, each such file, JSON Lines record or repeated id is passed to ``skip`` and the
     rest is read (``geo extract PATHS``, ``geo build --keep-going``). ``progress`` wraps the list of files
-    (a progress bar).
+    (a progress bar); ``memo`` keeps parsed files between builds (:func:`read_article_file`).
 
     >>> import tempfile; d = Path(tempfile.mkdtemp())
     >>> _ = (d / "2016-11-08-a.md").write_text("Aleppo."); _ = (d / "b.md").write_bytes(b"\\x00\\x01")
@@ -375,7 +403,7 @@ def read_articles(paths: list[Source], published: str | None = None, warn: Calla
             skip(str(p), _reason(exc, p if is_url(p) else Path(p)))
     for f in progress(files) if progress else files:
         try:
-            found = read_article_file(f, published, warn, skip)
+            found = read_article_file(f, published, warn, skip, memo)
         except (InputError, OSError) as exc:
             if skip is None:
                 raise

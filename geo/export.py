@@ -23,8 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from geo.io import load_yaml
 from geo.model import json_list as _list
 
 ACLED_COLUMNS = [
@@ -66,8 +65,8 @@ def _words(words: list[str]) -> re.Pattern[str]:
 def load_acled(directory: Path) -> Acled:
     """Read ``codebook.yaml`` and ``actors.yaml`` of ``directory`` (every language's words together:
     an event's sentences may be French or English)."""
-    book = yaml.safe_load((directory / "codebook.yaml").read_text(encoding="utf-8"))
-    act = yaml.safe_load((directory / "actors.yaml").read_text(encoding="utf-8"))
+    book = load_yaml((directory / "codebook.yaml").read_text(encoding="utf-8"))
+    act = load_yaml((directory / "actors.yaml").read_text(encoding="utf-8"))
     forces = {k: {**v, "words": _words([w for ws in v["words"].values() for w in ws])} for k, v in act["forces"].items()}
     deaths = [re.compile(r"(?i)(?<!\w)" + re.escape(p).replace(re.escape("{n}"), r"(\d{1,5})") + r"(?!\w)")
               for ps in act["fatalities"].values() for p in ps]

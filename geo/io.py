@@ -24,6 +24,19 @@ from typing import Any
 
 import yaml
 
+#: libyaml's safe loader when PyYAML was built with it: the same documents, read about ten times faster (the
+#: lexicons and factions are read on every build; the pure-Python loader took 1.3 s of a 1.4 s reading setup).
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """One YAML document, read with :data:`YAML_LOADER` (safe: plain data only).
+
+    >>> load_yaml("a: [1, 2]")
+    {'a': [1, 2]}
+    """
+    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader (libyaml's or PyYAML's)
+
 
 class InputError(Exception):
     """Bad input: the message names the file (and row or feature) and the reason, on one line."""
@@ -64,6 +77,13 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def write_lines(path: Path, chunks: Iterable[str]) -> None:
+    """Write text already made of JSON lines (each chunk whole lines), atomically."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -113,8 +133,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def read_yaml(path: Path) -> Any:
     """Read a YAML file; a syntax error raises InputError naming the file and line."""
     try:
-        with Path(path).open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+        return load_yaml(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f": line {mark.line + 1}" if mark else ""

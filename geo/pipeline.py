@@ -42,6 +42,7 @@ from geo.io import (
     write_csv,
     write_gpkg_layers,
     write_jsonl,
+    write_lines,
     write_text,
 )
 from geo.model import CRS_METRIC, CRS_STORAGE, EVENT_COLUMNS, Article, Claim, Event, json_list
@@ -137,12 +138,12 @@ def _record(s: Settings, stage: str, fingerprint: str) -> None:
 
 def load_articles(paths: list[Path | str], log: Log = _quiet, published: str | None = None, *,
                   languages: Collection[str] | None = None,
-                  skipped: list[tuple[str, str]] | None = None) -> list[Article]:
+                  skipped: list[tuple[str, str]] | None = None, memo: DiskMemo | None = None) -> list[Article]:
     """Parse every article file under ``paths`` (directories expanded); ``published`` overrides dates.
     The first input that cannot be read raises InputError, unless a ``skipped`` list is given: then each
-    is appended to it as ``(where, reason)`` and the rest is read."""
+    is appended to it as ``(where, reason)`` and the rest is read. ``memo``: parsed files kept by content."""
     skip = None if skipped is None else (lambda where, why: skipped.append((where, why)))
-    arts = read_articles(paths, published, log, skip, languages, lambda files: progress(files, "read", "file"))
+    arts = read_articles(paths, published, log, skip, languages, lambda files: progress(files, "read", "file"), memo)
     for a in arts:
         if why := undated(a):
             log(f"warning: {why} (give --published YYYY-MM-DD or a 'date:' in the front matter)")
@@ -161,12 +162,15 @@ def ingest(s: Settings, log: Log = _quiet, keep_going: bool = False) -> Path:
     if not s.articles_dir.is_dir():
         raise InputError(f"{s.articles_dir}: no articles directory")
     skipped: list[tuple[str, str]] | None = [] if keep_going else None
+    memo = code_memo(s, "ingest", "articles")  # one more report parses one file
     try:
-        arts = load_articles([s.articles_dir], log, languages=lexicon_languages(s) or None, skipped=skipped)
+        arts = load_articles([s.articles_dir], log, languages=lexicon_languages(s) or None, skipped=skipped,
+                             memo=memo)
     except InputError as exc:
         raise InputError(f"{exc} (--keep-going leaves unreadable articles out)") from None
     write_csv(s.skipped_csv, [{"input": w, "reason": r} for w, r in skipped or []], ["input", "reason"])
     write_jsonl(s.articles_jsonl, (a.to_dict() for a in sorted(arts, key=lambda a: (a.date, a.id))))
+    memo.save()
     return s.articles_jsonl
 
 
@@ -198,10 +202,10 @@ def extract(s: Settings, log: Log = _quiet, jobs: int = 1, engine: str = "local"
 
         stream = iter_extract_dask(arts, s, cache, scheduler, jobs, total=total, log=log)
     else:
-        stream = iter_extract(arts, Reader(s), cache, jobs, total)
+        stream = iter_extract(arts, Reader(s), cache, jobs, total, lines=True)
     tally = Tally()
     with contextlib.closing(stream):  # a failed write stops the workers (or the cluster) at once
-        write_jsonl(s.claims_jsonl, (c.to_dict() for c in tally.claims(progress(stream, "extract", "article", total))))
+        write_lines(s.claims_jsonl, tally.lines(progress(stream, "extract", "article", total)))
     write_csv(s.unresolved_csv, tally.rows(), ["name", "count", "articles", "sentence"])
     tally.report(log)
     return s.claims_jsonl

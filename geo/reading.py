@@ -15,22 +15,22 @@ grow with the corpus. :func:`extract_articles` collects the stream for callers t
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import hashlib
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from geo import __version__
 from geo.io import write_text
-from geo.model import Article, Claim
+from geo.model import _JSON_UTF8, Article, Claim
 from geo.read import claims_from_mentions, load_factions, load_lexicons
 from geo.settings import Settings
 
 #: One article's reading: its claims and its unresolved names (name, sentence).
-Reading = tuple[list[Claim], list[tuple[str, str]]]
+Reading = tuple[Sequence[Claim], list[tuple[str, str]]]
 
 
 _GEO = Path(__file__).resolve().parent
@@ -72,15 +72,31 @@ def reading_fingerprint(s: Settings) -> str:
 
 
 class Reader:
-    """Everything extraction needs, loaded once: gazetteer, factions, lexicons."""
+    """Everything extraction needs, loaded once, when first used: gazetteer, factions, lexicons. Naming the
+    cache (``fingerprint``) loads nothing, so a build whose articles are all cached never loads them."""
 
     def __init__(self, s: Settings) -> None:
+        self.settings = s
+        self.fingerprint = reading_fingerprint(s)
+
+    @functools.cached_property
+    def gazetteer(self) -> Any:
         from geo.places import load_gazetteer
 
-        self.gazetteer = load_gazetteer(s.gazetteer_dir)
-        self.factions = load_factions(s.factions_file)
-        self.lexicons = load_lexicons(s.lexicon_dir)
-        self.fingerprint = reading_fingerprint(s)
+        return load_gazetteer(self.settings.gazetteer_dir)
+
+    @functools.cached_property
+    def factions(self) -> Any:
+        return load_factions(self.settings.factions_file)
+
+    @functools.cached_property
+    def lexicons(self) -> Any:
+        return load_lexicons(self.settings.lexicon_dir)
+
+    def load(self) -> Reader:
+        """Load everything now (before forking workers, which then inherit it loaded)."""
+        _ = self.gazetteer, self.factions, self.lexicons
+        return self
 
     def read(self, article: Article) -> Reading:
         """Claims and unresolved names (name, sentence) of one article."""
@@ -119,22 +135,92 @@ def _read_one(a: Article) -> Reading:
     return _WORKER_READER.read(a)
 
 
-@contextlib.contextmanager
-def _readers(reader: Reader, jobs: int) -> Iterator[Callable[[list[Article]], Iterable[Reading]]]:
-    """A function reading a list of articles in order: in this process, or in ``jobs`` forked ones (one pool
-    for the whole stream)."""
-    global _WORKER_READER
-    if jobs <= 1:
-        yield lambda arts: map(reader.read, arts)
-        return
-    import multiprocessing
+def _read_one_as_lines(a: Article) -> tuple[ClaimLines, list[tuple[str, str]]]:
+    assert _WORKER_READER is not None
+    return read_lines(_WORKER_READER, a)
 
-    _WORKER_READER = reader
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield lambda arts: pool.imap(_read_one, arts, chunksize=CHUNK)
-    finally:
+
+def read_lines(reader: Reader, a: Article) -> tuple[ClaimLines, list[tuple[str, str]]]:
+    """One article's reading, its claims already written as claims.jsonl's lines (in the worker that read it)."""
+    cs, names = reader.read(a)
+    return ClaimLines.of(cs), names
+
+
+class _Readers:
+    """Reads a list of articles in order: in this process, or in ``jobs`` forked ones. Nothing is loaded and no
+    process started until some article is not in the cache; a handful (fewer than :data:`MIN_PER_JOB`) before the
+    workers exist are read here, as forking would cost more than it saves. ``lines``: claims come as
+    :class:`ClaimLines` (encoded where they were read), without the why of each field."""
+
+    def __init__(self, reader: Reader, jobs: int, lines: bool = False) -> None:
+        self.reader, self.jobs, self.lines, self.pool = reader, jobs, lines, None
+
+    def __call__(self, arts: list[Article]) -> Iterable[Reading]:
+        global _WORKER_READER
+        if not arts:
+            return []
+        if self.pool is None and (self.jobs <= 1 or len(arts) < MIN_PER_JOB):
+            return [read_lines(self.reader, a) if self.lines else self.reader.read(a) for a in arts]
+        if self.pool is None:
+            import multiprocessing
+
+            _WORKER_READER = self.reader.load()
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
+        return self.pool.imap(_read_one_as_lines if self.lines else _read_one, arts, chunksize=CHUNK)
+
+    def close(self) -> None:
+        global _WORKER_READER
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool = None
         _WORKER_READER = None
+
+
+class ClaimLines(Sequence[Claim]):
+    """An article's claims, with the lines of claims.jsonl that hold them (one JSON object a line). A cached
+    reading is written back as these lines and parsed into :class:`Claim` only when someone looks at one:
+    decoding and encoding 85k claims again was most of a second build's extraction.
+
+    >>> from geo.model import PlaceRef
+    >>> cs = ClaimLines.of([Claim("c1", "a", "2016-11-08", "capture", PlaceRef("x", "X", "X", 37.1, 36.2))])
+    >>> len(cs), cs.sideless, cs[0].place.id, cs.lines.count(chr(10))
+    (1, 1, 'x', 1)
+    """
+
+    __slots__ = ("lines", "sideless", "_claims")
+
+    def __init__(self, lines: str, sideless: int, claims: list[Claim] | None = None) -> None:
+        self.lines, self.sideless, self._claims = lines, sideless, claims
+
+    @classmethod
+    def of(cls, claims: list[Claim]) -> ClaimLines:
+        lines = "".join(_JSON_UTF8(c.to_dict()) + "\n" for c in claims)
+        return cls(lines, sum(1 for c in claims if sideless(c)), list(claims))
+
+    def _parsed(self) -> list[Claim]:
+        if self._claims is None:
+            self._claims = [Claim.from_dict(json.loads(x)) for x in self.lines.splitlines()]
+        return self._claims
+
+    def __len__(self) -> int:
+        return len(self._claims) if self._claims is not None else self.lines.count("\n")
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._parsed()[i]
+
+    def __iter__(self) -> Iterator[Claim]:
+        return iter(self._parsed())
+
+    def __getstate__(self) -> tuple[str, int]:
+        return self.lines, self.sideless  # a worker sends the text; the claims are parsed again if asked for
+
+    def __setstate__(self, state: tuple[str, int]) -> None:
+        self.lines, self.sideless, self._claims = *state, None
+
+
+def sideless(c: Claim) -> bool:
+    """A reported change that names no side anywhere in its report (faction null: for review)."""
+    return not c.faction and c.type in ("capture", "advance") and c.status == "reported"
 
 
 def cache_key(a: Article, reader: Reader | str) -> str:
@@ -144,33 +230,45 @@ def cache_key(a: Article, reader: Reader | str) -> str:
     return hashlib.sha1(f"{a.hash}:{a.id}:{fingerprint}".encode()).hexdigest()[:20]
 
 
-def read_cached(path: Path | None) -> Reading | None:
-    """The reading cached at ``path`` (None when there is none)."""
-    if path is None or not path.exists():
+#: A cached reading's file: a first line with its unresolved names and counts, then its claims' lines.
+CACHE_SUFFIX = ".jsonl"
+
+
+def read_cached(path: Path | None) -> tuple[ClaimLines, list[tuple[str, str]]] | None:
+    """The reading cached at ``path`` (None when there is none, or it is damaged: it is then read again)."""
+    if path is None:
         return None
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    return [Claim.from_dict(d) for d in doc["claims"]], [(n[0], n[1]) for n in doc["unresolved"]]
+    try:
+        head, _, lines = path.read_text(encoding="utf-8").partition("\n")
+        doc = json.loads(head)
+        return ClaimLines(lines, int(doc["sideless"])), [(n[0], n[1]) for n in doc["unresolved"]]
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
 
 
-def write_cached(path: Path, reading: Reading) -> None:
+def write_cached(path: Path, reading: Reading | tuple[ClaimLines, list[tuple[str, str]]]) -> None:
     """Cache one article's reading at ``path`` (written whole or not at all)."""
     cs, names = reading
-    write_text(path, json.dumps({"claims": [c.to_dict() for c in cs], "unresolved": [list(n) for n in names]},
-                                ensure_ascii=False))
+    cs = cs if isinstance(cs, ClaimLines) else ClaimLines.of(cs)
+    head = _JSON_UTF8({"sideless": cs.sideless, "unresolved": [list(n) for n in names]})
+    write_text(path, head + "\n" + cs.lines)
 
 
 def iter_extract(arts: Iterable[Article], reader: Reader, cache_dir: Path | None = None, jobs: int = 1,
-                 total: int | None = None) -> Iterator[tuple[Article, list[Claim], list[tuple[str, str]], bool]]:
+                 total: int | None = None, lines: bool = False
+                 ) -> Iterator[tuple[Article, Sequence[Claim], list[tuple[str, str]], bool]]:
     """``(article, claims, unresolved names, from cache)`` for each article, in order, one batch at a time.
 
     Readings are cached per article content when ``cache_dir`` is given; the others are read in ``jobs``
     processes (one when ``total``, the number of articles if known, is too small to share). The stream is
-    the same whatever ``jobs`` is.
+    the same whatever ``jobs`` is. Cached claims, and all of them with ``lines``, come as :class:`ClaimLines`
+    (what ``geo build`` writes: the lines, never decoded).
     """
     if total is not None:
         jobs = max(1, min(jobs, total // MIN_PER_JOB))
     it = iter(arts)
-    with _readers(reader, jobs) as read_many:
+    read_many = _Readers(reader, jobs, lines)
+    try:
         # One batch ahead: the workers read the next batch while this process writes the claims of the one
         # before (waiting at the end of every batch left the workers idle: 1.36x on 2 cores instead of 1.55x).
         ahead: _Batch | None = None
@@ -181,6 +279,8 @@ def iter_extract(arts: Iterable[Article], reader: Reader, cache_dir: Path | None
             ahead = started
         if ahead is not None:
             yield from ahead.finish()
+    finally:
+        read_many.close()
 
 
 class _Batch:
@@ -194,7 +294,7 @@ class _Batch:
     @classmethod
     def start(cls, batch: list[Article], reader: Reader, cache_dir: Path | None,
               read_many: Callable[[list[Article]], Iterable[Reading]]) -> _Batch:
-        paths = [cache_dir / f"{cache_key(a, reader)}.json" if cache_dir else None for a in batch]
+        paths = [cache_dir / f"{cache_key(a, reader)}{CACHE_SUFFIX}" if cache_dir else None for a in batch]
         done: dict[int, Reading] = {i: r for i, p in enumerate(paths) if (r := read_cached(p)) is not None}
         todo = [i for i in range(len(batch)) if i not in done]
         return cls(batch, paths, done, todo, read_many([batch[i] for i in todo]))  # the pool starts at once
@@ -216,18 +316,27 @@ class Tally:
         self.articles = self.hits = self.count = self.sideless = 0
         self.unresolved: dict[str, dict[str, Any]] = {}
 
-    def claims(self, stream: Iterable[tuple[Article, list[Claim], list[tuple[str, str]], bool]]) -> Iterator[Claim]:
-        for a, cs, names, hit in stream:
-            self.articles += 1
-            self.hits += hit
-            self.count += len(cs)
-            self.sideless += sum(1 for c in cs if not c.faction and c.type in ("capture", "advance")
-                                 and c.status == "reported")
-            for name, sentence in names:
-                row = self.unresolved.setdefault(name, {"name": name, "count": 0, "articles": {}, "sentence": sentence})
-                row["count"] += 1
-                row["articles"][a.id] = None  # a dict: the articles in order, each once, looked up in O(1)
-            yield from cs
+    def claims(self, stream: Iterable[tuple[Article, Sequence[Claim], list[tuple[str, str]], bool]]) -> Iterator[Claim]:
+        for item in stream:
+            self._count(*item)
+            yield from item[1]
+
+    def lines(self, stream: Iterable[tuple[Article, Sequence[Claim], list[tuple[str, str]], bool]]) -> Iterator[str]:
+        """Each article's claims as claims.jsonl's lines (a cached reading's lines are not parsed)."""
+        for item in stream:
+            self._count(*item)
+            cs = item[1]
+            yield cs.lines if isinstance(cs, ClaimLines) else ClaimLines.of(list(cs)).lines
+
+    def _count(self, a: Article, cs: Sequence[Claim], names: list[tuple[str, str]], hit: bool) -> None:
+        self.articles += 1
+        self.hits += hit
+        self.count += len(cs)
+        self.sideless += cs.sideless if isinstance(cs, ClaimLines) else sum(1 for c in cs if sideless(c))
+        for name, sentence in names:
+            row = self.unresolved.setdefault(name, {"name": name, "count": 0, "articles": {}, "sentence": sentence})
+            row["count"] += 1
+            row["articles"][a.id] = None  # a dict: the articles in order, each once, looked up in O(1)
 
     def rows(self) -> list[dict[str, Any]]:
         """The unresolved names, most frequent first, with the articles that name them."""

@@ -48,11 +48,13 @@ from geo.io import InputError
 from geo.model import Article, Claim
 from geo.reading import (
     BATCH,
+    CACHE_SUFFIX,
     MIN_PER_JOB,
     Reader,
     Reading,
     cache_key,
     read_cached,
+    read_lines,
     reading_fingerprint,
     write_cached,
 )
@@ -105,7 +107,7 @@ def _worker_name() -> str:
 def read_partition(arts: list[Article], data_dir: str, fingerprint: str) -> list[Reading]:
     """The Dask task: the readings (claims, unresolved names) of one partition of articles, in order."""
     reader = worker_reader(data_dir, fingerprint)
-    return [reader.read(a) for a in arts]
+    return [read_lines(reader, a) for a in arts]  # claims as JSON lines: encoded on the workers, in parallel
 
 
 # ---------------------------------------------------------------- on the client
@@ -262,7 +264,7 @@ def iter_extract_dask(arts: Iterable[Article], settings: Settings, cache_dir: Pa
 def _start(batch: list[Article], cache_dir: Path | None, fingerprint: str, session: _Session,
            data_dir: str) -> _Partition:
     """Look a partition's articles up in the cache, and send the others to the cluster."""
-    paths = [cache_dir / f"{cache_key(a, fingerprint)}.json" if cache_dir else None for a in batch]
+    paths = [cache_dir / f"{cache_key(a, fingerprint)}{CACHE_SUFFIX}" if cache_dir else None for a in batch]
     part = _Partition(batch, paths)
     part.done = {i: r for i, p in enumerate(paths) if (r := read_cached(p)) is not None}
     part.todo = [i for i in range(len(batch)) if i not in part.done]

@@ -21,10 +21,9 @@ from pathlib import Path
 
 import datasketch
 import numpy as np
-import yaml
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from geo.io import DiskMemo
+from geo.io import DiskMemo, load_yaml
 from geo.model import Article
 
 #: Word shingles this long; texts at least this similar (estimated Jaccard) are copies of one story.
@@ -42,7 +41,7 @@ def load_agencies(path: Path) -> dict[str, list[str]]:
     """``data/agencies.yaml``: agency -> the ways a dateline names it (empty when the file is absent)."""
     if not path.exists():
         return {}
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = load_yaml(path.read_text(encoding="utf-8")) or {}
     return {str(k): [str(x) for x in v] for k, v in (doc.get("agencies") or {}).items()}
 
 

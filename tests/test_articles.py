@@ -195,3 +195,35 @@ def test_glob_patterns_pick_files_and_json_lines_across_a_tree(tmp_path):
     skipped: list[tuple[str, str]] = []
     assert read_articles([tmp_path / "jan" / "*.md"], skip=lambda w, why: skipped.append((w, why))) == []
     assert skipped and "no file matches this pattern" in skipped[0][1]
+
+
+def test_parsed_files_are_kept_by_content_and_what_they_said_is_said_again(tmp_path):
+    from geo.io import DiskMemo
+
+    d = tmp_path / "articles"
+    d.mkdir()
+    (d / "2016-11-28-a.md").write_bytes(FRENCH.encode("latin-1"))  # warns: not UTF-8
+    (d / "b.jsonl").write_text('{"text": "Aleppo, the army said.", "date": "2016-11-29"}\nnot json\n',
+                               encoding="utf-8")  # one record skipped
+    memo_path = tmp_path / "memo.pickle"
+
+    def read(strict: bool = False) -> tuple[list, list, list, DiskMemo]:
+        said: list[str] = []
+        skipped: list[tuple[str, str]] = []
+        memo = DiskMemo(memo_path, "v1")
+        arts = read_articles([d], warn=said.append, memo=memo,
+                             skip=None if strict else lambda where, why: skipped.append((where, why)))
+        memo.save()
+        return [a.to_dict() for a in arts], said, skipped, memo
+
+    first = read()
+    second = read()
+    assert second[:3] == first[:3] and len(first[0]) == 2 and first[1] and first[2]
+    assert (second[3].hits, second[3].misses) == (2, 0)
+    # a strict read of a file a lenient one skipped a record of still stops there, with the same words
+    with pytest.raises(InputError, match=r"b\.jsonl: line 2: invalid JSON"):
+        read(strict=True)
+    (d / "2016-11-28-a.md").write_text(FRENCH.replace("2016-11-28", "2016-11-30"), encoding="utf-8")
+    third = read()
+    assert (third[3].hits, third[3].misses) == (1, 1) and not third[1]  # UTF-8 now: no warning
+    assert third[0][0]["date"] == "2016-11-30"

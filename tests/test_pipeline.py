@@ -173,3 +173,26 @@ def test_two_processes_read_the_same_claims_as_one():
     two = extract_articles(arts, Reader(s), None, jobs=2)
     assert [c.to_dict(explain=True) for c in one[0]] == [c.to_dict(explain=True) for c in two[0]]
     assert one[1] == two[1]
+
+
+def test_an_extraction_whose_articles_are_all_cached_loads_no_gazetteer(tmp_path, monkeypatch):
+    import shutil
+
+    import geo.places
+
+    root = Path(__file__).resolve().parent.parent
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data, ignore=shutil.ignore_patterns("build"))
+    s = Settings.resolve(data, tmp_path / "build")
+    pipeline.build_until(s, "extract")
+    claims = (s.build_dir / "claims.jsonl").read_bytes()
+    said: list[str] = []
+
+    def refuse(*_a, **_k):
+        raise AssertionError("the gazetteer was loaded with every reading in the cache")
+
+    monkeypatch.setattr(geo.places, "load_gazetteer", refuse)
+    pipeline.extract(s, said.append, jobs=2)
+    assert (s.build_dir / "claims.jsonl").read_bytes() == claims  # the cached lines, written back as they were
+    n = len((s.build_dir / "articles.jsonl").read_text(encoding="utf-8").splitlines())
+    assert any(f"from {n} article(s) ({n} from cache)" in line for line in said), said

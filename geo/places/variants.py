@@ -11,8 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from geo.io import load_yaml
 from geo.model import Place
 from geo.places.gazetteer import ALEPPO_CENTRE, COMMON_WORDS, fold
 
@@ -20,7 +19,7 @@ from geo.places.gazetteer import ALEPPO_CENTRE, COMMON_WORDS, fold
 def _lexicon_docs(lexicon_dir: Path) -> list[dict]:
     """Every lexicon file of ``lexicon_dir``, parsed (none when the folder is absent)."""
     files = sorted(lexicon_dir.glob("*.yaml")) if lexicon_dir.is_dir() else []
-    return [yaml.safe_load(f.read_text(encoding="utf-8")) or {} for f in files]
+    return [load_yaml(f.read_text(encoding="utf-8")) or {} for f in files]
 
 
 def _place_nouns(lexicon_dir: Path) -> dict[str, dict[str, list[str]]]:
