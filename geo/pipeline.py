@@ -223,42 +223,47 @@ def _check_engine(engine: str, scheduler: str | None) -> None:
 
 def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
     """Events as a point GeoDataFrame (EPSG:4326) with the EVENT_COLUMNS."""
-    rows = [e.to_row() for e in events]
+    return rows_frame([{**e.to_row(), "lon": e.lon, "lat": e.lat} for e in events])
+
+
+def rows_frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    """Event rows (:meth:`Event.to_row` with ``lon`` and ``lat``) as a point GeoDataFrame (EPSG:4326)."""
     df = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
-    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy([e.lon for e in events], [e.lat for e in events]),
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy([r["lon"] for r in rows], [r["lat"] for r in rows]),
                             crs=CRS_STORAGE)
 
 
 def events(s: Settings, log: Log = _quiet) -> Path:
-    """<build>/claims.jsonl -> <build>/events.gpkg (layer ``events``): claims merged, sources counted."""
+    """<build>/claims.jsonl -> <build>/events.gpkg (layer ``events``): claims merged, sources counted, the
+    analyst's decisions applied. Each place's events are kept in ``<build>/cache/events.pickle`` by what they
+    were merged from (geo/merging.py): one more report merges the places it names."""
+    from geo.merging import merge_lines
+    from geo.review import load_decisions
+
     if not s.claims_jsonl.exists():
         extract(s, log)
-    claims = [Claim.from_dict(d) for d in read_jsonl(s.claims_jsonl)]
+    lines = [x for x in s.claims_jsonl.read_text(encoding="utf-8").splitlines() if x.strip()]
     wire = _wire(s)
-    claims = reviewed_claims(s, claims, wire, log)
-    evs = merge_claims(claims, wire)
-    write_gpkg_layers(s.events_gpkg, {"events": events_frame(evs)})
-    by = pd.Series([e.status for e in evs]).value_counts().to_dict() if evs else {}
-    log(f"merged {len(claims)} claim(s) into {len(evs)} event(s) {by}")
-    return s.events_gpkg
-
-
-def reviewed_claims(s: Settings, claims: list[Claim], wire: dict[str, tuple[str, str]] | None = None,
-                    log: Log = _quiet) -> list[Claim]:
-    """The claims with the analyst's decisions (``data/review/decisions.csv``) applied; a decision whose
-    claim or event no longer exists is named on each build."""
-    from geo.review import apply_decisions, load_decisions
-
     decisions = load_decisions(s.decisions_csv, *review_checks(s))
-    if not decisions:
-        return claims
-    event_claims = {e.id: list(e.claim_ids) for e in merge_claims(claims, wire)}
-    kept, vanished = apply_decisions(claims, decisions, event_claims, _place_ref(s))
-    vanished = [d for d in vanished if not d.id.startswith(("name:", "change-"))]  # queue items, not claims
-    _warn_vanished(s, log, vanished)
-    log(f"review: {len(decisions) - len(vanished)} decision(s) applied, {len(claims) - len(kept)} claim(s) rejected"
-        + (f", {len(vanished)} on claims that are gone" if vanished else ""))
-    return kept
+    # what decisions depend on besides the claims: the decisions themselves, and the gazetteer (an edited place)
+    salt = hash_paths([s.decisions_csv, s.gazetteer_dir / "places.csv"]) if decisions else ""
+    memo = code_memo(s, "events", "events", "merging", "review", "model")
+    try:
+        rows, review = merge_lines(lines, wire, decisions, _place_ref(s) if decisions else None, memo, salt)
+    except (ValueError, KeyError, TypeError):
+        read_jsonl(s.claims_jsonl)  # names the line that is not JSON
+        raise InputError(f"{s.claims_jsonl}: a line is not a claim (run geo extract again)") from None
+    if decisions:
+        vanished = [d for d in decisions if d.id not in review.matched]
+        vanished = [d for d in vanished if not d.id.startswith(("name:", "change-"))]  # queue items, not claims
+        _warn_vanished(s, log, vanished)
+        log(f"review: {len(decisions) - len(vanished)} decision(s) applied, {review.rejected} claim(s) rejected"
+            + (f", {len(vanished)} on claims that are gone" if vanished else ""))
+    write_gpkg_layers(s.events_gpkg, {"events": rows_frame(rows)})
+    memo.save()
+    by = pd.Series([r["status"] for r in rows]).value_counts().to_dict() if rows else {}
+    log(f"merged {len(lines) - review.rejected} claim(s) into {len(rows)} event(s) {by}")
+    return s.events_gpkg
 
 
 def _warn_vanished(s: Settings, log: Log, vanished: list[Any] | None = None) -> None:

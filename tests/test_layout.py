@@ -22,7 +22,7 @@ RANK = {
     "geo.places": 1, "geo.articles": 1, "geo.events": 1, "geo.export": 1, "geo.acled_compare": 1, "geo.wire": 1,
     "geo.review": 1,
     "geo.read": 2,
-    "geo.control": 3, "geo.map": 3, "geo.reading": 3,
+    "geo.control": 3, "geo.map": 3, "geo.reading": 3, "geo.merging": 3,
     "geo.reading_dask": 4,  # the same stream as geo.reading, on a Dask cluster: it sits on geo.reading
     "geo.pipeline": 5,
     "geo.api": 6,
