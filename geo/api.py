@@ -74,9 +74,6 @@ def build_events(claims: list[Claim]) -> gpd.GeoDataFrame:
 def build_layers(events: gpd.GeoDataFrame | list[Event], data_dir: PathLike | None = None) -> dict[str, gpd.GeoDataFrame]:
     """The control layers (control, frontlines, changes, stats, events) from the data directory's drawn
     snapshots and these events."""
-    if isinstance(events, gpd.GeoDataFrame):
-        events = [Event.from_row(r, g.x, g.y) for r, g in
-                  zip(events.drop(columns="geometry").to_dict("records"), events.geometry, strict=True)]
     return layers_from(_settings(data_dir), events)
 
 

@@ -331,8 +331,8 @@ def layers(s: Settings, log: Log = _quiet) -> Path:
     """Snapshots in data/control + events -> <build>/control.gpkg (control, frontlines, changes, stats, events)."""
     if not s.events_gpkg.exists():
         events(s, log)
-    memo = code_memo(s, "layers", "control/layers", "control/snapshot")
-    out = layers_from(s, read_events(s.events_gpkg), log, memo)
+    memo = code_memo(s, "layers", "control/layers", "control/snapshot", "control/join")
+    out = layers_from(s, read_vector(s.events_gpkg, "events", built=True), log, memo)
     write_gpkg_layers(s.control_gpkg, out)
     memo.save()
     return s.control_gpkg
@@ -347,21 +347,24 @@ def code_memo(s: Settings, name: str, *modules: str) -> DiskMemo:
     return DiskMemo(s.build_dir / "cache" / f"{name}.pickle", salt)
 
 
-def layers_from(s: Settings, evs: list[Event], log: Log = _quiet, memo: DiskMemo | None = None
+def layers_from(s: Settings, evs: list[Event] | gpd.GeoDataFrame, log: Log = _quiet, memo: DiskMemo | None = None
                 ) -> dict[str, gpd.GeoDataFrame]:
     """The control layers (control, frontlines, changes, stats, events) from ``s``'s snapshots and these
-    events, in memory: what :func:`layers` writes (``memo``: the build's cache of daily states)."""
+    events (records, or an events layer), in memory: what :func:`layers` writes (``memo``: the build's cache
+    of partitions, daily states and changes)."""
     from geo.control import build_layers, city_outline, load_snapshots
 
     factions = load_factions(s.factions_file)
     footprints = read_footprints(s)
     area = s.area()
-    snaps, warnings = load_snapshots(s.control_dir, factions, city_outline(footprints), area)
+    snaps, warnings = load_snapshots(s.control_dir, factions, city_outline(footprints), area, memo)
     for w in warnings:
         log(f"warning: {w}")
     if not snaps:
         raise InputError(f"{s.control_dir}: no control snapshots (YYYY-MM-DD.geojson)")
-    out = build_layers(snaps, [e for e in evs if e.modality == "reported"], footprints,
+    reported = evs[evs["modality"] == "reported"] if isinstance(evs, gpd.GeoDataFrame) else \
+        [e for e in evs if e.modality == "reported"]
+    out = build_layers(snaps, reported, footprints,
                        area.crs if area else CRS_METRIC, parents=read_parents(s), memo=memo)
     log(f"built {', '.join(f'{k} ({len(v)})' for k, v in out.items())} from {len(snaps)} snapshot(s)")
     return {k: _as_gdf(v) for k, v in out.items()}

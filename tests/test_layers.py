@@ -251,12 +251,15 @@ def test_a_memo_of_daily_states_gives_the_same_layers_and_one_more_report_redoes
     second = build_layers(snaps, evs, FOOT, memo=warm)
     for name in ("control", "frontlines", "changes"):
         assert plain[name].equals(first[name]) and first[name].equals(second[name]), name
-    assert (cold.hits, warm.misses) == (0, 0) and warm.hits == cold.misses == 4  # 2 snapshots, 2 painted days
+    # 4 intervals (2 snapshots, 2 painted days), 2 periods' partitions, 3 changes between intervals
+    assert (cold.hits, warm.misses) == (0, 0) and warm.hits == cold.misses == 4 + 2 + 3
     warm.save()
     # a report in the second period: the first period's intervals are read back, the second's worked out again
     later = DiskMemo(path, "v")
     more = build_layers(snaps, [*evs, event("e3", "w", "2016-11-15", "opposition")], FOOT, memo=later)
-    assert later.hits == 3 and later.misses == 2  # 2016-11-01, 11-05, 11-10 kept; 11-12 (new partition) and 11-15
+    # kept: the intervals of 2016-11-01, 11-05 and 11-10, the first period's partition, the changes up to 11-10;
+    # worked out again: the second period's partition, its intervals 11-12 and 11-15, and the changes into them
+    assert (later.hits, later.misses) == (3 + 1 + 2, 2 + 1 + 2)
     assert control_at(more["control"], "2016-11-16").set_index("faction").geometry["opposition"].contains(W.centroid)
     # another code version (salt) is a cold cache
     other = DiskMemo(path, "v2")

@@ -144,22 +144,33 @@ def interval_holders(ivs: list[_Interval], days: np.ndarray, xs: np.ndarray, ys:
     return out
 
 
-def join_events(events: list[Event], control: gpd.GeoDataFrame, ivs: list[_Interval] | None = None
-                ) -> gpd.GeoDataFrame:
+def join_events(events: list[Event] | gpd.GeoDataFrame, control: gpd.GeoDataFrame,
+                ivs: list[_Interval] | None = None) -> gpd.GeoDataFrame:
     """Each event with the faction holding its point the day before and after, and a ``check``.
 
-    With ``ivs`` (the rebuild's intervals) the join uses their partition; else the ``control`` polygons.
+    ``events``: records, or a frame of event rows (the events layer: EVENT_COLUMNS and points), whose columns
+    are kept as they are (list columns stay JSON text). With ``ivs`` (the rebuild's intervals) the join uses
+    their partition; else the ``control`` polygons.
     """
-    xs = np.array([e.lon for e in events], dtype=float)
-    ys = np.array([e.lat for e in events], dtype=float)
-    day = np.array([e.date for e in events], dtype="datetime64[D]")
+    if isinstance(events, gpd.GeoDataFrame):
+        df = pd.DataFrame(events[list(EVENT_COLUMNS)])
+        pts = events.geometry.to_numpy()
+        xs, ys = shapely.get_x(pts).astype(float), shapely.get_y(pts).astype(float)
+        day = df["date"].to_numpy(dtype="datetime64[D]")
+        types, factions = df["type"].to_numpy(dtype=object), df["faction"].to_numpy(dtype=object)
+    else:
+        df = pd.DataFrame([e.to_row() for e in events], columns=list(EVENT_COLUMNS))
+        xs = np.array([e.lon for e in events], dtype=float)
+        ys = np.array([e.lat for e in events], dtype=float)
+        day = np.array([e.date for e in events], dtype="datetime64[D]")
+        types = np.array([e.type for e in events], dtype=object)
+        factions = np.array([e.faction for e in events], dtype=object)
     if ivs is not None:
         before, after = interval_holders(ivs, day - 1, xs, ys), interval_holders(ivs, day + 1, xs, ys)
     else:
         before, after = holders(control, day - 1, xs, ys), holders(control, day + 1, xs, ys)
-    rows = []
-    for e, b, a in zip(events, before, after, strict=True):
-        check = "outside" if not b else "already_held" if e.type == "capture" and b == e.faction else "consistent"
-        rows.append({**e.to_row(), "held_before": b, "held_after": a, "check": check})
-    df = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "held_before", "held_after", "check"])
+    before, after = np.asarray(before, dtype=object), np.asarray(after, dtype=object)
+    held = (types == "capture") & (before == factions)
+    check = np.where(before == "", "outside", np.where(held, "already_held", "consistent")).astype(object)
+    df = df.reset_index(drop=True).assign(held_before=before, held_after=after, check=check)
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(xs, ys), crs=CRS_STORAGE)

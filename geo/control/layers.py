@@ -49,14 +49,31 @@ def read_control_file(path: Path, factions: Factions, outline: shapely.Geometry 
 
 
 def load_snapshots(control_dir: Path, factions: Factions, outline: shapely.Geometry | None = None,
-                   area: Any = None) -> tuple[dict[str, gpd.GeoDataFrame], list[str]]:
-    """Every ``YYYY-MM-DD.geojson`` of a directory, by date, and the warnings of all of them."""
+                   area: Any = None, memo: DiskMemo | None = None) -> tuple[dict[str, gpd.GeoDataFrame], list[str]]:
+    """Every ``YYYY-MM-DD.geojson`` of a directory, by date, and the warnings of all of them. ``memo`` keeps
+    each checked drawing by the file's content and what it is checked against (the checks, repairs and gap
+    tests of ten drawings took half a second of every build)."""
     snaps, warnings = {}, []
+    context = [repr(factions), repr(area), b"" if outline is None else shapely.to_wkb(outline)]
     for p in sorted(Path(control_dir).glob("*.geojson")):
-        g, w = read_control_file(p, factions, outline, area)
+        if memo is None:
+            g, w = read_control_file(p, factions, outline, area)
+        else:
+            g, w = _checked(memo.get(memo.key("snapshot", p.name, p.read_bytes(), *context),
+                                     lambda p=p: _plain_checked(*read_control_file(p, factions, outline, area))))
         snaps[p.name[:10]] = g
         warnings += w
     return snaps, warnings
+
+
+def _plain_checked(gdf: gpd.GeoDataFrame, warnings: list[str]) -> tuple[dict[str, list[Any]], list[Any], list[str]]:
+    """A checked drawing as plain lists (what the cache holds)."""
+    return {c: gdf[c].tolist() for c in gdf.columns if c != "geometry"}, list(gdf.geometry), list(warnings)
+
+
+def _checked(plain: tuple[dict[str, list[Any]], list[Any], list[str]]) -> tuple[gpd.GeoDataFrame, list[str]]:
+    cols, geoms, warnings = plain
+    return gpd.GeoDataFrame(cols, geometry=geoms, crs=CRS_STORAGE), warnings
 
 
 def _dissolve(state: dict[str, shapely.Geometry]) -> dict[str, shapely.Geometry]:
@@ -314,8 +331,31 @@ def _clipped(area: shapely.Geometry | None, pt: shapely.Point, shapes: np.ndarra
     return _polygonal(shapely.intersection(area, shapes[inner]))
 
 
+def _cached_partition(base: dict[str, shapely.Geometry], areas: dict[str, shapely.Geometry], metric: str,
+                      memo: DiskMemo | None) -> _Period:
+    """:func:`_partition`, from ``memo`` when an earlier build partitioned the same shapes (noding and
+    polygonizing every edge of a period is the costly part of a period that one more report does not touch)."""
+    if memo is None:
+        return _partition(base, areas, metric)
+    parts = [x for d in (base, areas) for k, g in d.items() for x in (k, shapely.to_wkb(g))]
+    key = memo.key("partition", metric, str(len(base)), *parts)
+
+    def compute() -> tuple[list[shapely.Geometry], list[float], list[str], dict[str, list[int]]]:
+        p = _partition(base, areas, metric)  # kept as plain lists: the cache holds plain data and geometries
+        return list(p.atoms), p.km2.tolist(), p.base.tolist(), {k: v.tolist() for k, v in p.members.items()}
+
+    atoms, km2, labels, members = memo.get(key, compute)
+    shapes = np.empty(len(atoms), dtype=object)
+    shapes[:] = atoms
+    period = _Period(shapes, np.array(km2, dtype=float), np.array(labels, dtype=object),
+                     {k: np.array(v, dtype=np.intp) for k, v in members.items()})
+    period.__dict__["_key"] = key  # its content is what it was made from
+    return period
+
+
 def _intervals(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], footprints: gpd.GeoDataFrame,
-               metric: str = CRS_METRIC, parents: dict[str, str] | None = None) -> list[_Interval]:
+               metric: str = CRS_METRIC, parents: dict[str, str] | None = None,
+               memo: DiskMemo | None = None) -> list[_Interval]:
     if not snapshots:
         raise InputError("no control snapshots")
     paints, areas = _paints(events, min(snapshots), control_footprints(footprints, parents), metric)
@@ -327,7 +367,7 @@ def _intervals(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], foot
         s = snapshots[sd]
         base = _dissolve({f: shapely.union_all(list(g.geometry)) for f, g in s.groupby("faction")})
         days = sorted(d for d in paints if sd < d < nxt)
-        period = _partition(base, {key: areas[key] for d in days for key, *_ in paints[d]}, metric)
+        period = _cached_partition(base, {key: areas[key] for d in days for key, *_ in paints[d]}, metric, memo)
         labels = period.base.copy()
         # A snapshot's reasons: the reports since the previous snapshot, up to and including its own date.
         since = [(eid, key, r) for d in sorted(paints) if prev < d <= sd for key, _, eid, r, _ in paints[d]]
@@ -422,17 +462,19 @@ def _why(iv: _Interval, g: shapely.Geometry, atoms: np.ndarray | None = None) ->
     return {"rule": rule, "why": RULES[rule], "events": json.dumps(list(found))}
 
 
-def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], footprints: gpd.GeoDataFrame,
-                 metric: str = CRS_METRIC, parents: dict[str, str] | None = None,
+def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event] | gpd.GeoDataFrame,
+                 footprints: gpd.GeoDataFrame, metric: str = CRS_METRIC, parents: dict[str, str] | None = None,
                  memo: DiskMemo | None = None) -> dict[str, gpd.GeoDataFrame]:
     """Layers ``control``, ``frontlines``, ``changes``, ``stats`` and ``events`` (see the module doc).
 
+    ``events``: records, or the events layer as a frame (its rows are then joined as they are, never decoded);
     ``metric`` is the projected CRS (metres) of the study area: buffers and km2 are computed in it;
     ``parents`` the gazetteer's ``{place: parent}``, so a whole moves with its parts (see control_footprints);
-    ``memo`` keeps each interval's polygons and front lines by content between builds (the same layers
-    either way): one more report redoes the intervals of its period only.
+    ``memo`` keeps each period's partition, each interval's polygons and front lines and each change by content
+    between builds (the same layers either way): one more report redoes the intervals of its period only.
     """
-    ivs = _intervals(snapshots, events, footprints, metric, parents)
+    movers = _movers(events) if isinstance(events, gpd.GeoDataFrame) else events
+    ivs = _intervals(snapshots, movers, footprints, metric, parents, memo)
     rows, fronts, stats, changes = [], [], [], []
     prev_st: dict[str, shapely.Geometry] = {}
     for k, iv in enumerate(ivs):
@@ -449,9 +491,7 @@ def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], fo
             km2 = {f: float(iv.period.km2[iv.labels == f].sum()) for f in st}
         stats += [{"date": d, "faction": f, "km2": round(float(km2[f]), 3)} for f in st]
         if k:
-            changes += [{"valid_from": d, "from_faction": fa, "to_faction": fb, "km2": round(a, 3),
-                         **_why(iv, g, atoms), "geometry": g}
-                        for fa, fb, g, a, atoms in _changes(ivs[k - 1], iv, prev_st, st, metric) if a >= 1e-3]
+            changes += _change_rows(ivs[k - 1], iv, prev_st, st, metric, memo)
         prev_st = st
     control = gpd.GeoDataFrame(rows, columns=["faction", "valid_from", "valid_to", "geometry"],
                                geometry="geometry", crs=CRS_STORAGE)
@@ -465,6 +505,40 @@ def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], fo
         "stats": pd.DataFrame(stats, columns=["date", "faction", "km2"]),
         "events": join_events(events, control, ivs),
     }
+
+
+def _change_rows(prev: _Interval, iv: _Interval, st_prev: dict[str, shapely.Geometry],
+                 st: dict[str, shapely.Geometry], metric: str, memo: DiskMemo | None) -> list[dict[str, Any]]:
+    """The ``changes`` rows between two consecutive intervals, from ``memo`` when an earlier build met the same
+    states and the same reasons (with their areas)."""
+    def compute() -> list[dict[str, Any]]:
+        return [{"valid_from": iv.day, "from_faction": fa, "to_faction": fb, "km2": round(a, 3),
+                 **_why(iv, g, atoms), "geometry": g}
+                for fa, fb, g, a, atoms in _changes(prev, iv, st_prev, st, metric) if a >= 1e-3]
+
+    if memo is None:
+        return compute()
+    areas = iv.areas or {}
+    reasons = iv.reasons or []
+    shapes = [x for key in dict.fromkeys(k for _, k, _ in reasons) if key in areas
+              for x in (key, shapely.to_wkb(areas[key]))]
+    key = memo.key("changes", metric, iv.day, *prev.content(), "\x1d", *iv.content(), json.dumps(reasons), *shapes)
+    return memo.get(key, compute)
+
+
+def _movers(frame: gpd.GeoDataFrame) -> list[Event]:
+    """The events of an events layer that may move a line (:func:`paint_for`), as records with what painting
+    reads: the other rows are only joined, and never become records."""
+    df = frame
+    may = (df["type"] == "capture") | ((df["type"] == "advance") & ((df["extent"] == "most")
+                                                                    | (df["status"] == "corroborated")))
+    sel = df[may.to_numpy()]
+    pts = sel.geometry.to_numpy()
+    cols = [sel[c].tolist() for c in ("id", "type", "place_id", "precision", "faction", "date", "status", "extent")]
+    return [Event(id=i, type=ty, place_id=pid, place_name="", lon=x, lat=y, precision=int(pr), faction=fac or "",
+                  opponent="", date=d, date_first=d, date_last=d, status=st, extent=ext or "")
+            for i, ty, pid, pr, fac, d, st, ext, x, y in zip(*cols, shapely.get_x(pts).tolist(),
+                                                              shapely.get_y(pts).tolist(), strict=True)]
 
 
 def control_at(control: gpd.GeoDataFrame, day: str) -> gpd.GeoDataFrame:
