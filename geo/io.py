@@ -175,18 +175,18 @@ def read_events(path: Path) -> list[Any]:
     gdf = read_vector(path, "events", built=True)
     cols = {c: gdf[c].tolist() for c in gdf.columns if c != "geometry"}
     for c in cols:
-        cols[c] = _json_lists(cols[c])
+        cols[c] = json_lists(cols[c])
     keys, pts = list(cols), gdf.geometry.values
     xs, ys = shapely.get_x(pts).tolist(), shapely.get_y(pts).tolist()
     return [Event.from_row(dict(zip(keys, vals, strict=True)), x, y)
             for *vals, x, y in zip(*cols.values(), xs, ys, strict=True)]
 
 
-def _json_lists(values: list[Any]) -> list[Any]:
+def json_lists(values: list[Any]) -> list[Any]:
     """A column of JSON arrays (a list column of a GeoPackage) decoded in one call, or as it is when it is
     not one: one parse of ``[a,b,...]`` instead of one per cell (100k events hold a million of them).
 
-    >>> _json_lists(['["a"]', '[]']), _json_lists(["a", "b"])
+    >>> json_lists(['["a"]', '[]']), json_lists(["a", "b"])
     ([['a'], []], ['a', 'b'])
     """
     if values and all(isinstance(v, str) and v.startswith("[") for v in values):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -26,7 +27,7 @@ import pandas as pd
 import shapely
 from jinja2 import Template
 
-from geo.io import DiskMemo
+from geo.io import DiskMemo, json_lists
 from geo.map.raw import OnceRendered
 from geo.model import CRS_METRIC, CRS_STORAGE, json_list
 
@@ -102,8 +103,14 @@ def event_summaries(events: gpd.GeoDataFrame | None) -> dict[str, list[str]]:
     """Event id -> ``[type, place, date, sources, place id]``: how a popup or the panel names a report."""
     if events is None or events.empty:
         return {}
-    return {str(e.id): [str(e.type), str(e.place_name), str(e.date), ", ".join(json_list(getattr(e, "sources", "[]"))),
-                        str(getattr(e, "place_id", ""))] for e in events.itertuples()}
+
+    def col(name: str, default: str = "") -> list[Any]:  # column by column: itertuples boxed every cell
+        return events[name].tolist() if name in events else [default] * len(events)
+
+    sources = [x if isinstance(x, list) else json_list(x) for x in json_lists(col("sources", "[]"))]  # one parse
+    return {str(i): [str(ty), str(pn), str(d), ", ".join(map(str, src)), str(pid)]
+            for i, ty, pn, d, src, pid in zip(col("id"), col("type"), col("place_name"), col("date"),
+                                              sources, col("place_id"), strict=True)}
 
 
 def _change_rows(changes: gpd.GeoDataFrame | None, events: gpd.GeoDataFrame | None) -> list[dict]:
@@ -129,14 +136,17 @@ def _link(runs: list[list[list[str]]], footprints: gpd.GeoDataFrame, rows: list[
     fg = footprints.geometry.values if footprints.crs == metric else footprints.to_crs(metric).geometry.values
     cg = gpd.GeoSeries([r["geometry"] for r in rows], crs=CRS_STORAGE).to_crs(metric).values
     cg = [g if g is None or g.is_valid else shapely.make_valid(g) for g in cg]  # a hair self-touching in metres
+    by_day: dict[tuple[str, str], list[int]] = {}  # the change rows of each (day, holder), in order
+    for j, r in enumerate(rows):
+        by_day.setdefault((r["day"], r["to"]), []).append(j)
     out = []
     for i, rr in enumerate(runs):
         linked = []
         for k, (day, holder) in enumerate(rr):
             best, best_area = -1, 0.0
             if k:
-                for j, r in enumerate(rows):
-                    if r["day"] == day and r["to"] == holder and cg[j] is not None and cg[j].intersects(fg[i]):
+                for j in by_day.get((day, holder), ()):
+                    if cg[j] is not None and cg[j].intersects(fg[i]):
                         a = cg[j].intersection(fg[i]).area
                         if a > best_area:
                             best, best_area = j, a
