@@ -196,3 +196,18 @@ def test_an_extraction_whose_articles_are_all_cached_loads_no_gazetteer(tmp_path
     assert (s.build_dir / "claims.jsonl").read_bytes() == claims  # the cached lines, written back as they were
     n = len((s.build_dir / "articles.jsonl").read_text(encoding="utf-8").splitlines())
     assert any(f"from {n} article(s) ({n} from cache)" in line for line in said), said
+
+
+def test_layers_handed_from_stage_to_stage_in_a_build_equal_those_read_back_from_disk(tmp_path):
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data, ignore=shutil.ignore_patterns("build"))
+    s = Settings.resolve(data, tmp_path / "build")
+    pipeline.build(s)  # each stage takes the frames the one before wrote
+    outputs = {name: (s.build_dir / name).read_bytes() for name in ("control.gpkg", "maps/aleppo-2016.html")}
+    pipeline.layers(s)  # alone: each reads its input back from the GeoPackage
+    pipeline.render(s)
+    for name, before in outputs.items():
+        assert (s.build_dir / name).read_bytes() == before, name
