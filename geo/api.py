@@ -81,12 +81,11 @@ def render_map(layers: dict[str, gpd.GeoDataFrame], path: PathLike | None = None
                offline: bool = True) -> Any:
     """The interactive map of these layers (a folium.Map; shown inline in Jupyter); with ``path``, also
     written there as one HTML file (offline: every script inlined)."""
-    from geo.map import inline_assets, stable_ids
+    from geo.map import finish_page
 
     m, _ = map_from(_settings(data_dir), layers)
     if path is not None:
-        html = stable_ids(m.get_root().render())
-        write_text(Path(path), inline_assets(html) if offline else html)
+        write_text(Path(path), finish_page(m.get_root().render(), offline=offline))
     return m
 
 

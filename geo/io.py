@@ -14,9 +14,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import io
 import json
 import os
 import pickle
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -295,12 +297,15 @@ class DiskMemo:
     one more report redoes only the work whose inputs it changed (the layers' daily states, the map's daily
     district holders).
 
-    A run keeps what it used and drops the rest when :meth:`save` is called, so the file holds one build's
-    worth. ``salt`` is mixed into every key (the code's version: a change of code is a change of content). An
-    unreadable file is a cold cache, never an error: everything in it can be computed again.
+    The file is an SQLite table of pickled values by key: a run reads the values it asks for, and :meth:`save`
+    writes only the new ones and deletes those this run did not use, so the file holds one build's worth and a
+    build after one more report rewrites little (a whole pickle of every value was written again each build).
+    ``salt`` is mixed into every key (the code's version: a change of code is a change of content). An
+    unreadable file, or a value that is not plain data and geometries, is a cold cache, never an error:
+    everything in it can be computed again.
 
     >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.pickle"
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.sqlite"
     >>> m = DiskMemo(p, "v1"); m.get("k", lambda: 41 + 1); m.save()
     42
     >>> m2 = DiskMemo(p, "v1"); m2.get("k", lambda: 0), m2.hits
@@ -310,14 +315,15 @@ class DiskMemo:
     def __init__(self, path: Path | None, salt: str = "") -> None:
         self.path, self.salt = path, salt
         self.hits = self.misses = 0
-        self._old: dict[str, Any] = {}
-        self._new: dict[str, Any] = {}
+        self._stored: dict[str, bytes] = {}  # what the file holds (values still pickled)
+        self._used: dict[str, Any] = {}
+        self._fresh: list[str] = []
         if path is not None and path.exists():
             try:
-                with path.open("rb") as fh:
-                    self._old = _GeometryUnpickler(fh).load()
-            except Exception:  # noqa: BLE001 - a damaged or foreign cache is a cold cache
-                self._old = {}
+                with contextlib.closing(sqlite3.connect(path)) as db:
+                    self._stored = dict(db.execute("SELECT key, value FROM memo"))
+            except sqlite3.Error:  # a damaged or foreign file is a cold cache
+                self._stored = {}
 
     def key(self, *parts: bytes | str) -> str:
         """A key for content given in parts (bytes or text), salted."""
@@ -329,20 +335,52 @@ class DiskMemo:
 
     def get(self, key: str, compute: Callable[[], Any]) -> Any:
         """The value kept under ``key``, else ``compute()`` (kept for the next run)."""
-        if key in self._new:
-            return self._new[key]
-        if key in self._old:
-            self.hits += 1
-            value = self._old[key]
-        else:
+        if key in self._used:
+            return self._used[key]
+        blob = self._stored.get(key)
+        value = _MISSING if blob is None else _unpickle(blob)
+        if value is _MISSING:
             self.misses += 1
             value = compute()
-        self._new[key] = value
+            self._fresh.append(key)
+        else:
+            self.hits += 1
+        self._used[key] = value
         return value
 
     def save(self) -> None:
-        """Write what this run used (atomically); nothing when there is no path."""
+        """Write this run's new values and drop the values it did not use (one transaction); nothing when
+        there is no path."""
         if self.path is None:
             return
-        with atomic_path(self.path) as tmp, tmp.open("wb") as fh:
-            pickle.dump(self._new, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        gone = [k for k in self._stored if k not in self._used]
+        if not self._fresh and not gone and self.path.exists():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._write(gone)
+        except sqlite3.DatabaseError:  # a damaged file: start it again
+            self.path.unlink(missing_ok=True)
+            self._stored, gone = {}, []
+            self._fresh = list(self._used)
+            self._write(gone)
+
+    def _write(self, gone: list[str]) -> None:
+        assert self.path is not None
+        with contextlib.closing(sqlite3.connect(self.path)) as db, db:
+            db.execute("PRAGMA synchronous = OFF")  # a cache: a file a crash damaged is read as a cold cache
+            db.execute("CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            db.executemany("DELETE FROM memo WHERE key = ?", ((k,) for k in gone))
+            db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?)",
+                           ((k, pickle.dumps(self._used[k], protocol=pickle.HIGHEST_PROTOCOL)) for k in self._fresh))
+
+
+_MISSING = object()
+
+
+def _unpickle(blob: bytes) -> Any:
+    """A cached value, or :data:`_MISSING` when it is not plain data and geometries (or is damaged)."""
+    try:
+        return _GeometryUnpickler(io.BytesIO(blob)).load()
+    except Exception:  # noqa: BLE001 - a damaged or foreign value is a cold entry
+        return _MISSING

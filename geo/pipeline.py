@@ -290,7 +290,7 @@ def rows_frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
 
 def events(s: Settings, log: Log = _quiet) -> Path:
     """<build>/claims.jsonl -> <build>/events.gpkg (layer ``events``): claims merged, sources counted, the
-    analyst's decisions applied. Each place's events are kept in ``<build>/cache/events.pickle`` by what they
+    analyst's decisions applied. Each place's events are kept in ``<build>/cache/events.sqlite`` by what they
     were merged from (geo/merging.py): one more report merges the places it names."""
     from geo.merging import merge_lines
     from geo.review import load_decisions
@@ -397,12 +397,13 @@ def layers(s: Settings, log: Log = _quiet) -> Path:
 
 
 def code_memo(s: Settings, name: str, *modules: str) -> DiskMemo:
-    """The build's cache ``<build>/cache/<name>.pickle`` of work that depends on content and on ``modules``'
+    """The build's cache ``<build>/cache/<name>.sqlite`` of work that depends on content and on ``modules``'
     code (and on GEOS, which computes the geometries): a change of either is a cold cache."""
     import shapely
 
     salt = hash_paths(code_paths(*modules)) + shapely.geos_version_string
-    return DiskMemo(s.build_dir / "cache" / f"{name}.pickle", salt)
+    (s.build_dir / "cache" / f"{name}.pickle").unlink(missing_ok=True)  # the single-pickle form of earlier versions
+    return DiskMemo(s.build_dir / "cache" / f"{name}.sqlite", salt)
 
 
 def layers_from(s: Settings, evs: list[Event] | gpd.GeoDataFrame, log: Log = _quiet, memo: DiskMemo | None = None
@@ -482,16 +483,14 @@ def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame | None:
 def render(s: Settings, log: Log = _quiet, *, name: str | None = None, cdn: bool = False,
            png_dir: Path | None = None, image_size: tuple[int, int] = (1600, 1200), image_format: str = "png") -> Path:
     """<build>/control.gpkg -> <build>/maps/<name>.html (offline unless ``cdn``)."""
-    from geo.map import inline_assets, stable_ids
+    from geo.map import finish_page
 
     if not s.control_gpkg.exists():
         layers(s, log)
     built = read_layers(s.control_gpkg)
     memo = code_memo(s, "districts", "map/districts")
     m, districts = map_from(s, built, memo)
-    html = stable_ids(m.get_root().render())
-    if not cdn:
-        html = inline_assets(html)
+    html = finish_page(m.get_root().render(), offline=not cdn)
     out = s.map_file(name)
     write_text(out, html)
     memo.save()

@@ -33,3 +33,31 @@ def test_a_cache_file_that_would_run_code_or_is_damaged_is_a_cold_cache(tmp_path
     assert DiskMemo(path, "v").get("k", lambda: "safe") == "safe"
     path.write_bytes(b"not a pickle")
     assert DiskMemo(path, "v").get("k", lambda: "safe") == "safe"
+    path.unlink()
+    m = DiskMemo(path, "v")
+    m.get("k", lambda: "kept")
+    m.save()
+    import sqlite3
+
+    with sqlite3.connect(path) as db:  # one value that would run code, in an otherwise sound file
+        db.execute("UPDATE memo SET value = ? WHERE key = 'k'", (pickle.dumps(os.system),))
+    again = DiskMemo(path, "v")
+    assert again.get("k", lambda: "safe") == "safe" and again.misses == 1
+    again.save()
+    assert DiskMemo(path, "v").get("k", lambda: "not kept") == "safe"  # the value worked out again replaced it
+
+
+def test_a_memo_writes_only_new_values_and_drops_unused_ones(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "m.sqlite"
+    m = DiskMemo(path, "v")
+    for k in "abc":
+        m.get(k, lambda k=k: k * 2)
+    m.save()
+    m = DiskMemo(path, "v")
+    m.get("a", lambda: None), m.get("b", lambda: None), m.get("d", lambda: "dd")
+    m.save()
+    with sqlite3.connect(path) as db:
+        assert dict(db.execute("SELECT key, value FROM memo")).keys() == {"a", "b", "d"}
+    assert (m.hits, m.misses) == (2, 1)

@@ -10,7 +10,7 @@ from geo._exports import lazy_exports
 _PUBLIC = {
     "build_map": "render", "CLUSTER_FROM": "render", "district_data": "districts",
     "search_data": "search", "Still": "image", "draw_still": "image", "parse_size": "image",
-    "inline_assets": "assets", "cdn_urls": "assets", "AssetError": "assets", "stable_ids": "assets",
+    "inline_assets": "assets", "cdn_urls": "assets", "AssetError": "assets", "stable_ids": "assets", "finish_page": "assets", "data_block": "assets",
 }
 __all__ = sorted(_PUBLIC)
 __getattr__, __dir__ = lazy_exports(__name__, _PUBLIC)

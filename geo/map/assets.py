@@ -53,15 +53,48 @@ _TAG = re.compile(r'<script\s+src="(https?://[^"]+)"\s*>\s*</script>|<link\s+[^>
 
 _FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
 
+#: Marks a block of JSON data in a page (a layer's GeoJSON): a JS comment, harmless where it is left (a notebook
+#: shows the map as folium renders it). :func:`finish_page` runs its passes on the code between blocks only:
+#: tens of megabytes of coordinates hold no element id and no script tag.
+DATA_MARK = "/*geo:data*/"
 
-def stable_ids(html: str) -> str:
+
+def data_block(json_text: str) -> str:
+    """JSON text marked as a data block. A ``/`` followed by ``*`` can only be inside a JSON string, where
+    ``\\/`` means the same: written so, the text cannot hold the mark.
+
+    >>> data_block('{"a": "x/*y"}')
+    '/*geo:data*/{"a": "x\\\\/*y"}/*geo:data*/'
+    """
+    return DATA_MARK + json_text.replace("/*", "\\/*") + DATA_MARK
+
+
+def finish_page(html: str, offline: bool = True, root: Path | None = None) -> str:
+    """A rendered page made stable (:func:`stable_ids`) and, when ``offline``, self-contained
+    (:func:`inline_assets`), with the marks of its data blocks taken out; the passes skip the blocks.
+
+    >>> finish_page("var map_0123456789abcdef0123456789abcdef = " + data_block('{"x": 1}') + ";", offline=False)
+    'var map_00000000000000000000000000000001 = {"x": 1};'
+    """
+    parts = html.split(DATA_MARK)
+    if len(parts) % 2 == 0:  # a mark without its pair (not ours): every part is treated as code
+        parts = [html]
+    seen: dict[str, str] = {}
+    for k in range(0, len(parts), 2):
+        parts[k] = stable_ids(parts[k], seen)
+        if offline:
+            parts[k] = inline_assets(parts[k], root)
+    return "".join(parts)
+
+
+def stable_ids(html: str, seen: dict[str, str] | None = None) -> str:
     """folium names every element ``<kind>_<32 random hex digits>``: the same map differs on every render.
     Each id becomes one derived from the order it first appears in, so the same map is the same bytes.
 
     >>> stable_ids("var map_0123456789abcdef0123456789abcdef = L.map(); map_0123456789abcdef0123456789abcdef;")
     'var map_00000000000000000000000000000001 = L.map(); map_00000000000000000000000000000001;'
     """
-    seen: dict[str, str] = {}
+    seen = {} if seen is None else seen  # ``seen``: shared by the parts of one page
     return _FOLIUM_ID.sub(lambda m: seen.setdefault(m.group(0), f"{len(seen) + 1:032x}"), html)
 
 

@@ -27,6 +27,7 @@ from folium.template import Template as FoliumTemplate  # with folium's filters 
 from folium.utilities import JsCode
 from jinja2 import Template
 
+from geo.map.assets import data_block
 from geo.map.districts import DISTRICTS_JS, Districts, event_summaries
 from geo.map.feed import FEED_CSS, FEED_JS, Feed
 from geo.map.raw import OnceRendered
@@ -215,8 +216,8 @@ def _collection(geoms: list[Any], props: list[dict[str, Any]]) -> str:
     escapes them.
 
     >>> import shapely
-    >>> _collection([shapely.Point(37.1, 36.2)], [{"name": "<b>"}])[:60]
-    '{"type": "FeatureCollection", "features": [{"type": "Feature'
+    >>> _collection([shapely.Point(37.1, 36.2)], [{"name": "<b>"}])[:56]
+    '/*geo:data*/{"type": "FeatureCollection", "features": [{'
     >>> "<" in _collection([shapely.Point(37.1, 36.2)], [{"name": "</script>"}])
     False
     """
@@ -226,8 +227,8 @@ def _collection(geoms: list[Any], props: list[dict[str, Any]]) -> str:
     feats = ", ".join(f'{{"type": "Feature", "geometry": {g}, "properties": {json.dumps(p)}}}'
                       for g, p in zip(texts, props, strict=True))
     text = '{"type": "FeatureCollection", "features": [' + feats + "]}"
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("'", "\\u0027"))
+    return data_block(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                      .replace("'", "\\u0027"))
 
 
 class Legend(MacroElement):
