@@ -402,7 +402,8 @@ def code_memo(s: Settings, name: str, *modules: str) -> DiskMemo:
     import shapely
 
     salt = hash_paths(code_paths(*modules)) + shapely.geos_version_string
-    (s.build_dir / "cache" / f"{name}.pickle").unlink(missing_ok=True)  # the single-pickle form of earlier versions
+    for old in (s.build_dir / "cache").glob("*.pickle"):  # the single-pickle caches of earlier versions
+        old.unlink(missing_ok=True)
     return DiskMemo(s.build_dir / "cache" / f"{name}.sqlite", salt)
 
 
@@ -488,7 +489,7 @@ def render(s: Settings, log: Log = _quiet, *, name: str | None = None, cdn: bool
     if not s.control_gpkg.exists():
         layers(s, log)
     built = read_layers(s.control_gpkg)
-    memo = code_memo(s, "districts", "map/districts")
+    memo = code_memo(s, "map", "map/districts", "map/render")
     m, districts = map_from(s, built, memo)
     html = finish_page(m.get_root().render(), offline=not cdn)
     out = s.map_file(name)
@@ -519,7 +520,8 @@ def _plain(df: gpd.GeoDataFrame | None) -> pd.DataFrame | None:
 def map_from(s: Settings, built: dict[str, gpd.GeoDataFrame], memo: DiskMemo | None = None
              ) -> tuple[Any, dict | None]:
     """The interactive map (a folium.Map) of these layers, with ``s``'s gazetteer for districts and search;
-    and the district data it drew (``memo``: the build's cache of the districts' daily holders)."""
+    and the district data it drew (``memo``: the build's cache of the districts' daily holders and of the
+    layers' GeoJSON text)."""
     from geo.map import build_map
 
     control, evs, changes = built["control"], built.get("events"), built.get("changes")
@@ -531,7 +533,7 @@ def map_from(s: Settings, built: dict[str, gpd.GeoDataFrame], memo: DiskMemo | N
     m = build_map(control, evs, load_factions(s.factions_file), frontlines=built.get("frontlines"),
                   stats=_plain(built.get("stats")), changes=changes, title=_title(control, area.city if area else ""),
                   bounds=area.bbox if area else None, districts=districts, search=_search(places, aliases),
-                  notice=_skipped_notice(s))
+                  notice=_skipped_notice(s), memo=memo)
     return m, districts
 
 

@@ -99,10 +99,15 @@ def _day_holders(fg: np.ndarray, cur: gpd.GeoDataFrame, metric: str) -> list[str
     return ["" if t <= 0 else names[k] if t > MAJORITY else "split" for k, t in zip(best, top, strict=True)]
 
 
-def event_summaries(events: gpd.GeoDataFrame | None) -> dict[str, list[str]]:
-    """Event id -> ``[type, place, date, sources, place id]``: how a popup or the panel names a report."""
+def event_summaries(events: gpd.GeoDataFrame | None, changes: gpd.GeoDataFrame | None = None
+                    ) -> dict[str, list[str]]:
+    """Event id -> ``[type, place, date, sources, place id]``: how a popup or the panel names a report; with
+    ``changes``, only the events a change names (a few hundred of 50k)."""
     if events is None or events.empty:
         return {}
+    if changes is not None and "events" in changes and "id" in events:
+        named = {i for x in json_lists(changes["events"].tolist()) for i in (x if isinstance(x, list) else json_list(x))}
+        events = events[events["id"].isin(named).to_numpy()]
 
     def col(name: str, default: str = "") -> list[Any]:  # column by column: itertuples boxed every cell
         return events[name].tolist() if name in events else [default] * len(events)
@@ -117,7 +122,7 @@ def _change_rows(changes: gpd.GeoDataFrame | None, events: gpd.GeoDataFrame | No
     """The changes layer as plain rows, each with the reports (events) behind it."""
     if changes is None or changes.empty:
         return []
-    by_id = event_summaries(events)
+    by_id = event_summaries(events, changes)
     rows = []
     for r in changes.itertuples():
         ids = json_list(r.events)

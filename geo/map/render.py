@@ -27,6 +27,7 @@ from folium.template import Template as FoliumTemplate  # with folium's filters 
 from folium.utilities import JsCode
 from jinja2 import Template
 
+from geo.io import DiskMemo
 from geo.map.assets import data_block
 from geo.map.districts import DISTRICTS_JS, Districts, event_summaries
 from geo.map.feed import FEED_CSS, FEED_JS, Feed
@@ -210,7 +211,7 @@ class _Timeline(Timeline, OnceRendered):
         self.text = text or _collection([], [])
 
 
-def _collection(geoms: list[Any], props: list[dict[str, Any]]) -> str:
+def _collection(geoms: list[Any], props: list[dict[str, Any]], memo: DiskMemo | None = None) -> str:
     """A GeoJSON FeatureCollection as text safe inside a script: geometries written by GEOS (the same numbers
     as Python writes them), properties by json; ``<``, ``>``, ``&`` and ``'`` escaped as jinja's ``tojson``
     escapes them.
@@ -223,7 +224,11 @@ def _collection(geoms: list[Any], props: list[dict[str, Any]]) -> str:
     """
     shapes = np.empty(len(geoms), dtype=object)
     shapes[:] = geoms
-    texts = shapely.to_geojson(shapes).tolist() if len(geoms) else []
+    if memo is None or not len(geoms):
+        texts = shapely.to_geojson(shapes).tolist() if len(geoms) else []
+    else:  # each polygon's text kept by its content: a build after one more report writes the new ones
+        texts = [memo.get(memo.key("geojson", w), lambda g=g: shapely.to_geojson(g))
+                 for g, w in zip(shapes, shapely.to_wkb(shapes), strict=True)]
     feats = ", ".join(f'{{"type": "Feature", "geometry": {g}, "properties": {json.dumps(p)}}}'
                       for g, p in zip(texts, props, strict=True))
     text = '{"type": "FeatureCollection", "features": [' + feats + "]}"
@@ -287,7 +292,7 @@ def _panel_data(stats: pd.DataFrame | None, changes: gpd.GeoDataFrame | None, fa
         for r in stats.sort_values(["date", "km2"], ascending=[True, False]).itertuples():
             by_date.setdefault(str(r.date), []).append([str(r.faction), round(float(r.km2), 3)])
     ch: dict[str, list] = {}
-    reports = event_summaries(events)
+    reports = event_summaries(events, changes)
     if changes is not None and not changes.empty:
         for r in changes.itertuples():
             ids = json_list(r.events)
@@ -474,13 +479,14 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
               frontlines: gpd.GeoDataFrame | None = None, stats: pd.DataFrame | None = None, changes: gpd.GeoDataFrame | None = None,
               title: str = "Aleppo 2016", prefer_canvas: bool = True,
               bounds: tuple[float, float, float, float] | None = None, districts: dict | None = None,
-              search: dict | None = None, notice: str = "") -> folium.Map:
+              search: dict | None = None, notice: str = "", memo: DiskMemo | None = None) -> folium.Map:
     """The interactive map (see the module doc). ``control`` needs faction, valid_from, valid_to.
 
     ``bounds`` (lon_min, lat_min, lon_max, lat_max), the study area: the map cannot be panned away from it.
     ``districts``: :func:`geo.map.districts.district_data`, the clickable and labelled districts;
     ``search``: :func:`geo.map.search.search_data`, every spelling of every place for the search box.
     ``notice``: a line under the title, e.g. that some reports could not be read and are not on the map.
+    ``memo``: the build's cache of the layers' GeoJSON text, by geometry.
     """
     if control is None or control.empty:
         raise ValueError("no control polygons to draw")
@@ -512,7 +518,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
     for fac in order:
         sub = [x for x in feats if x[1]["faction"] == fac]
         # not clickable: a click goes through to the district under it (its popup says who holds it)
-        tl = _named(_Timeline(_collection([g for g, _ in sub], [pr for _, pr in sub]), style=style,
+        tl = _named(_Timeline(_collection([g for g, _ in sub], [pr for _, pr in sub], memo), style=style,
                               interactive=False),
                     f"Control: {factions.names.get(fac, fac)}")
         tl.add_to(m)
@@ -523,7 +529,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
               for frm, to, g in zip(frontlines["valid_from"], frontlines["valid_to"], frontlines.geometry.values,
                                     strict=True) if g is not None and not g.is_empty]
         if ff:
-            fl = _named(_Timeline(_collection([g for g, _ in ff], [pr for _, pr in ff]),
+            fl = _named(_Timeline(_collection([g for g, _ in ff], [pr for _, pr in ff], memo),
                                  style=JsCode("function () { return {color: '#000', weight: 2.5, dashArray: '6 4'}; }"),
                                  interactive=False),
                         "Front lines")
@@ -539,7 +545,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
               for frm, to, g in zip(changes["valid_from"], changes["to_faction"], changes.geometry.values, strict=True)
               if g is not None and not g.is_empty]
         if cf:
-            ctl_ = _named(_Timeline(_collection([g for g, _ in cf], [pr for _, pr in cf]), style=JsCode(
+            ctl_ = _named(_Timeline(_collection([g for g, _ in cf], [pr for _, pr in cf], memo), style=JsCode(
                 "function (f) { var c = " + json.dumps(colours) + "[f.properties.to] || '#888';"
                 " return {color: c, weight: 3, fillOpacity: 0.1, dashArray: '2 4'}; }"), interactive=False),
                 "Changed hands")
