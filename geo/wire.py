@@ -91,14 +91,16 @@ def _bands() -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def _band_keys(signatures: np.ndarray) -> list[list[bytes]]:
-    """Each band's key for each signature (rows of ``signatures``): the band's values as bytes."""
+def _band_keys(signatures: np.ndarray) -> list[tuple[bytes, ...]]:
+    """Each signature's (rows of ``signatures``) band keys: the band's number and values, as bytes (one table
+    then holds every band: a key of one band never meets another band's)."""
     b, r = _bands()
-    out = []
-    for i in range(b):
-        band = np.ascontiguousarray(signatures[:, i * r:(i + 1) * r])
-        out.append(band.view(np.dtype((np.void, band.dtype.itemsize * r))).ravel().tolist())
-    return out
+    n, width = len(signatures), signatures.dtype.itemsize * r
+    bands = np.empty((n, b, width + 1), dtype=np.uint8)
+    bands[:, :, 0] = np.arange(b, dtype=np.uint8)
+    bands[:, :, 1:] = np.ascontiguousarray(signatures[:, :b * r]).view(np.uint8).reshape(n, b, width)
+    keys = bands.reshape(n * b, width + 1).view(np.dtype((np.void, width + 1))).ravel().tolist()
+    return [tuple(keys[k * b:(k + 1) * b]) for k in range(n)]
 
 
 def wire_stories(articles: list[Article], agencies: dict[str, list[str]],
@@ -115,13 +117,12 @@ def wire_stories(articles: list[Article], agencies: dict[str, list[str]],
     story: dict[str, str] = {}
     order = {a.id: k for k, a in enumerate(arts)}
     if signed:
-        keys = _band_keys(np.stack([m for _, m in signed]))
-        buckets: list[dict[bytes, list[str]]] = [{} for _ in keys]
-        for k, (a, _) in enumerate(signed):
-            near = {story[x] for band, bucket in zip(keys, buckets, strict=True) for x in bucket.get(band[k], ())}
+        buckets: dict[bytes, list[str]] = {}
+        for (a, _), keys in zip(signed, _band_keys(np.stack([m for _, m in signed])), strict=True):
+            near = {story[x] for key in keys for x in buckets.get(key, ())}
             story[a.id] = min(near, key=order.__getitem__) if near else a.id  # the earliest copy's story
-            for band, bucket in zip(keys, buckets, strict=True):
-                bucket.setdefault(band[k], []).append(a.id)
+            for key in keys:
+                buckets.setdefault(key, []).append(a.id)
     members: dict[str, list[Article]] = {}
     by_id = {a.id: a for a in arts}
     for aid, sid in story.items():
