@@ -289,22 +289,19 @@ def _state_and_fronts(iv: _Interval, memo: DiskMemo | None
 def _paints(events: list[Event], first: str, index: dict[str, shapely.Geometry], metric: str = CRS_METRIC
             ) -> tuple[dict[str, list[tuple[str, str, str, str, str]]], dict[str, shapely.Geometry]]:
     """Each day's paints in order, ``(area key, label, event id, rule, side)``, and the areas by key."""
-    buffers: dict[tuple[float, float, int], shapely.Geometry | None] = {}
     paints: dict[str, list[tuple[str, str, str, str, str]]] = {}
     areas: dict[str, shapely.Geometry] = {}
     shapes = np.empty(len(index), dtype=object)
     shapes[:] = list(index.values())  # element-wise: np.array() would try to unpack multi-part geometries
     tree = shapely.STRtree(shapes) if len(shapes) else None
-    for e in sorted(events, key=lambda e: (e.date, e.id)):
-        label = paint_for(e) if e.faction and e.date >= first else None
-        if label is None:
-            continue
+    moving = [(e, label) for e in sorted(events, key=lambda e: (e.date, e.id))
+              if (label := paint_for(e) if e.faction and e.date >= first else None) is not None]
+    buffers = _buffers([e for e, _ in moving if e.place_id not in index], metric, shapes, tree)
+    for e, label in moving:
         if e.place_id in index:
             key, area = e.place_id, index[e.place_id]
         else:
             bkey = (round(e.lon, 6), round(e.lat, 6), int(e.precision))
-            if bkey not in buffers:
-                buffers[bkey] = _clipped(event_footprint(e, {}, metric), shapely.Point(e.lon, e.lat), shapes, tree)
             key, area = f"{bkey}", buffers[bkey]
         if area is None or area.is_empty:
             continue
@@ -313,6 +310,24 @@ def _paints(events: list[Event], first: str, index: dict[str, shapely.Geometry],
                 else "majority" if e.type == "advance" else "capture")
         paints.setdefault(e.date, []).append((key, label, e.id, rule, e.faction))
     return paints, areas
+
+
+def _buffers(events: list[Event], metric: str, shapes: np.ndarray, tree: shapely.STRtree | None
+             ) -> dict[tuple[float, float, int], shapely.Geometry | None]:
+    """The area each place without a footprint moves, by ``(lon, lat, precision)``: its buffer by precision
+    (:data:`BUFFER_M`), clipped by :func:`_clipped`; all projected in one go (one projection per place cost
+    more than the rest of the painting)."""
+    todo: dict[tuple[float, float, int], Event] = {}
+    for e in events:
+        todo.setdefault((round(e.lon, 6), round(e.lat, 6), int(e.precision)), e)
+    out: dict[tuple[float, float, int], shapely.Geometry | None] = {k: None for k in todo}
+    sized = [(k, e, BUFFER_M[int(e.precision)]) for k, e in todo.items() if BUFFER_M.get(int(e.precision))]
+    if sized:
+        pts = gpd.GeoSeries([shapely.Point(e.lon, e.lat) for _, e, _ in sized], crs=CRS_STORAGE).to_crs(metric)
+        rings = pts.buffer(np.array([r for _, _, r in sized]), quad_segs=8).to_crs(CRS_STORAGE).to_numpy()
+        for (k, e, _), ring in zip(sized, rings, strict=True):
+            out[k] = _clipped(ring, shapely.Point(e.lon, e.lat), shapes, tree)
+    return out
 
 
 def _clipped(area: shapely.Geometry | None, pt: shapely.Point, shapes: np.ndarray,
