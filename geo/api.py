@@ -24,7 +24,7 @@ import pandas as pd
 
 from geo.events import merge_claims
 from geo.io import read_vector, write_text
-from geo.model import Article, Claim, Event
+from geo.model import EVENT_COLUMNS, Article, Claim, Event
 from geo.pipeline import (
     Reader,
     events_frame,
@@ -73,7 +73,11 @@ def build_events(claims: list[Claim]) -> gpd.GeoDataFrame:
 
 def build_layers(events: gpd.GeoDataFrame | list[Event], data_dir: PathLike | None = None) -> dict[str, gpd.GeoDataFrame]:
     """The control layers (control, frontlines, changes, stats, events) from the data directory's drawn
-    snapshots and these events."""
+    snapshots and these events (a frame with every column of the events layer is joined as it is; one
+    with fewer, a table of one's own, is read row by row, its missing fields at their defaults)."""
+    if isinstance(events, gpd.GeoDataFrame) and not set(EVENT_COLUMNS) <= set(events.columns):
+        events = [Event.from_row(r, g.x, g.y) for r, g in
+                  zip(events.drop(columns="geometry").to_dict("records"), events.geometry, strict=True)]
     return layers_from(_settings(data_dir), events)
 
 

@@ -297,7 +297,8 @@ def events(s: Settings, log: Log = _quiet) -> Path:
 
     if not s.claims_jsonl.exists():
         extract(s, log)
-    lines = [x for x in s.claims_jsonl.read_text(encoding="utf-8").splitlines() if x.strip()]
+    # "\n" ends a line of JSON Lines; splitlines() would also break on a U+2028 or U+0085 inside a sentence
+    lines = [x for x in s.claims_jsonl.read_text(encoding="utf-8").split("\n") if x.strip()]
     wire = _wire(s)
     decisions = load_decisions(s.decisions_csv, *review_checks(s))
     # what decisions depend on besides the claims: the decisions themselves, and the gazetteer (an edited place)

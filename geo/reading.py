@@ -199,7 +199,8 @@ class ClaimLines(Sequence[Claim]):
 
     def _parsed(self) -> list[Claim]:
         if self._claims is None:
-            self._claims = [Claim.from_dict(json.loads(x)) for x in self.lines.splitlines()]
+            # split on "\n" only: a sentence may hold U+2028 or U+0085, which splitlines() would break on
+            self._claims = [Claim.from_dict(json.loads(x)) for x in self.lines.split("\n") if x]
         return self._claims
 
     def __len__(self) -> int:

@@ -74,3 +74,15 @@ def test_one_more_claim_merges_its_place_again_and_takes_the_others_from_the_cac
     rows, _ = merge_lines(lines(more), memo=memo)
     assert rows == rows_at_once(more, {}, [])
     assert (memo.hits, memo.misses) == (2, 1)  # p1 and p3 kept, p2 merged again
+
+
+def test_a_sentence_holding_a_line_separator_stays_one_claim(tmp_path):
+    from geo.reading import ClaimLines
+
+    odd = Claim("c1", "art1", "2016-11-08", "capture", PLACES["p1"], faction="government", event_date="2016-11-08",
+                sentence="The army took One\u2028 on Monday\x85 a source said.")
+    cs = ClaimLines.of([odd, *claims(2)])
+    again = ClaimLines(cs.lines, cs.sideless)  # as read back from the cache: parsed from its lines
+    assert [c.to_dict() for c in again] == [c.to_dict() for c in cs] and len(again) == 3
+    rows, _ = merge_lines(cs.lines.split("\n")[:-1])
+    assert rows == rows_at_once(list(cs), {}, [])
