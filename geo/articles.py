@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from geo.io import YAML_LOADER, DiskMemo, InputError
+from geo.io import YAML_LOADER, DiskMemo, FileDigests, InputError
 from geo.model import Article
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".jsonl")
@@ -299,24 +299,26 @@ def _size_and_bytes(path: Source) -> tuple[int, Callable[[], bytes]]:
 
 def read_article_file(path: Source, published: str | None = None,
                       warn: Callable[[str], None] | None = None, skip: Skip | None = None,
-                      memo: DiskMemo | None = None) -> list[Article]:
+                      memo: DiskMemo | None = None, digests: FileDigests | None = None) -> list[Article]:
     """Every article in one file (JSON Lines files may hold many); ``published`` overrides the date.
     A file not in UTF-8 is decoded in the encoding detected, and ``warn`` is told which. A JSON Lines
     record that cannot be read raises InputError, or, when ``skip`` is given, is passed to it and left out.
     ``path`` may be a URL (:func:`is_url`). ``memo``: the build's cache of parsed files, by name and content
-    (one more report in a folder of thousands parses one file)."""
+    (one more report in a folder of thousands parses one file); ``digests``: the build's record of file hashes
+    (:class:`geo.io.FileDigests`)."""
     path = path if is_url(path) else Path(path)
     jsonl = Path(path).suffix.lower() == ".jsonl"
     size, read_bytes = _size_and_bytes(path)
     if size > MAX_ARTICLE_BYTES and not jsonl:
         raise InputError(f"{path}: {size / 1e6:.0f} MB is too large for one report (at most "
                          f"{MAX_ARTICLE_BYTES / 1e6:.0f} MB; many reports go in a JSON Lines file)")
-    data = read_bytes()
     if memo is None:
-        return _parse_file(data, path, published, warn, skip)
-    # Kept by the file's name and bytes: what it said (warnings, records skipped) is said again on a hit.
-    key = memo.key("article file", str(path), published or "", data)
-    arts, warned, skipped = memo.get(key, lambda: _parse_recorded(data, path, published))
+        return _parse_file(read_bytes(), path, published, warn, skip)
+    # Kept by the file's name and content (its hash from ``digests`` when given, so that an unchanged file is
+    # not even read): what it said (warnings, records skipped) is said again on a hit.
+    content = digests.digest(Path(path)) if digests is not None and not is_url(path) else read_bytes()
+    key = memo.key("article file", str(path), published or "", content)
+    arts, warned, skipped = memo.get(key, lambda: _parse_recorded(read_bytes(), path, published))
     for message in warned if warn is not None else ():
         warn(message)
     for where, why in skipped:
@@ -377,7 +379,7 @@ def _jsonl_article(line: str, path: Source, n: int, over: dict[str, Any]) -> Art
 def read_articles(paths: list[Source], published: str | None = None, warn: Callable[[str], None] | None = None,
                   skip: Skip | None = None, languages: Collection[str] | None = None,
                   progress: Callable[[list[Source]], Iterable[Source]] | None = None,
-                  memo: DiskMemo | None = None) -> list[Article]:
+                  memo: DiskMemo | None = None, digests: FileDigests | None = None) -> list[Article]:
     """Every article under ``paths`` (directories, globs and URLs expanded: :func:`find_article_files`), ids
     unique; ``warn`` is told of an article in a language not among ``languages`` (those with a lexicon: nothing
     can be read from it). Without ``skip`` the first input that cannot be read raises
@@ -403,7 +405,7 @@ def read_articles(paths: list[Source], published: str | None = None, warn: Calla
             skip(str(p), _reason(exc, p if is_url(p) else Path(p)))
     for f in progress(files) if progress else files:
         try:
-            found = read_article_file(f, published, warn, skip, memo)
+            found = read_article_file(f, published, warn, skip, memo, digests)
         except (InputError, OSError) as exc:
             if skip is None:
                 raise

@@ -20,6 +20,7 @@ import os
 import pickle
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -280,6 +281,51 @@ def write_geojson(path: Path, gdf: Any) -> None:
     """Write a GeoDataFrame as GeoJSON (EPSG:4326), atomically."""
     with atomic_path(path) as tmp:
         gdf.to_crs("EPSG:4326").to_file(tmp, driver="GeoJSON", engine="pyogrio")
+
+
+class FileDigests:
+    """The sha1 of files, kept by path with their size and modification time, as git's index keeps them: a
+    file whose size and time are those recorded is not read again (10,000 article files were read twice a
+    build, for the build's fingerprints and for the parse cache). A file changed within two seconds of being
+    hashed is always read again: its time alone cannot tell a second change in the same tick.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); f = d / "a.md"; _ = f.write_text("x")
+    >>> FileDigests(d / "files.json").digest(f) == hashlib.sha1(b"x").hexdigest()
+    True
+    """
+
+    #: Nanoseconds a file's time must precede its hashing by for the record to be trusted.
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._known: dict[str, list[Any]] = {}
+        self._used: dict[str, list[Any]] = {}
+        if path is not None and path.exists():
+            try:
+                self._known = {str(k): list(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+            except (OSError, ValueError, AttributeError):  # a damaged record: every file is read
+                self._known = {}
+
+    def digest(self, p: Path) -> str:
+        """The sha1 (hex) of a file's bytes."""
+        key = str(p)
+        st = p.stat()
+        rec = self._used.get(key) or self._known.get(key)
+        if (rec is not None and len(rec) == 4 and rec[0] == st.st_size and rec[1] == st.st_mtime_ns
+                and st.st_mtime_ns + self.RACY_NS < rec[3]):
+            self._used[key] = rec
+            return str(rec[2])
+        hashed_at = time.time_ns()
+        digest = hashlib.sha1(p.read_bytes()).hexdigest()
+        self._used[key] = [st.st_size, st.st_mtime_ns, digest, hashed_at]
+        return digest
+
+    def save(self) -> None:
+        """Keep the records of the files asked for in this run (nothing when there is no path)."""
+        if self.path is not None and self._used != self._known:
+            write_text(self.path, json.dumps(self._used, separators=(",", ":")))
 
 
 class _GeometryUnpickler(pickle.Unpickler):

@@ -29,6 +29,7 @@ from geo.articles import read_articles, undated
 from geo.events import merge_claims
 from geo.io import (
     DiskMemo,
+    FileDigests,
     InputError,
     atomic_path,
     build_lock,
@@ -98,6 +99,10 @@ def progress(items: Any, desc: str, unit: str, total: int | None = None) -> Any:
 #: took 0.7 s); a file changed since is read.
 _HANDOFF: contextvars.ContextVar[dict[Path, tuple[tuple[int, int], dict[str, gpd.GeoDataFrame]]] | None] = \
     contextvars.ContextVar("geo_handoff", default=None)
+
+
+#: Within one build: the record of file hashes by size and time (``<build>/cache/files.json``).
+_DIGESTS: contextvars.ContextVar[FileDigests | None] = contextvars.ContextVar("geo_digests", default=None)
 
 
 def _write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
@@ -193,12 +198,14 @@ def _record(s: Settings, stage: str, fingerprint: str) -> None:
 
 def load_articles(paths: list[Path | str], log: Log = _quiet, published: str | None = None, *,
                   languages: Collection[str] | None = None,
-                  skipped: list[tuple[str, str]] | None = None, memo: DiskMemo | None = None) -> list[Article]:
+                  skipped: list[tuple[str, str]] | None = None, memo: DiskMemo | None = None,
+                  digests: FileDigests | None = None) -> list[Article]:
     """Parse every article file under ``paths`` (directories expanded); ``published`` overrides dates.
     The first input that cannot be read raises InputError, unless a ``skipped`` list is given: then each
     is appended to it as ``(where, reason)`` and the rest is read. ``memo``: parsed files kept by content."""
     skip = None if skipped is None else (lambda where, why: skipped.append((where, why)))
-    arts = read_articles(paths, published, log, skip, languages, lambda files: progress(files, "read", "file"), memo)
+    arts = read_articles(paths, published, log, skip, languages, lambda files: progress(files, "read", "file"), memo,
+                         digests)
     for a in arts:
         if why := undated(a):
             log(f"warning: {why} (give --published YYYY-MM-DD or a 'date:' in the front matter)")
@@ -220,7 +227,7 @@ def ingest(s: Settings, log: Log = _quiet, keep_going: bool = False) -> Path:
     memo = code_memo(s, "ingest", "articles")  # one more report parses one file
     try:
         arts = load_articles([s.articles_dir], log, languages=lexicon_languages(s) or None, skipped=skipped,
-                             memo=memo)
+                             memo=memo, digests=_DIGESTS.get())
     except InputError as exc:
         raise InputError(f"{exc} (--keep-going leaves unreadable articles out)") from None
     write_csv(s.skipped_csv, [{"input": w, "reason": r} for w, r in skipped or []], ["input", "reason"])
@@ -700,10 +707,15 @@ def build_until(s: Settings, last: str, log: Log = _quiet, force: bool = False, 
     engine is not part of a stage's fingerprint: every engine writes the same claims."""
     _check_engine(engine, scheduler)
     token = _HANDOFF.set({})
+    digests = FileDigests(s.build_dir / "cache" / "files.json")
+    known = _DIGESTS.set(digests)
     try:
         return _build_stages(s, last, log, force, keep_going, times, jobs, engine, scheduler)
     finally:
         _HANDOFF.reset(token)
+        _DIGESTS.reset(known)
+        with contextlib.suppress(OSError):  # a record not kept costs the next build a read of each file
+            digests.save()
 
 
 def _build_stages(s: Settings, last: str, log: Log, force: bool, keep_going: bool, times: dict[str, float] | None,
@@ -711,12 +723,12 @@ def _build_stages(s: Settings, last: str, log: Log, force: bool, keep_going: boo
     manifest = _read_manifest(s)
     for key, inputs, check in (("gazetteer checked", [s.gazetteer_dir, s.area_file], check_gazetteer),
                                ("reading checked", [s.factions_file, s.lexicon_dir], check_reading)):
-        fp = hash_paths(inputs)
+        fp = hash_paths(inputs, _DIGESTS.get())
         if manifest.get(key) != fp:  # checked once per version of these inputs, not on every build
             check(s)
             _record(s, key, fp)
     for stage in ORDER[:ORDER.index(last) + 1]:
-        fp = hash_paths(stage_inputs(stage, s))
+        fp = hash_paths(stage_inputs(stage, s), _DIGESTS.get())
         if stage == "ingest" and keep_going:
             fp += "+keep-going"  # a strict build after a lenient one reads again, and stops where it must
         out = stage_output(stage, s)

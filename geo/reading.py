@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import __version__
-from geo.io import write_text
+from geo.io import FileDigests, write_text
 from geo.model import _JSON_UTF8, Article, Claim
 from geo.read import claims_from_mentions, load_factions, load_lexicons
 from geo.settings import Settings
@@ -36,15 +36,16 @@ Reading = tuple[Sequence[Claim], list[tuple[str, str]]]
 _GEO = Path(__file__).resolve().parent
 
 
-def hash_paths(paths: list[Path]) -> str:
-    """One hash of files and directory trees (names and contents) and of geo's version."""
+def hash_paths(paths: list[Path], digests: FileDigests | None = None) -> str:
+    """One hash of files and directory trees (names and contents) and of geo's version; ``digests``: the
+    build's record of file hashes, so that files unchanged since the last build are not read again."""
     h = hashlib.sha1(__version__.encode())
     for p in sorted(paths, key=str):
         h.update(str(p.name).encode())
         if p.is_dir():
-            h.update(hash_paths([q for q in p.rglob("*") if q.is_file()]).encode())
+            h.update(hash_paths([q for q in p.rglob("*") if q.is_file()], digests).encode())
         elif p.exists():
-            h.update(p.read_bytes())
+            h.update(digests.digest(p).encode() if digests is not None else hashlib.sha1(p.read_bytes()).hexdigest().encode())
         else:
             h.update(b"<missing>")
     return h.hexdigest()

@@ -61,3 +61,33 @@ def test_a_memo_writes_only_new_values_and_drops_unused_ones(tmp_path):
     with sqlite3.connect(path) as db:
         assert dict(db.execute("SELECT key, value FROM memo")).keys() == {"a", "b", "d"}
     assert (m.hits, m.misses) == (2, 1)
+
+
+def test_file_digests_trust_an_old_unchanged_file_and_read_a_changed_or_fresh_one(tmp_path, monkeypatch):
+    import hashlib
+    import pathlib
+
+    from geo.io import FileDigests
+
+    record = tmp_path / "files.json"
+    f = tmp_path / "a.md"
+    f.write_text("one")
+    d = FileDigests(record)
+    assert d.digest(f) == hashlib.sha1(b"one").hexdigest()
+    d.save()
+    f.write_text("two")  # the same size, within the same second: its time cannot tell, so it is read
+    assert FileDigests(record).digest(f) == hashlib.sha1(b"two").hexdigest()
+    old = f.stat().st_mtime_ns - 10_000_000_000
+    os.utime(f, ns=(old, old))  # a file last changed well before it was hashed
+    d = FileDigests(record)
+    d.digest(f)
+    d.save()
+
+    def refuse(self):  # noqa: ANN001
+        raise AssertionError(f"{self} was read again")
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", refuse)
+    assert FileDigests(record).digest(f) == hashlib.sha1(b"two").hexdigest()
+    f.write_text("three")  # another size: read again
+    monkeypatch.undo()
+    assert FileDigests(record).digest(f) == hashlib.sha1(b"three").hexdigest()
