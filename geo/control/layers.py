@@ -264,6 +264,8 @@ class _Interval:
     #: the events that may explain this interval's changes: ``(id, area key, rule)``, and the areas by key
     reasons: list[tuple[str, str, str]] | None = None
     areas: dict[str, shapely.Geometry] | None = None
+    #: the areas' WKB by key, made once for every interval (the caches' keys hash them)
+    area_wkb: dict[str, bytes] | None = None
 
     def state(self) -> dict[str, shapely.Geometry]:
         return dict(self.snapshot) if self.snapshot is not None else self.period.geometries(self.labels)
@@ -271,7 +273,12 @@ class _Interval:
     def content(self) -> list[bytes | str]:
         """What the state depends on: the drawing on a snapshot's date, else the partition and its labels."""
         if self.snapshot is not None:
-            return ["snapshot", *(x for f, g in sorted(self.snapshot.items()) for x in (f, shapely.to_wkb(g)))]
+            if (drawn := self.__dict__.get("_drawn")) is None:  # a digest of the drawing, made once
+                h = hashlib.sha1()
+                for f, g in sorted(self.snapshot.items()):
+                    h.update(f.encode() + b"\0" + shapely.to_wkb(g) + b"\0")
+                drawn = self.__dict__["_drawn"] = h.hexdigest()
+            return ["snapshot", drawn]
         return ["painted", self.period.key(), "\x1f".join(self.labels)]
 
 
@@ -346,13 +353,22 @@ def _clipped(area: shapely.Geometry | None, pt: shapely.Point, shapes: np.ndarra
     return _polygonal(shapely.intersection(area, shapes[inner]))
 
 
+def _wkb_by_key(shapes: dict[str, shapely.Geometry]) -> dict[str, bytes]:
+    """Each shape's WKB, in one vectorised call."""
+    geoms = np.empty(len(shapes), dtype=object)
+    geoms[:] = list(shapes.values())
+    return dict(zip(shapes, shapely.to_wkb(geoms).tolist(), strict=True)) if len(geoms) else {}
+
+
 def _cached_partition(base: dict[str, shapely.Geometry], areas: dict[str, shapely.Geometry], metric: str,
-                      memo: DiskMemo | None) -> _Period:
+                      memo: DiskMemo | None, area_wkb: dict[str, bytes] | None = None) -> _Period:
     """:func:`_partition`, from ``memo`` when an earlier build partitioned the same shapes (noding and
     polygonizing every edge of a period is the costly part of a period that one more report does not touch)."""
     if memo is None:
         return _partition(base, areas, metric)
-    parts = [x for d in (base, areas) for k, g in d.items() for x in (k, shapely.to_wkb(g))]
+    known = area_wkb or {}
+    parts = [*(x for k, g in base.items() for x in (k, shapely.to_wkb(g))),
+             *(x for k, g in areas.items() for x in (k, known[k] if k in known else shapely.to_wkb(g)))]
     key = memo.key("partition", metric, str(len(base)), *parts)
 
     def compute() -> tuple[list[shapely.Geometry], list[float], list[str], dict[str, list[int]]]:
@@ -374,6 +390,7 @@ def _intervals(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], foot
     if not snapshots:
         raise InputError("no control snapshots")
     paints, areas = _paints(events, min(snapshots), control_footprints(footprints, parents), metric)
+    area_wkb = _wkb_by_key(areas) if memo is not None else None
     snap_days = sorted(snapshots)
     out: list[_Interval] = []
     for k, sd in enumerate(snap_days):
@@ -382,7 +399,8 @@ def _intervals(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], foot
         s = snapshots[sd]
         base = _dissolve({f: shapely.union_all(list(g.geometry)) for f, g in s.groupby("faction")})
         days = sorted(d for d in paints if sd < d < nxt)
-        period = _cached_partition(base, {key: areas[key] for d in days for key, *_ in paints[d]}, metric, memo)
+        period = _cached_partition(base, {key: areas[key] for d in days for key, *_ in paints[d]}, metric, memo,
+                                   area_wkb)
         labels = period.base.copy()
         # A snapshot's reasons: the reports since the previous snapshot, up to and including its own date.
         since = [(eid, key, r) for d in sorted(paints) if prev < d <= sd for key, _, eid, r, _ in paints[d]]
@@ -396,7 +414,7 @@ def _intervals(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event], foot
             out.append(_Interval(d, period, labels.copy(), [p[2] for p in paints[d]],
                                  reasons=[(eid, key, r) for key, _, eid, r, _ in paints[d]]))
     for iv in out:
-        iv.areas = areas  # the reasons' shapes, for the changes layer
+        iv.areas, iv.area_wkb = areas, area_wkb  # the reasons' shapes, for the changes layer
     return out
 
 
@@ -535,8 +553,9 @@ def _change_rows(prev: _Interval, iv: _Interval, st_prev: dict[str, shapely.Geom
         return compute()
     areas = iv.areas or {}
     reasons = iv.reasons or []
+    known = iv.area_wkb or {}
     shapes = [x for key in dict.fromkeys(k for _, k, _ in reasons) if key in areas
-              for x in (key, shapely.to_wkb(areas[key]))]
+              for x in (key, known[key] if key in known else shapely.to_wkb(areas[key]))]
     key = memo.key("changes", metric, iv.day, *prev.content(), "\x1d", *iv.content(), json.dumps(reasons), *shapes)
     return memo.get(key, compute)
 
