@@ -49,14 +49,17 @@ from geo.io import (
 from geo.model import CRS_METRIC, CRS_STORAGE, EVENT_COLUMNS, Article, Claim, Event, json_list
 from geo.read import Factions, load_factions, load_lexicons
 from geo.reading import (  # noqa: F401 - Reader, extract_articles and available_cores are part of the chain's API
+    CACHE_SUFFIX,
     Reader,
     Tally,
     available_cores,
+    cache_key,
     code_paths,
     extract_articles,
     hash_paths,
     iter_extract,
     reading_code,
+    reading_fingerprint,
 )
 from geo.settings import Settings
 
@@ -257,20 +260,39 @@ def extract(s: Settings, log: Log = _quiet, jobs: int = 1, engine: str = "local"
     if not s.articles_jsonl.exists():
         ingest(s, log)
     total = count_jsonl(s.articles_jsonl)
-    arts = (Article.from_dict(d) for d in iter_jsonl(s.articles_jsonl))
     cache = s.build_dir / "cache" / "claims"
-    if engine == "dask":
+    reader = Reader(s) if engine != "dask" else None
+    fingerprint = reader.fingerprint if reader is not None else reading_fingerprint(s)
+    used: set[str] = set()
+
+    def articles() -> Iterator[Article]:  # each article's cached reading is noted as it goes by
+        for d in iter_jsonl(s.articles_jsonl):
+            a = Article.from_dict(d)
+            used.add(f"{cache_key(a, fingerprint)}{CACHE_SUFFIX}")
+            yield a
+
+    if reader is None:
         from geo.reading_dask import iter_extract_dask  # imports dask only when it is asked for
 
-        stream = iter_extract_dask(arts, s, cache, scheduler, jobs, total=total, log=log)
+        stream = iter_extract_dask(articles(), s, cache, scheduler, jobs, total=total, log=log)
     else:
-        stream = iter_extract(arts, Reader(s), cache, jobs, total, lines=True)
+        stream = iter_extract(articles(), reader, cache, jobs, total, lines=True)
     tally = Tally()
     with contextlib.closing(stream):  # a failed write stops the workers (or the cluster) at once
         write_lines(s.claims_jsonl, tally.lines(progress(stream, "extract", "article", total)))
     write_csv(s.unresolved_csv, tally.rows(), ["name", "count", "articles", "sentence"])
     tally.report(log)
+    _prune_readings(cache, used)
     return s.claims_jsonl
+
+
+def _prune_readings(cache: Path, used: set[str]) -> None:
+    """Delete the cached readings this extraction did not use: articles gone, or readings made with other
+    knowledge (a lexicon or the reading code changed). Each such change left one stale file per article."""
+    if cache.is_dir():
+        for f in cache.iterdir():
+            if f.name not in used and f.is_file():
+                f.unlink(missing_ok=True)
 
 
 def _check_engine(engine: str, scheduler: str | None) -> None:

@@ -212,3 +212,21 @@ def test_layers_handed_from_stage_to_stage_in_a_build_equal_those_read_back_from
     pipeline.render(s)
     for name, before in outputs.items():
         assert (s.build_dir / name).read_bytes() == before, name
+
+
+def test_an_extraction_keeps_only_the_cached_readings_it_used(tmp_path):
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data, ignore=shutil.ignore_patterns("build"))
+    s = Settings.resolve(data, tmp_path / "build")
+    pipeline.build_until(s, "extract")
+    cache = s.build_dir / "cache" / "claims"
+    n = len((s.build_dir / "articles.jsonl").read_text(encoding="utf-8").splitlines())
+    assert len(list(cache.iterdir())) == n
+    (cache / "0123456789abcdef0123.json").write_text("{}")  # a reading made by an older version
+    gone = sorted((data / "articles").iterdir())[0]
+    gone.unlink()  # an article taken out of the corpus
+    pipeline.build_until(s, "extract")
+    assert len(list(cache.iterdir())) == n - 1  # the stale file and the gone article's reading were deleted
