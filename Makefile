@@ -52,7 +52,7 @@ strip-notebooks: ## Remove the notebooks' outputs before a commit (git keeps the
 
 bench: install ## Benchmarks (about 30 minutes; figures in data/build/bench/*.json): control layers, reading vs spaCy, builds, memory, Dask
 	$(PY) -m pip install --quiet -e '.[test,bench]'
-	$(PY) bench/bench_control.py -o $(BUILD)/bench/control.json
+	$(PY) bench/bench_control.py --dask-join 2000000 -o $(BUILD)/bench/control.json
 	$(PY) bench/bench_reading.py -o $(BUILD)/bench/reading.json
 	$(PY) bench/bench_map.py -o $(BUILD)/bench/map.json
 	$(PY) bench/bench_build.py --articles 1000,10000 --memory 1000,10000,100000 --dask 1000 -o $(BUILD)/bench/build.json

@@ -8,6 +8,12 @@ compare them only as ratios against the baselines measured in the same run.
 Example::
 
     .venv/bin/python bench/bench_control.py --sizes 1000,10000,100000 --join 1000000
+    .venv/bin/python bench/bench_control.py --sizes '' --join 0 --dask-join 2000000   # needs geo[dask]
+
+``--dask-join N`` joins N event rows with the rebuild's intervals twice in the same run: here
+(:func:`geo.control.join.join_events`) and on a LocalCluster of 2 single-threaded workers with dask-geopandas
+(:func:`geo.control.join_dask.join_events_dask`), the cluster's start timed apart: the overhead of sending the
+join to a cluster, on one machine.
 """
 
 from __future__ import annotations
@@ -174,15 +180,64 @@ def bench_join(n: int, repeat: int, log: Callable[[str], None]) -> dict:
     return row
 
 
+def event_rows(n: int, seed: int = 4) -> gpd.GeoDataFrame:
+    """``n`` rows shaped like the events layer (every column, points anywhere in the extent, days across it)."""
+    import pandas as pd
+
+    from geo.model import EVENT_COLUMNS
+
+    rng = np.random.default_rng(seed)
+    cols = {c: np.full(n, "", dtype=object) for c in EVENT_COLUMNS}
+    cols["id"] = np.char.add("e", np.arange(n).astype("U8")).astype(object)
+    cols["type"] = rng.choice(["capture", "advance", "clash", "strike"], n).astype(object)
+    cols["faction"] = rng.choice(FACTIONS, n).astype(object)
+    cols["date"] = (np.datetime64(FIRST) + rng.integers(0, 130, n)).astype("U10").astype(object)
+    return gpd.GeoDataFrame(pd.DataFrame(cols), geometry=gpd.points_from_xy(rng.uniform(WEST, EAST, n),
+                                                                            rng.uniform(SOUTH, NORTH, n)),
+                            crs=CRS_STORAGE)
+
+
+def bench_dask_join(n: int, log: Callable[[str], None]) -> dict:
+    """The join of ``n`` event rows here and on a 2-worker LocalCluster (dask-geopandas), in the same run."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    from geo.control.join import join_events
+    from geo.control.join_dask import join_events_dask
+
+    fp = footprints()
+    snaps = {FIRST: snapshot(fp, 0.32), LAST: snapshot(fp, 0.0)}
+    few = events(2000, fp, seed=2)
+    control, ivs = build_layers(snaps, few, fp)["control"], _intervals(snaps, few, fp)
+    rows = event_rows(n)
+    t_local, want = best(lambda: join_events(rows, control, ivs), 1)
+    start = time.perf_counter()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
+        t_start = time.perf_counter() - start
+        t_first, got = best(lambda: join_events_dask(rows, control, ivs, client), 1)
+        t_second, _ = best(lambda: join_events_dask(rows, control, ivs, client), 1)
+    same = bool(got.drop(columns="geometry").equals(want.drop(columns="geometry")) and got.geometry.equals(want.geometry))
+    row = {"events": n, "local_s": round(t_local, 2), "cluster_start_s": round(t_start, 2),
+           "dask_first_s": round(t_first, 2), "dask_second_s": round(t_second, 2),
+           "overhead": round(t_first / t_local, 2), "overhead_second": round(t_second / t_local, 2), "same": same}
+    log(f"join of {n} event rows: here {t_local:.2f} s; on 2 local Dask workers {t_first:.2f} s "
+        f"(again {t_second:.2f} s; cluster start {t_start:.2f} s) = {row['overhead']}x; same frame: {same}")
+    return row
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000,100000", help="event counts for the rebuild (comma-separated)")
     ap.add_argument("--join", type=int, default=1_000_000, help="events for the join benchmark")
+    ap.add_argument("--dask-join", type=int, default=0,
+                    help="event rows for the join here against the join on a 2-worker Dask cluster (0: skip)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="small sizes, one run each (a smoke test)")
     ap.add_argument("-o", "--output", type=Path, help="also write the figures as JSON here")
     a = ap.parse_args(argv)
-    sizes = [int(s) for s in a.sizes.split(",")]
+    sizes = [int(s) for s in a.sizes.split(",") if s]
     if a.quick:
         sizes, a.join, a.repeat = [100, 1000], 20_000, 1
 
@@ -190,18 +245,28 @@ def main(argv: list[str] | None = None) -> int:
         print(msg, file=sys.stderr, flush=True)
 
     # The join is short and this machine is noisy: take the best of more runs.
-    result = {"rebuild": bench_rebuild(sizes, a.repeat, log), "join": bench_join(a.join, max(a.repeat, 7), log)}
-    print("\n| events | rebuild (s) | time ratio | size ratio |\n|---|---|---|---|")
+    result = {"rebuild": bench_rebuild(sizes, a.repeat, log) if sizes else [],
+              "join": bench_join(a.join, max(a.repeat, 7), log) if a.join else {}}
+    if a.dask_join:
+        result["dask_join"] = bench_dask_join(a.dask_join, log)
+    if result["rebuild"]:
+        print("\n| events | rebuild (s) | time ratio | size ratio |\n|---|---|---|---|")
     for r in result["rebuild"]:
         print(f"| {r['events']} | {r['seconds']} | {r['time_ratio']} | {r['size_ratio']:g} |")
-    j = result["join"]
-    print(f"\n| join of {j['events']} events | seconds | ratio to floor |\n|---|---|---|")
-    print(f"| floor: 500 prepared polygons, contains_xy on the points in their boxes | {j['floor_s']} | 1.00 |")
-    print(f"| floor over the dated control ({j['intervals']} intervals) | {j['floor_dated_s']} | "
-          f"{j['floor_dated_s'] / j['floor_s']:.2f} |")
-    print(f"| geopandas.sjoin (one state, reference) | {j['sjoin_s']} | {j['sjoin_vs_floor']} |")
-    print(f"| geo.control.layers.holders (dated, from the control polygons) | {j['holders_s']} | {j['ratio_vs_floor']} |")
-    print(f"| geo.control.layers.interval_holders (dated, the rebuild's join) | {j['join_s']} | {j['join_vs_floor']} |")
+    if j := result["join"]:
+        print(f"\n| join of {j['events']} events | seconds | ratio to floor |\n|---|---|---|")
+        print(f"| floor: 500 prepared polygons, contains_xy on the points in their boxes | {j['floor_s']} | 1.00 |")
+        print(f"| floor over the dated control ({j['intervals']} intervals) | {j['floor_dated_s']} | "
+              f"{j['floor_dated_s'] / j['floor_s']:.2f} |")
+        print(f"| geopandas.sjoin (one state, reference) | {j['sjoin_s']} | {j['sjoin_vs_floor']} |")
+        print(f"| geo.control.layers.holders (dated, from the control polygons) | {j['holders_s']} | {j['ratio_vs_floor']} |")
+        print(f"| geo.control.layers.interval_holders (dated, the rebuild's join) | {j['join_s']} | {j['join_vs_floor']} |")
+    if d := result.get("dask_join"):
+        print(f"\n| join of {d['events']} event rows | seconds | ratio |\n|---|---|---|")
+        print(f"| here (join_events) | {d['local_s']} | 1.00 |")
+        print(f"| 2 local Dask workers, dask-geopandas (cluster start {d['cluster_start_s']} s apart) | "
+              f"{d['dask_first_s']} | {d['overhead']} |")
+        print(f"| the same, again on the warm cluster | {d['dask_second_s']} | {d['overhead_second']} |")
     if a.output:
         write_figures(a.output, result)
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import json
 import sys
 import time
@@ -412,18 +413,38 @@ def _wire(s: Settings) -> dict[str, tuple[str, str]]:
     return out
 
 
-def layers(s: Settings, log: Log = _quiet) -> Path:
-    """Snapshots in data/control + events -> <build>/control.gpkg (control, frontlines, changes, stats, events)."""
+def layers(s: Settings, log: Log = _quiet, engine: str = "local", scheduler: str | None = None,
+           jobs: int = 1) -> Path:
+    """Snapshots in data/control + events -> <build>/control.gpkg (control, frontlines, changes, stats, events).
+    With ``engine="dask"`` and at least :func:`geo.control.dask_join_from` events, the events are joined with
+    the intervals on the Dask scheduler at ``scheduler`` (or a local cluster of ``jobs`` workers); the same
+    layers either way."""
     if not s.events_gpkg.exists():
         events(s, log)
     memo = code_memo(s, "layers", "control/layers", "control/snapshot", "control/join")
     evs = _read_layer(s.events_gpkg, "events")
     if evs is None:
         raise InputError(f"{s.events_gpkg}: no events layer; run geo events")
-    out = layers_from(s, evs, log, memo)
+    with contextlib.ExitStack() as stack:
+        join = _dask_join(stack, len(evs), log, scheduler, jobs) if engine == "dask" else None
+        out = layers_from(s, evs, log, memo, join)
     _write_layers(s.control_gpkg, out)
     memo.save()
     return s.control_gpkg
+
+
+def _dask_join(stack: contextlib.ExitStack, n: int, log: Log, scheduler: str | None, jobs: int
+               ) -> Callable[..., gpd.GeoDataFrame] | None:
+    """The join of ``n`` events on a Dask cluster (held open by ``stack``), or None below the threshold:
+    a cluster's round trips cost more than joining a few events here."""
+    from geo.control import dask_join_from, join_events_dask
+    from geo.reading_dask import dask_client
+
+    if n < dask_join_from():
+        return None
+    client = stack.enter_context(dask_client(scheduler, jobs, log))
+    log(f"joining {n} events with control on the Dask cluster (dask-geopandas)")
+    return functools.partial(join_events_dask, client=client)
 
 
 def code_memo(s: Settings, name: str, *modules: str) -> DiskMemo:
@@ -437,11 +458,11 @@ def code_memo(s: Settings, name: str, *modules: str) -> DiskMemo:
     return DiskMemo(s.build_dir / "cache" / f"{name}.sqlite", salt)
 
 
-def layers_from(s: Settings, evs: list[Event] | gpd.GeoDataFrame, log: Log = _quiet, memo: DiskMemo | None = None
-                ) -> dict[str, gpd.GeoDataFrame]:
+def layers_from(s: Settings, evs: list[Event] | gpd.GeoDataFrame, log: Log = _quiet, memo: DiskMemo | None = None,
+                join: Callable[..., gpd.GeoDataFrame] | None = None) -> dict[str, gpd.GeoDataFrame]:
     """The control layers (control, frontlines, changes, stats, events) from ``s``'s snapshots and these
     events (records, or an events layer), in memory: what :func:`layers` writes (``memo``: the build's cache
-    of partitions, daily states and changes)."""
+    of partitions, daily states and changes; ``join``: the event join, when not the local one)."""
     from geo.control import build_layers, city_outline, load_snapshots
 
     factions = load_factions(s.factions_file)
@@ -454,8 +475,8 @@ def layers_from(s: Settings, evs: list[Event] | gpd.GeoDataFrame, log: Log = _qu
         raise InputError(f"{s.control_dir}: no control snapshots (YYYY-MM-DD.geojson)")
     reported = evs[evs["modality"] == "reported"] if isinstance(evs, gpd.GeoDataFrame) else \
         [e for e in evs if e.modality == "reported"]
-    out = build_layers(snaps, reported, footprints,
-                       area.crs if area else CRS_METRIC, parents=read_parents(s), memo=memo)
+    out = build_layers(snaps, reported, footprints, area.crs if area else CRS_METRIC, parents=read_parents(s),
+                       memo=memo, **({"join": join} if join is not None else {}))
     log(f"built {', '.join(f'{k} ({len(v)})' for k, v in out.items())} from {len(snaps)} snapshot(s)")
     return {k: _as_gdf(v) for k, v in out.items()}
 
@@ -765,6 +786,8 @@ def _build_stages(s: Settings, last: str, log: Log, force: bool, keep_going: boo
             ingest(s, log, keep_going)
         elif stage == "extract":
             extract(s, log, jobs, engine, scheduler)
+        elif stage == "layers":
+            layers(s, log, engine, scheduler, jobs)
         else:
             STAGES[stage](s, log)
         if times is not None:

@@ -28,6 +28,16 @@ def test_bench_control_runs_and_its_join_agrees_with_the_floor(tmp_path, capsys)
     assert "interval_holders" in capsys.readouterr().out
 
 
+def test_bench_control_joins_on_dask_like_here(tmp_path, capsys):
+    pytest.importorskip("dask_geopandas")
+    mod = load_bench("bench_control")
+    out = tmp_path / "control.json"
+    assert mod.main(["--sizes", "", "--join", "0", "--dask-join", "3000", "-o", str(out)]) == 0
+    row = json.loads(out.read_text())["dask_join"]
+    assert row["events"] == 3000 and row["same"] is True and row["local_s"] > 0 and row["dask_first_s"] > 0
+    assert "2 local Dask workers, dask-geopandas" in capsys.readouterr().out
+
+
 def test_bench_map_runs_without_a_browser(tmp_path, capsys):
     mod = load_bench("bench_map")
     out = tmp_path / "map.json"

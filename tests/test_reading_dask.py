@@ -89,10 +89,20 @@ def events_json(build: Path) -> list[dict]:
     return sorted(json.loads(evs.to_json())["features"], key=lambda f: f["properties"]["id"])
 
 
-def test_a_dask_build_writes_the_local_builds_outputs_byte_for_byte(data_dir, cluster, tmp_path):
+def control_layers(build: Path) -> dict[str, list]:
+    """Every layer of a build's control.gpkg as records (a GeoPackage's bytes hold its write time)."""
+    import geopandas as gpd
+    import pyogrio
+
+    return {name: json.loads(gpd.read_file(build / "control.gpkg", layer=name).to_json(na="null"))["features"]
+            for name, _ in pyogrio.list_layers(build / "control.gpkg")}
+
+
+def test_a_dask_build_writes_the_local_builds_outputs_byte_for_byte(data_dir, cluster, tmp_path, monkeypatch):
     local, on_dask = tmp_path / "local", tmp_path / "dask"
     res = run("build", "--data-dir", data_dir, "--build-dir", local, "-j", "2")
     assert res.exit_code == 0, res.output
+    monkeypatch.setenv("GEO_DASK_JOIN_FROM", "0")  # the event join goes to the cluster too (dask-geopandas)
     res = run("build", "--data-dir", data_dir, "--build-dir", on_dask, "--engine", "dask",
               "--scheduler", cluster.scheduler_address)
     assert res.exit_code == 0, res.output
@@ -103,6 +113,10 @@ def test_a_dask_build_writes_the_local_builds_outputs_byte_for_byte(data_dir, cl
     claims = (local / "claims.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(claims) > 30 and "Tell Barqoum" in (local / "unresolved.csv").read_text(encoding="utf-8")
     assert events_json(on_dask) == events_json(local) != []
+    assert "events with control on the Dask cluster (dask-geopandas)" in res.stderr
+    assert control_layers(on_dask) == control_layers(local) and control_layers(local)["events"]
+    page = "maps/aleppo-2016.html"
+    assert (on_dask / page).read_bytes() == (local / page).read_bytes()
     # the client wrote the per-article cache: extracting again reads it all and sends nothing to a cluster
     res = run("extract", "--data-dir", data_dir, "--build-dir", on_dask, "--engine", "dask",
               "--scheduler", cluster.scheduler_address)

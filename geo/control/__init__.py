@@ -11,6 +11,7 @@ _PUBLIC = {
     "build_layers": "layers", "control_footprints": "layers", "city_outline": "layers", "load_snapshots": "layers",
     "read_control_file": "layers", "control_states": "layers", "control_at": "layers",
     "holders": "join", "join_events": "join",
+    "join_events_dask": "join_dask", "dask_join_from": "join_dask",
     "check_features": "snapshot", "read_vector": "snapshot", "snapshot_geojson": "snapshot",
     "faction_from_colour": "snapshot", "read_snapshot": "snapshot",
     "stats_table": "compare", "draft": "compare", "balance": "compare", "diff": "compare", "area_chart": "compare",

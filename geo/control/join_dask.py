@@ -1,0 +1,113 @@
+"""The event-to-control join on a Dask cluster, with dask-geopandas (``geo build --engine dask`` on many events).
+
+The join of :func:`geo.control.join.join_events` is a function of each event row alone (its point, its day, its
+type and side) and of the rebuild's intervals, so it partitions by rows: the events layer becomes a
+dask-geopandas frame of partitions, each partition is joined on a worker against the same intervals, and the
+partitions come back in their order. The result is the local join's frame, row for row.
+
+What is sent: each partition's rows, and the intervals once per worker (their partitions of the city into
+atoms and each day's labels; the drawings and the reasons of the changes stay on the client). What stays on
+the client: the intervals themselves, built from the few events that may move a line (captures, and the
+advances that count), and writing the layers.
+
+The local join locates about a million events per second on one core (``make bench``): a cluster pays for its
+round trips only when the events outnumber what one process joins, or holds, comfortably. Below
+:data:`DASK_JOIN_FROM` events (``GEO_DASK_JOIN_FROM`` in the environment) a build on the Dask engine joins
+locally. dask-geopandas is imported here only, and only when the join goes to the cluster
+(``pip install 'geo[dask]'``).
+
+Example (``client``: a ``distributed.Client``)::
+
+    joined = join_events_dask(events_layer, control, intervals, client)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import pickle
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.control.join import join_events
+from geo.io import InputError
+
+if TYPE_CHECKING:
+    from geo.control.layers import _Interval
+
+#: From this many events on, a build on the Dask engine joins them on the cluster.
+DASK_JOIN_FROM = 2_000_000
+#: Rows per partition at most: a partition is one task, its rows one worker's memory for that task.
+PARTITION_ROWS = 250_000
+
+
+def dask_join_from() -> int:
+    """The events count from which the Dask engine joins on the cluster: ``GEO_DASK_JOIN_FROM`` when set.
+
+    >>> os.environ["GEO_DASK_JOIN_FROM"] = "0"; dask_join_from()
+    0
+    >>> del os.environ["GEO_DASK_JOIN_FROM"]; dask_join_from() == DASK_JOIN_FROM
+    True
+    """
+    raw = os.environ.get("GEO_DASK_JOIN_FROM", "").strip()
+    if not raw:
+        return DASK_JOIN_FROM
+    try:
+        n = int(raw.replace("_", ""))
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise InputError(f"GEO_DASK_JOIN_FROM={raw!r}: a whole number of events (0 or more)")
+    return n
+
+
+def partitions_for(rows: int, threads: int) -> int:
+    """Partitions of ``rows`` events: at least two per worker thread (none empty), at most
+    :data:`PARTITION_ROWS` rows each.
+
+    >>> partitions_for(10, 2), partitions_for(1_000_000, 2), partitions_for(3_000_000, 4)
+    (4, 4, 12)
+    """
+    return max(1, min(max(rows, 1), max(2 * threads, math.ceil(rows / PARTITION_ROWS))))
+
+
+def _light(ivs: list[_Interval]) -> list[_Interval]:
+    """The intervals with only what the join reads (day, partition, labels): the drawings, the reasons and their
+    areas are the client's. Intervals of one period keep sharing one partition object (the join relies on it),
+    and pickling one list keeps that sharing."""
+    return [dataclasses.replace(iv, ids=[], snapshot=None, reasons=None, areas=None, area_wkb=None) for iv in ivs]
+
+
+def join_events_dask(events: gpd.GeoDataFrame, control: gpd.GeoDataFrame, ivs: list[_Interval] | None,
+                     client: Any, npartitions: int | None = None) -> gpd.GeoDataFrame:
+    """:func:`geo.control.join.join_events` of an events layer, partition by partition on ``client``'s cluster;
+    the same frame as the local join (index 0..n-1, same columns, same order)."""
+    import dask
+    import dask_geopandas
+
+    if npartitions is None:
+        npartitions = partitions_for(len(events), max(1, sum(client.nthreads().values())))
+    # Dask would store text columns in its own string type: the frame comes back with the local join's dtypes
+    with dask.config.set({"dataframe.convert-string": False}):
+        frame = dask_geopandas.from_geopandas(events.reset_index(drop=True), npartitions=npartitions, sort=False)
+        # Pickled once here and sent with each task (a few hundred kB for a city's intervals): a scattered copy
+        # took seconds to broadcast on a loaded machine, and dask would hash every atom to name a delayed one.
+        shared = pickle.dumps(_light(ivs) if ivs is not None else control, protocol=pickle.HIGHEST_PROTOCOL)
+        meta = join_events(events.iloc[:0], control, ivs)
+        joined = frame.map_partitions(_join_part, shared, ivs is not None, meta=meta)
+        # partitions gathered here and put together once (computing the frame whole would first gather them
+        # on one worker)
+        parts = client.gather(client.compute(joined.to_delayed()))
+        out = pd.concat(parts, ignore_index=True) if parts else meta
+    return gpd.GeoDataFrame(out.reset_index(drop=True), geometry="geometry", crs=meta.crs)
+
+
+def _join_part(part: gpd.GeoDataFrame, shared: bytes, intervals: bool) -> gpd.GeoDataFrame:
+    """One partition joined on a worker (a module-level function: the task pickles by reference); ``shared``:
+    the intervals pickled, or the drawn control when there are none (the client's own objects, never text
+    from elsewhere)."""
+    held = pickle.loads(shared)  # noqa: S301 - pickled by join_events_dask in the same build
+    return join_events(part, None if intervals else held, held if intervals else None)
