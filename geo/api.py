@@ -85,11 +85,11 @@ def render_map(layers: dict[str, gpd.GeoDataFrame], path: PathLike | None = None
                offline: bool = True) -> Any:
     """The interactive map of these layers (a folium.Map; shown inline in Jupyter); with ``path``, also
     written there as one HTML file (offline: every script inlined)."""
-    from geo.map import finish_page
+    from geo.map import render_page
 
     m, _ = map_from(_settings(data_dir), layers)
     if path is not None:
-        write_text(Path(path), finish_page(m.get_root().render(), offline=offline))
+        write_text(Path(path), render_page(m.get_root(), offline=offline))
     return m
 
 

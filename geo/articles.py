@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable
@@ -24,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from geo.io import YAML_LOADER, DiskMemo, FileDigests, InputError
+from geo.io import YAML_LOADER, DiskMemo, FileDigests, InputError, files_under
 from geo.model import Article
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".jsonl")
@@ -306,9 +307,14 @@ def read_article_file(path: Source, published: str | None = None,
     ``path`` may be a URL (:func:`is_url`). ``memo``: the build's cache of parsed files, by name and content
     (one more report in a folder of thousands parses one file); ``digests``: the build's record of file hashes
     (:class:`geo.io.FileDigests`)."""
-    path = path if is_url(path) else Path(path)
-    jsonl = Path(path).suffix.lower() == ".jsonl"
-    size, read_bytes = _size_and_bytes(path)
+    url = is_url(path)
+    path = path if url else Path(path)
+    jsonl = path.lower().endswith(".jsonl") if url else path.suffix.lower() == ".jsonl"
+    if url or digests is None:
+        size, read_bytes = _size_and_bytes(path)
+    else:  # one stat, shared with the record of hashes
+        st = os.stat(path)
+        size, read_bytes = st.st_size, path.read_bytes
     if size > MAX_ARTICLE_BYTES and not jsonl:
         raise InputError(f"{path}: {size / 1e6:.0f} MB is too large for one report (at most "
                          f"{MAX_ARTICLE_BYTES / 1e6:.0f} MB; many reports go in a JSON Lines file)")
@@ -316,7 +322,7 @@ def read_article_file(path: Source, published: str | None = None,
         return _parse_file(read_bytes(), path, published, warn, skip)
     # Kept by the file's name and content (its hash from ``digests`` when given, so that an unchanged file is
     # not even read): what it said (warnings, records skipped) is said again on a hit.
-    content = digests.digest(Path(path)) if digests is not None and not is_url(path) else read_bytes()
+    content = digests.digest(path, st) if digests is not None and not url else read_bytes()
     key = memo.key("article file", str(path), published or "", content)
     arts, warned, skipped = memo.get(key, lambda: _parse_recorded(read_bytes(), path, published))
     for message in warned if warn is not None else ():
@@ -463,7 +469,9 @@ def find_article_files(paths: list[Source]) -> list[Source]:
 
 
 def _articles_under(d: Path) -> list[Path]:
-    return sorted(q for q in d.rglob("*") if _is_article_name(q.name) and q.is_file())
+    """The article files under ``d``, in ``Path`` order (part by part: ``a/b.md`` before ``a-c.md``)."""
+    names = [f for f in files_under(d) if _is_article_name(os.path.basename(f))]
+    return [Path(f) for f in sorted(names, key=lambda f: f.split(os.sep))]
 
 
 def _is_article_name(name: str) -> bool:

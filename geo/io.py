@@ -283,6 +283,28 @@ def write_geojson(path: Path, gdf: Any) -> None:
         gdf.to_crs("EPSG:4326").to_file(tmp, driver="GeoJSON", engine="pyogrio")
 
 
+def files_under(d: str | os.PathLike[str]) -> list[str]:
+    """Every file in a directory tree, as paths (strings; ``d`` written as ``Path`` writes it), unsorted. Like
+    ``Path.rglob("*")`` it does not enter a link to a directory; it costs a tenth of it, as it makes no ``Path``
+    for each of ten thousand files.
+
+    >>> import tempfile, pathlib; t = pathlib.Path(tempfile.mkdtemp()); (t / "b").mkdir()
+    >>> _ = (t / "a.md").write_text("x"); _ = (t / "b" / "c.md").write_text("y")
+    >>> sorted(pathlib.Path(f).relative_to(t).as_posix() for f in files_under(t))
+    ['a.md', 'b/c.md']
+    """
+    out: list[str] = []
+    todo = [str(Path(d))]
+    while todo:
+        with os.scandir(todo.pop()) as entries:
+            for e in entries:
+                if e.is_dir() and not e.is_symlink():
+                    todo.append(e.path)
+                elif e.is_file():
+                    out.append(e.path)
+    return out
+
+
 class FileDigests:
     """The sha1 of files, kept by path with their size and modification time, as git's index keeps them: a
     file whose size and time are those recorded is not read again (10,000 article files were read twice a
@@ -308,17 +330,18 @@ class FileDigests:
             except (OSError, ValueError, AttributeError):  # a damaged record: every file is read
                 self._known = {}
 
-    def digest(self, p: Path) -> str:
-        """The sha1 (hex) of a file's bytes."""
-        key = str(p)
-        st = p.stat()
+    def digest(self, p: str | os.PathLike[str], st: os.stat_result | None = None) -> str:
+        """The sha1 (hex) of a file's bytes; ``st``: its ``os.stat``, when the caller has it already."""
+        key = os.fspath(p)
+        st = os.stat(key) if st is None else st
         rec = self._used.get(key) or self._known.get(key)
         if (rec is not None and len(rec) == 4 and rec[0] == st.st_size and rec[1] == st.st_mtime_ns
                 and st.st_mtime_ns + self.RACY_NS < rec[3]):
             self._used[key] = rec
             return str(rec[2])
         hashed_at = time.time_ns()
-        digest = hashlib.sha1(p.read_bytes()).hexdigest()
+        with open(key, "rb") as f:
+            digest = hashlib.sha1(f.read()).hexdigest()
         self._used[key] = [st.st_size, st.st_mtime_ns, digest, hashed_at]
         return digest
 

@@ -535,14 +535,14 @@ def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame | None:
 def render(s: Settings, log: Log = _quiet, *, name: str | None = None, cdn: bool = False,
            png_dir: Path | None = None, image_size: tuple[int, int] = (1600, 1200), image_format: str = "png") -> Path:
     """<build>/control.gpkg -> <build>/maps/<name>.html (offline unless ``cdn``)."""
-    from geo.map import finish_page
+    from geo.map import render_page
 
     if not s.control_gpkg.exists():
         layers(s, log)
     built = read_layers(s.control_gpkg)
     memo = code_memo(s, "map", "map/districts", "map/render")
     m, districts = map_from(s, built, memo)
-    html = finish_page(m.get_root().render(), offline=not cdn)
+    html = render_page(m.get_root(), offline=not cdn)
     out = s.map_file(name)
     write_text(out, html)
     memo.save()

@@ -19,12 +19,13 @@ import functools
 import hashlib
 import itertools
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from geo import __version__
-from geo.io import FileDigests, write_text
+from geo.io import FileDigests, files_under, write_text
 from geo.model import _JSON_UTF8, Article, Claim
 from geo.read import claims_from_mentions, load_factions, load_lexicons
 from geo.settings import Settings
@@ -43,12 +44,29 @@ def hash_paths(paths: list[Path], digests: FileDigests | None = None) -> str:
     for p in sorted(paths, key=str):
         h.update(str(p.name).encode())
         if p.is_dir():
-            h.update(hash_paths([q for q in p.rglob("*") if q.is_file()], digests).encode())
+            h.update(_hash_files(files_under(p), digests).encode())
         elif p.exists():
-            h.update(digests.digest(p).encode() if digests is not None else hashlib.sha1(p.read_bytes()).hexdigest().encode())
+            h.update(_file_digest(p, digests).encode())
         else:
             h.update(b"<missing>")
     return h.hexdigest()
+
+
+def _hash_files(files: list[str], digests: FileDigests | None) -> str:
+    """:func:`hash_paths` of files known to be there, given as strings (a directory of ten thousand reports
+    is hashed without a ``Path`` for each)."""
+    h = hashlib.sha1(__version__.encode())
+    for f in sorted(files):
+        h.update(os.path.basename(f).encode())
+        h.update(_file_digest(f, digests).encode())
+    return h.hexdigest()
+
+
+def _file_digest(p: str | Path, digests: FileDigests | None) -> str:
+    if digests is not None:
+        return digests.digest(p)
+    with open(p, "rb") as f:
+        return hashlib.sha1(f.read()).hexdigest()
 
 
 def code_paths(*modules: str) -> list[Path]:

@@ -11,6 +11,7 @@ _PUBLIC = {
     "build_map": "render", "CLUSTER_FROM": "render", "district_data": "districts",
     "search_data": "search", "Still": "image", "draw_still": "image", "parse_size": "image",
     "inline_assets": "assets", "cdn_urls": "assets", "AssetError": "assets", "stable_ids": "assets", "finish_page": "assets", "data_block": "assets",
+    "render_page": "assets", "set_aside": "assets",
 }
 __all__ = sorted(_PUBLIC)
 __getattr__, __dir__ = lazy_exports(__name__, _PUBLIC)

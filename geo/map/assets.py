@@ -12,8 +12,10 @@ new folium version cannot silently produce a map that needs the internet.
 
 from __future__ import annotations
 
+import contextvars
 import re
 from pathlib import Path
+from typing import Any
 
 from geo.settings import assets_dir
 
@@ -69,12 +71,47 @@ def data_block(json_text: str) -> str:
     return DATA_MARK + json_text.replace("/*", "\\/*") + DATA_MARK
 
 
-def finish_page(html: str, offline: bool = True, root: Path | None = None) -> str:
+#: The data set aside while a page renders (:func:`render_page`), or None when a template writes data in place.
+_SET_ASIDE: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("geo_set_aside", default=None)
+
+
+def set_aside(text: str) -> str:
+    """What a template writes for a large piece of data: ``text`` itself, or, while :func:`render_page` renders,
+    a placeholder of a few bytes that :func:`finish_page` replaces with it. Jinja joins a page's parts once per
+    level of nesting: tens of megabytes of coordinates were copied at each level.
+
+    >>> set_aside("abc")
+    'abc'
+    """
+    store = _SET_ASIDE.get()
+    if store is None:
+        return text
+    store.append(text)
+    return f"{DATA_MARK}#{len(store) - 1}{DATA_MARK}"
+
+
+def render_page(root: Any, offline: bool = True, assets: Path | None = None) -> str:
+    """The finished page of a folium figure (``m.get_root()``): rendered with its data set aside, then made
+    stable and, when ``offline``, self-contained (:func:`finish_page`); the same text as finishing
+    ``root.render()``."""
+    store: list[str] = []
+    token = _SET_ASIDE.set(store)
+    try:
+        html = root.render()
+    finally:
+        _SET_ASIDE.reset(token)
+    return finish_page(html, offline, assets, store)
+
+
+def finish_page(html: str, offline: bool = True, root: Path | None = None, aside: list[str] | None = None) -> str:
     """A rendered page made stable (:func:`stable_ids`) and, when ``offline``, self-contained
     (:func:`inline_assets`), with the marks of its data blocks taken out; the passes skip the blocks.
+    ``aside``: the data :func:`set_aside` kept out of the rendering, put back in place of its placeholders.
 
     >>> finish_page("var map_0123456789abcdef0123456789abcdef = " + data_block('{"x": 1}') + ";", offline=False)
     'var map_00000000000000000000000000000001 = {"x": 1};'
+    >>> finish_page("f(/*geo:data*/#0/*geo:data*/)", offline=False, aside=[data_block("[1]")])
+    'f([1])'
     """
     parts = html.split(DATA_MARK)
     if len(parts) % 2 == 0:  # a mark without its pair (not ours): every part is treated as code
@@ -84,6 +121,11 @@ def finish_page(html: str, offline: bool = True, root: Path | None = None) -> st
         parts[k] = stable_ids(parts[k], seen)
         if offline:
             parts[k] = inline_assets(parts[k], root)
+    for k in range(1, len(parts), 2):  # a data block starts with { or [: "#" is only ever a placeholder
+        if aside is not None and parts[k].startswith("#"):
+            text = aside[int(parts[k][1:])]
+            marked = text.startswith(DATA_MARK) and text.endswith(DATA_MARK) and len(text) >= 2 * len(DATA_MARK)
+            parts[k] = text[len(DATA_MARK):-len(DATA_MARK)] if marked else text
     return "".join(parts)
 
 

@@ -28,7 +28,7 @@ from folium.utilities import JsCode
 from jinja2 import Template
 
 from geo.io import DiskMemo
-from geo.map.assets import data_block
+from geo.map.assets import data_block, set_aside
 from geo.map.districts import DISTRICTS_JS, Districts, event_summaries
 from geo.map.feed import FEED_CSS, FEED_JS, Feed
 from geo.map.raw import OnceRendered
@@ -199,7 +199,7 @@ class _Timeline(Timeline, OnceRendered):
           var {{ this.get_name() }}_options = {{ this.options|tojavascript }};
 
           var {{ this.get_name() }} = L.timeline(
-              {{ this.text }},
+              {{ this.script_text() }},
               {{ this.get_name() }}_options
           );
           {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -209,6 +209,10 @@ class _Timeline(Timeline, OnceRendered):
     def __init__(self, text: str = "", **kwargs: Any) -> None:
         super().__init__({"type": "FeatureCollection", "features": []}, **kwargs)
         self.text = text or _collection([], [])
+
+    def script_text(self) -> str:
+        """The layer's GeoJSON as the template writes it (set aside while a build renders the page)."""
+        return set_aside(self.text)
 
 
 def _collection(geoms: list[Any], props: list[dict[str, Any]], memo: DiskMemo | None = None) -> str:
@@ -412,7 +416,7 @@ class EventData(OnceRendered):
   }
   var layers = {{ this.layers }}, colours = {{ this.colours }}, radius = {{ this.radius }};
   var slider = {{ this.slider }};
-  var bin = atob("{{ this.payload }}"), bytes = new Uint8Array(bin.length);
+  var bin = atob("{{ this.script_payload() }}"), bytes = new Uint8Array(bin.length);
   for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text().then(function (t) {
     var d = JSON.parse(t), S = d.s, by = {};
@@ -455,6 +459,10 @@ class EventData(OnceRendered):
         self.radius = json.dumps(TYPE_RADIUS)
         self.names = json.dumps(list(_ROW_STRINGS))
         self.lists = json.dumps(list(_ROW_LISTS))
+
+    def script_payload(self) -> str:
+        """The payload as the template writes it (set aside while a build renders the page)."""
+        return set_aside(self.payload)
 
 
 def _ms(day: str) -> int:
