@@ -1,15 +1,20 @@
 """The map built from fixtures: timeline, legend, popups data, escaping, offline assets."""
 
+import base64
+import gzip
 import json
 import re
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
+import geo.map.render as render_mod
+from geo.io import DiskMemo
 from geo.map.assets import AssetError, cdn_urls, inline_assets
-from geo.map.render import build_map
+from geo.map.render import _ROW_LISTS, _ROW_STRINGS, build_map, event_blocks, event_payload
 from geo.model import CRS_STORAGE, EVENT_COLUMNS
 from geo.read.factions import load_factions
 
@@ -54,12 +59,14 @@ def test_timeline_has_dated_polygons_and_events():
 
 
 def payload(html: str) -> dict:
-    """The events as the browser decodes them: base64, gzip, JSON."""
+    """The events as the browser decodes them: a list of blocks, each base64 of gzip of JSON; their strings
+    (``s``) and rows (``e``) put together, each row's strings looked up in its own block."""
     import base64
     import gzip
 
-    b64 = re.search(r'atob\("([A-Za-z0-9+/=]+)"\)', html).group(1)
-    return json.loads(gzip.decompress(base64.b64decode(b64)))
+    blocks = json.loads(re.search(r"var blocks = (\[[A-Za-z0-9+/=\",]*\]), end = \d+;", html).group(1))
+    docs = [json.loads(gzip.decompress(base64.b64decode(b))) for b in blocks]
+    return {"s": [t for d in docs for t in d["s"]], "e": [r for d in docs for r in d["e"]], "blocks": len(docs)}
 
 
 def test_legend_lists_every_faction_colour_and_title_is_escaped():
@@ -109,3 +116,49 @@ def test_the_study_area_bounds_the_map():
     opts = re.sub(r"\s+", "", html)
     assert '"maxBounds":[[35.84,36.71,],[36.56,37.61,],]' in opts  # Leaflet's (lat, lon) corners
     assert "maxBounds" not in re.sub(r"\s+", "", build_map(control_fixture(), None, FACTIONS).get_root().render())
+
+
+def many_events(days: list[str]) -> gpd.GeoDataFrame:
+    """One event a day in ``days`` (the fixture's row, with its own id, place and sentence)."""
+    rows = [events_fixture(sentence=f"Report {k}.").assign(id=f"e{k}", place_name=f"Place {k % 3}", date=d)
+            for k, d in enumerate(days)]
+    return gpd.GeoDataFrame(pd.concat(rows, ignore_index=True), geometry="geometry", crs=CRS_STORAGE)
+
+
+def rows_of(blocks: list[str]) -> list[list]:
+    """Every row of the blocks with its strings looked up (a block's indices are its own)."""
+    out = []
+    for b in blocks:
+        d = json.loads(gzip.decompress(base64.b64decode(b)))
+        n, m = len(_ROW_STRINGS), len(_ROW_LISTS)
+        out += [[d["s"][x] for x in r[:n]] + [[d["s"][x] for x in xs] for xs in r[n:n + m]] + r[n + m:]
+                for r in d["e"]]
+    return out
+
+
+def test_event_blocks_are_weeks_in_order_and_read_as_the_whole_payload():
+    days = ["2016-10-31", "2016-11-01", "2016-11-06", "2016-11-07", "2016-11-20", "2016-11-20"]  # Mon..Sun, Mon
+    evs = many_events(days)
+    blocks = event_blocks(evs)
+    assert [len(json.loads(gzip.decompress(base64.b64decode(b)))["e"]) for b in blocks] == [3, 1, 2]
+    assert rows_of(blocks) == rows_of([event_payload(evs, 0)])
+
+
+def test_a_week_longer_than_a_block_is_cut(monkeypatch):
+    monkeypatch.setattr(render_mod, "BLOCK_ROWS", 2)
+    evs = many_events(["2016-11-01"] * 5)
+    assert len(event_blocks(evs)) == 3 and rows_of(event_blocks(evs)) == rows_of([event_payload(evs, 0)])
+
+
+def test_one_more_event_encodes_only_the_block_of_its_week_again(tmp_path, monkeypatch):
+    days = [f"2016-11-{d:02d}" for d in range(1, 29)]
+    memo = DiskMemo(tmp_path / "map.sqlite", "salt")
+    first = event_blocks(many_events(days), memo)
+    encoded = []
+    real = render_mod._payload_doc
+    monkeypatch.setattr(render_mod, "_payload_doc", lambda ev: encoded.append(len(ev)) or real(ev))
+    evs = many_events(days)
+    one = many_events(["2016-11-10"]).assign(id="new")  # one more on a Thursday, in date order
+    later = event_blocks(pd.concat([evs.iloc[:10], one, evs.iloc[10:]], ignore_index=True), memo)
+    assert len(later) == len(first) and encoded == [8]  # the week of 7-13 November, now eight events
+    assert [a == b for a, b in zip(first, later, strict=True)] == [True, False, True, True, True]

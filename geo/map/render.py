@@ -320,8 +320,60 @@ def event_payload(events: gpd.GeoDataFrame, end_ms: int) -> str:
     Every string (place names, sources, sentences, titles, URLs) is stored once in ``s`` and referred
     to by index, rows are arrays, coordinates are rounded to 5 decimals (about 1 m): a payload many
     times smaller than one folium marker and HTML popup per event. Being base64, the text of the
-    reports never appears in the page at all until the browser decodes it as data.
+    reports never appears in the page at all until the browser decodes it as data. The page holds the
+    same documents without ``end``, a block of rows each (:func:`event_blocks`).
     """
+    return _pack({**_payload_doc(events), "end": end_ms})
+
+
+#: Rows of one block of the page's events at most; a block is otherwise the rows of one week.
+BLOCK_ROWS = 4000
+#: The columns a payload reads (with the points): a block is kept by their values.
+_PAYLOAD_COLUMNS = (*_ROW_STRINGS, *_ROW_LISTS, "n_sources", "confidence", "precision")
+
+
+def event_blocks(events: gpd.GeoDataFrame, memo: DiskMemo | None = None) -> list[str]:
+    """The events as the page holds them: :func:`event_payload` documents (without ``end``) of consecutive
+    rows, cut where the week of ``date`` changes and every :data:`BLOCK_ROWS` rows; the browser reads them in
+    order, so the events keep the frame's order. ``memo`` keeps each block by its rows' values: events come
+    sorted by date, so one more report changes the blocks of its dates only, and the others are not
+    encoded again (a third of writing the map of 10,000 reports).
+
+    >>> import shapely
+    >>> ev = gpd.GeoDataFrame({"id": ["a", "b", "c"], "date": ["2016-11-01", "2016-11-02", "2016-11-30"]},
+    ...                       geometry=[shapely.Point(37.1, 36.2)] * 3)
+    >>> [len(_unpack(b)["e"]) for b in event_blocks(ev)]
+    [2, 1]
+    """
+    if events.empty:
+        return []
+    days = pd.to_datetime(events["date"].astype(str)).to_numpy(dtype="datetime64[D]").astype(np.int64)
+    week = (days + 3) // 7  # 1970-01-01 was a Thursday: weeks from Monday
+    cuts = [0, *(np.flatnonzero(week[1:] != week[:-1]) + 1).tolist(), len(events)]
+    spans = [(lo, min(lo + BLOCK_ROWS, hi)) for a, hi in zip(cuts, cuts[1:], strict=False)
+             for lo in range(a, hi, BLOCK_ROWS)]
+    if memo is None:
+        return [_pack(_payload_doc(events.iloc[lo:hi])) for lo, hi in spans]
+    frame = pd.DataFrame({c: events[c].astype(str) if c in events else "" for c in _PAYLOAD_COLUMNS})
+    frame["date"] = days
+    frame["x"], frame["y"] = events.geometry.x.to_numpy(), events.geometry.y.to_numpy()
+    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()  # one 64-bit hash per row
+    return [memo.get(memo.key("events block", rows[lo:hi].tobytes()), lambda lo=lo, hi=hi: _pack(_payload_doc(
+        events.iloc[lo:hi]))) for lo, hi in spans]
+
+
+def _pack(doc: dict[str, Any]) -> str:
+    raw = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
+
+
+def _unpack(block: str) -> dict[str, Any]:
+    """A block or payload as the browser reads it (base64, gzip, JSON)."""
+    return json.loads(gzip.decompress(base64.b64decode(block)))
+
+
+def _payload_doc(events: gpd.GeoDataFrame) -> dict[str, Any]:
+    """``{"s": strings, "e": rows}`` of :func:`event_payload`."""
     strings: dict[str, int] = {}
 
     def ix(t: str) -> int:
@@ -356,9 +408,7 @@ def event_payload(events: gpd.GeoDataFrame, end_ms: int) -> str:
     cols += [n.tolist(), conf.tolist(), prec.tolist(), start.tolist(),
              np.round(events.geometry.x.to_numpy(), 5).tolist(), np.round(events.geometry.y.to_numpy(), 5).tolist()]
     rows = list(map(list, zip(*cols, strict=True)))
-    doc = {"s": list(strings), "e": rows, "end": end_ms}
-    raw = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
+    return {"s": list(strings), "e": rows}
 
 
 #: From this many events on, the map opens on one clustered events layer instead of the per-type layers.
@@ -416,21 +466,30 @@ class EventData(OnceRendered):
   }
   var layers = {{ this.layers }}, colours = {{ this.colours }}, radius = {{ this.radius }};
   var slider = {{ this.slider }};
-  var bin = atob("{{ this.script_payload() }}"), bytes = new Uint8Array(bin.length);
-  for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text().then(function (t) {
-    var d = JSON.parse(t), S = d.s, by = {};
+  // the events come in blocks (base64 of gzip of JSON, each with its own string table), read in order
+  var blocks = {{ this.script_payload() }}, end = {{ this.end }};
+  function inflate(b64) {
+    var bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+  }
+  Promise.all(blocks.map(inflate)).then(function (texts) {
+    var by = {}, count = 0;
     var names = {{ this.names }}, lists = {{ this.lists }}, sideNames = {{ this.side_names }};
-    d.e.forEach(function (r) {
-      var p = {};
-      for (var k = 0; k < names.length; k++) p[names[k]] = S[r[k]];
-      for (var j = 0; j < lists.length; j++) p[lists[j]] = r[names.length + j].map(function (x) { return S[x]; });
-      var o = names.length + lists.length;
-      p.n_sources = r[o]; p.confidence = r[o + 1]; p.precision = r[o + 2]; p.start = r[o + 3]; p.end = d.end;
-      p.colour = colours[p.faction] || '#555'; p.radius = radius[p.type] || 5;
-      p.faction_name = sideNames[p.faction] || p.faction; p.opponent_name = sideNames[p.opponent] || p.opponent;
-      (by[p.type || 'other'] = by[p.type || 'other'] || []).push(
-        {type: 'Feature', geometry: {type: 'Point', coordinates: [r[o + 4], r[o + 5]]}, properties: p});
+    texts.forEach(function (t) {
+      var d = JSON.parse(t), S = d.s;
+      count += d.e.length;
+      d.e.forEach(function (r) {
+        var p = {};
+        for (var k = 0; k < names.length; k++) p[names[k]] = S[r[k]];
+        for (var j = 0; j < lists.length; j++) p[lists[j]] = r[names.length + j].map(function (x) { return S[x]; });
+        var o = names.length + lists.length;
+        p.n_sources = r[o]; p.confidence = r[o + 1]; p.precision = r[o + 2]; p.start = r[o + 3]; p.end = end;
+        p.colour = colours[p.faction] || '#555'; p.radius = radius[p.type] || 5;
+        p.faction_name = sideNames[p.faction] || p.faction; p.opponent_name = sideNames[p.opponent] || p.opponent;
+        (by[p.type || 'other'] = by[p.type || 'other'] || []).push(
+          {type: 'Feature', geometry: {type: 'Point', coordinates: [r[o + 4], r[o + 5]]}, properties: p});
+      });
     });
     var now = slider.time || slider.start;
     Object.keys(by).forEach(function (type) {
@@ -439,7 +498,7 @@ class EventData(OnceRendered):
       l.setTime(now);
     });
     if (slider._rebuildDataList) slider._rebuildDataList();
-    if (d.e.length >= {{ this.cluster_from }} && L.markerClusterGroup) geoCluster(by, layers, now);
+    if (count >= {{ this.cluster_from }} && L.markerClusterGroup) geoCluster(by, layers, now);
     window.geoEventFeatures = [].concat.apply([], Object.keys(by).map(function (k) { return by[k]; }));
     window.__geoReady = true;
     document.dispatchEvent(new Event('geo-events-ready'));
@@ -447,12 +506,14 @@ class EventData(OnceRendered):
 })();
 {% endmacro %}""")
 
-    def __init__(self, payload: str, layers: dict[str, str], slider: str, colours: dict[str, str],
+    def __init__(self, blocks: list[str], end_ms: int, layers: dict[str, str], slider: str, colours: dict[str, str],
                  map_name: str, control_name: str, cluster_from: int, side_names: dict[str, str] | None = None) -> None:
         super().__init__()
         self.side_names = json.dumps(side_names or {}, ensure_ascii=True).replace("</", "<\\/")
         self.map_name, self.control_name, self.cluster_from = map_name, control_name, int(cluster_from)
-        self.payload = payload  # base64: no quote, no "<" can occur in it
+        # a JSON list of base64 texts: no "<", no quote but those around each block
+        self.payload = "[" + ",".join(f'"{b}"' for b in blocks) + "]"
+        self.end = int(end_ms)
         self.layers = "{" + ", ".join(f"{json.dumps(t)}: {n}" for t, n in layers.items()) + "}"
         self.slider = slider
         self.colours = json.dumps(colours)
@@ -561,7 +622,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
             timelines.append(ctl_)
     payload = None
     if events is not None and not events.empty:
-        payload = event_payload(events, _ms(end))
+        payload = event_blocks(events, memo)
         point = JsCode("function (f, latlng) { var r = f.properties.review; return L.circleMarker(latlng, "
                        "{radius: f.properties.radius, color: r ? geoReviewed : '#222', weight: r ? 3 : 1,"
                        " fillColor: f.properties.colour, fillOpacity: 0.9}); }")
@@ -585,7 +646,7 @@ def build_map(control: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None, factio
     if payload is not None:
         if len(events) >= CLUSTER_FROM:
             m.add_child(ClusterAssets())
-        m.add_child(EventData(payload, dict(zip(event_types, event_layers, strict=True)), slider.get_name(),
+        m.add_child(EventData(payload, _ms(end), dict(zip(event_types, event_layers, strict=True)), slider.get_name(),
                               colours, m.get_name(), layer_control.get_name(), CLUSTER_FROM,
                               {f: factions.names.get(f, f) for f in colours}))
     Fullscreen(position="topleft").add_to(m)
