@@ -318,11 +318,19 @@ def rows_frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
                             crs=CRS_STORAGE)
 
 
+def table_frame(table: Any) -> gpd.GeoDataFrame:
+    """Event rows as an Arrow table (:data:`geo.merging.SCHEMA`) as the point GeoDataFrame :func:`rows_frame`
+    makes of the same rows."""
+    df = table.drop_columns(["lon", "lat"]).to_pandas()
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(table["lon"].to_numpy(), table["lat"].to_numpy()),
+                            crs=CRS_STORAGE)
+
+
 def events(s: Settings, log: Log = _quiet) -> Path:
     """<build>/claims.jsonl -> <build>/events.gpkg (layer ``events``): claims merged, sources counted, the
     analyst's decisions applied. Each place's events are kept in ``<build>/cache/events.sqlite`` by what they
     were merged from (geo/merging.py): one more report merges the places it names."""
-    from geo.merging import merge_lines
+    from geo.merging import merge_table
     from geo.review import load_decisions
 
     if not s.claims_jsonl.exists():
@@ -335,7 +343,7 @@ def events(s: Settings, log: Log = _quiet) -> Path:
     salt = hash_paths([s.decisions_csv, s.gazetteer_dir / "places.csv"]) if decisions else ""
     memo = code_memo(s, "events", "events", "merging", "review", "model")
     try:
-        rows, review = merge_lines(lines, wire, decisions, _place_ref(s) if decisions else None, memo, salt)
+        table, review = merge_table(lines, wire, decisions, _place_ref(s) if decisions else None, memo, salt)
     except (ValueError, KeyError, TypeError):
         read_jsonl(s.claims_jsonl)  # names the line that is not JSON
         raise InputError(f"{s.claims_jsonl}: a line is not a claim (run geo extract again)") from None
@@ -345,10 +353,11 @@ def events(s: Settings, log: Log = _quiet) -> Path:
         _warn_vanished(s, log, vanished)
         log(f"review: {len(decisions) - len(vanished)} decision(s) applied, {review.rejected} claim(s) rejected"
             + (f", {len(vanished)} on claims that are gone" if vanished else ""))
-    _write_layers(s.events_gpkg, {"events": rows_frame(rows)})
+    frame = table_frame(table)
+    _write_layers(s.events_gpkg, {"events": frame})
     memo.save()
-    by = pd.Series([r["status"] for r in rows]).value_counts().to_dict() if rows else {}
-    log(f"merged {len(lines) - review.rejected} claim(s) into {len(rows)} event(s) {by}")
+    by = frame["status"].value_counts().to_dict() if len(frame) else {}
+    log(f"merged {len(lines) - review.rejected} claim(s) into {len(frame)} event(s) {by}")
     return s.events_gpkg
 
 

@@ -86,3 +86,17 @@ def test_a_sentence_holding_a_line_separator_stays_one_claim(tmp_path):
     assert [c.to_dict() for c in again] == [c.to_dict() for c in cs] and len(again) == 3
     rows, _ = merge_lines(cs.lines.split("\n")[:-1])
     assert rows == rows_at_once(list(cs), {}, [])
+
+
+def test_the_table_frames_as_the_rows_frame_column_for_column():
+    import pandas as pd
+
+    from geo.merging import merge_table
+    from geo.pipeline import rows_frame, table_frame
+
+    cs = claims(60)
+    table, _ = merge_table(lines(cs), {"art1": ("AFP", "art1"), "art2": ("AFP", "art1")})
+    want = rows_frame(rows_at_once(cs, {"art1": ("AFP", "art1"), "art2": ("AFP", "art1")}, []))
+    got = table_frame(table)
+    pd.testing.assert_frame_equal(pd.DataFrame(got.drop(columns="geometry")), pd.DataFrame(want.drop(columns="geometry")))
+    assert got.geometry.equals(want.geometry) and got.crs == want.crs and len(got) > 10
