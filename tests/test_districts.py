@@ -104,3 +104,24 @@ def test_the_city_outline_and_the_places_named_without_an_outline():
     outline = shapely.from_geojson(__import__("json").dumps(d["outline"]))
     assert outline.geom_type in ("LineString", "MultiLineString")
     assert outline.distance(shapely.Point(37.125, 36.185)) > 0.0005  # the drawn district is not in the outline
+
+
+def test_a_kept_link_names_the_change_of_its_own_day_when_two_days_change_the_same_area(tmp_path):
+    from geo.io import DiskMemo
+    from geo.map.districts import _link
+
+    fp = footprints().to_crs(METRIC)
+    runs = [[["2016-11-01", "opposition"], ["2016-11-05", "government"], ["2016-11-08", "opposition"],
+             ["2016-11-12", "government"]], [["2016-11-01", ""]], [["2016-11-01", ""]]]
+    change = {"from": "opposition", "to": "government", "geometry": WEST}  # the same polygon on two days
+    rows = [{**change, "day": "2016-11-05"}, {**change, "day": "2016-11-08", "to": "opposition"},
+            {**change, "day": "2016-11-12"}]
+    want = [[["2016-11-01", "opposition", -1], ["2016-11-05", "government", 0], ["2016-11-08", "opposition", 1],
+             ["2016-11-12", "government", 2]], [["2016-11-01", "", -1]], [["2016-11-01", "", -1]]]
+    assert _link(runs, fp, rows, METRIC) == want
+    memo = DiskMemo(tmp_path / "map.sqlite", "v1")
+    assert _link(runs, fp, rows, METRIC, memo) == want
+    assert memo.misses == 2  # the second day of the same polygon and holder took the first one's answer
+    memo.save()
+    again = DiskMemo(tmp_path / "map.sqlite", "v1")
+    assert _link(runs, fp, rows, METRIC, again) == want and (again.hits, again.misses) == (2, 0)

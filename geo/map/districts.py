@@ -132,31 +132,56 @@ def _change_rows(changes: gpd.GeoDataFrame | None, events: gpd.GeoDataFrame | No
     return rows
 
 
-def _link(runs: list[list[list[str]]], footprints: gpd.GeoDataFrame, rows: list[dict], metric: str
-          ) -> list[list[list]]:
+def _link(runs: list[list[list[str]]], footprints: gpd.GeoDataFrame, rows: list[dict], metric: str,
+          memo: DiskMemo | None = None) -> list[list[list]]:
     """Each run after the first gets the index of the change row that moved the district to its holder
-    (the largest such change polygon over the district on that day), or -1 (a drawn snapshot)."""
+    (the largest such change polygon over the district on that day), or -1 (a drawn snapshot). ``memo`` keeps
+    the answer of each (day, holder) by its change polygons and the districts that need it: one more report
+    links the days it changed."""
     if not rows:
         return [[[*r, -1] for r in rr] for rr in runs]
     fg = footprints.geometry.values if footprints.crs == metric else footprints.to_crs(metric).geometry.values
-    cg = gpd.GeoSeries([r["geometry"] for r in rows], crs=CRS_STORAGE).to_crs(metric).values
-    cg = [g if g is None or g.is_valid else shapely.make_valid(g) for g in cg]  # a hair self-touching in metres
     by_day: dict[tuple[str, str], list[int]] = {}  # the change rows of each (day, holder), in order
     for j, r in enumerate(rows):
         by_day.setdefault((r["day"], r["to"]), []).append(j)
-    out = []
+    wanted: dict[tuple[str, str], set[int]] = {}  # the districts that entered each (day, holder) then
     for i, rr in enumerate(runs):
-        linked = []
-        for k, (day, holder) in enumerate(rr):
-            best, best_area = -1, 0.0
-            if k:
-                for j in by_day.get((day, holder), ()):
-                    if cg[j] is not None and cg[j].intersects(fg[i]):
-                        a = cg[j].intersection(fg[i]).area
-                        if a > best_area:
-                            best, best_area = j, a
-            linked.append([day, holder, best])
-        out.append(linked)
+        for day, holder in rr[1:]:
+            if (day, holder) in by_day:
+                wanted.setdefault((day, holder), set()).add(i)
+    fg_wkb = shapely.to_wkb(fg) if memo is not None else None
+    best: dict[tuple[str, str], dict[int, int]] = {}
+    for dh, idx in wanted.items():
+        js, ids = by_day[dh], sorted(idx)
+
+        def compute(js: list[int] = js, ids: list[int] = ids) -> dict[int, int]:
+            return _largest([rows[j]["geometry"] for j in js], [fg[i] for i in ids], ids, metric)
+
+        if memo is None:
+            got = compute()
+        else:  # kept by content, so the answer is a position among the day's changes, not a row number
+            shapes = [shapely.to_wkb(rows[j]["geometry"]) if rows[j]["geometry"] is not None else b"" for j in js]
+            got = memo.get(memo.key("district link", metric, json.dumps(ids), *shapes, *fg_wkb[ids]), compute)
+        best[dh] = {i: js[n] for i, n in got.items()}
+    return [[[day, holder, best.get((day, holder), {}).get(i, -1) if k else -1] for k, (day, holder) in enumerate(rr)]
+            for i, rr in enumerate(runs)]
+
+
+def _largest(changes: list[Any], districts: list[Any], ids: list[int], metric: str) -> dict[int, int]:
+    """``{district id: position in changes}``: of ``changes`` (EPSG:4326), the one covering most of each district
+    (``districts``, in ``metric``), the first on a tie; districts no change touches are left out."""
+    cg = gpd.GeoSeries(changes, crs=CRS_STORAGE).to_crs(metric).values
+    cg = [g if g is None or g.is_valid else shapely.make_valid(g) for g in cg]  # a hair self-touching in metres
+    out = {}
+    for i, f in zip(ids, districts, strict=True):
+        pick, area = -1, 0.0
+        for j, g in enumerate(cg):
+            if g is not None and g.intersects(f):
+                a = g.intersection(f).area
+                if a > area:
+                    pick, area = j, a
+        if pick >= 0:
+            out[i] = pick
     return out
 
 
@@ -172,7 +197,7 @@ def district_data(footprints: gpd.GeoDataFrame, places: pd.DataFrame, aliases: p
     info = places.set_index("id") if "id" in places else places
     arabic = _first_alias(aliases, "ar")
     fpm = fp.to_crs(metric)  # metres: areas, simplification, label points
-    runs = _link(district_runs(fpm, control, metric, memo), fpm, rows := _change_rows(changes, events), metric)
+    runs = _link(district_runs(fpm, control, metric, memo), fpm, rows := _change_rows(changes, events), metric, memo)
     simple = fpm.simplify(SIMPLIFY_M).to_crs(fp.crs)
     label = fpm.representative_point().to_crs(fp.crs)  # inside the polygon, not its centroid
     area = fpm.area.to_numpy()
