@@ -419,6 +419,30 @@ class DiskMemo:
         self._used[key] = value
         return value
 
+    def peek(self, key: str) -> Any:
+        """The value kept under ``key``, or None when there is none (for work done for many keys at once,
+        then kept with :meth:`put`).
+
+        >>> m = DiskMemo(None); m.peek("k") is None, m.put("k", b"x"), m.peek("k")
+        (True, None, b'x')
+        """
+        if key in self._used:
+            return self._used[key]
+        blob = self._stored.get(key)
+        value = None if blob is None else _unpickle(blob)
+        if value is None or value is _MISSING:
+            return None
+        self.hits += 1
+        self._used[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` under ``key`` (a value worked out outside :meth:`get`)."""
+        if key not in self._used:
+            self.misses += 1
+            self._fresh.append(key)
+        self._used[key] = value
+
     def save(self) -> None:
         """Write this run's new values and drop the values it did not use (one transaction); nothing when
         there is no path."""

@@ -251,17 +251,43 @@ def test_a_memo_of_daily_states_gives_the_same_layers_and_one_more_report_redoes
     second = build_layers(snaps, evs, FOOT, memo=warm)
     for name in ("control", "frontlines", "changes"):
         assert plain[name].equals(first[name]) and first[name].equals(second[name]), name
-    # 4 intervals (2 snapshots, 2 painted days), 2 periods' partitions, 3 changes between intervals
-    assert (cold.hits, warm.misses) == (0, 0) and warm.hits == cold.misses == 4 + 2 + 3
+    # 4 intervals (2 snapshots, 2 painted days), 2 periods' partitions, 3 changes between intervals, and the
+    # points of each period's one week located (the days before and after an event fall in the same week here)
+    assert (cold.hits, warm.misses) == (0, 0) and warm.hits == cold.misses == 4 + 2 + 3 + 2
     warm.save()
     # a report in the second period: the first period's intervals are read back, the second's worked out again
     later = DiskMemo(path, "v")
     more = build_layers(snaps, [*evs, event("e3", "w", "2016-11-15", "opposition")], FOOT, memo=later)
     # kept: the intervals of 2016-11-01, 11-05 and 11-10, the first period's partition, the changes up to 11-10;
-    # worked out again: the second period's partition, its intervals 11-12 and 11-15, and the changes into them
-    assert (later.hits, later.misses) == (3 + 1 + 2, 2 + 1 + 2)
+    # worked out again: the second period's partition, its intervals 11-12 and 11-15, and the changes into them;
+    # located: the first period's week is kept, the second period's two weeks (a new partition) are not
+    assert (later.hits, later.misses) == (3 + 1 + 2 + 1, 2 + 1 + 2 + 2)
     assert control_at(more["control"], "2016-11-16").set_index("faction").geometry["opposition"].contains(W.centroid)
     # another code version (salt) is a cold cache
     other = DiskMemo(path, "v2")
     build_layers(snaps, evs, FOOT, memo=other)
     assert other.hits == 0
+
+
+def test_points_located_week_by_week_from_a_memo_are_where_one_pass_puts_them(tmp_path):
+    import numpy as np
+
+    from geo.control.join import _locate, _located
+    from geo.control.layers import _Period
+    from geo.io import DiskMemo
+
+    atoms = np.array([W, M, E], dtype=object)
+    period = _Period(atoms, np.zeros(3), np.zeros(3, dtype=object), {})
+    rng = np.random.default_rng(5)
+    n = 300
+    xs, ys = rng.uniform(37.095, 37.145, n), rng.uniform(36.195, 36.215, n)
+    days = np.sort(np.datetime64("2016-11-01") + rng.integers(0, 30, n)).astype("datetime64[D]")
+    memo = DiskMemo(tmp_path / "layers.sqlite", "v")
+    want = _locate(atoms, xs, ys)
+    assert (_located(period, xs, ys, days, memo) == want).all() and memo.hits == 0 and memo.misses == 5  # 5 weeks
+    memo.save()
+    # one more point on the last day: the four earlier weeks come from the memo, the last one is located again
+    again = DiskMemo(tmp_path / "layers.sqlite", "v")
+    xs2, ys2, days2 = np.append(xs, 37.13), np.append(ys, 36.205), np.append(days, days[-1])
+    got = _located(period, xs2, ys2, days2, again)
+    assert (got == _locate(atoms, xs2, ys2)).all() and (again.hits, again.misses) == (4, 1)

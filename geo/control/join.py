@@ -7,13 +7,14 @@ Each event gets the faction holding its point the day before and the day after i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from geo.io import DiskMemo
 from geo.model import CRS_STORAGE, EVENT_COLUMNS, Event
 
 if TYPE_CHECKING:  # the intervals are the layers' own records; only their shape is used here
@@ -112,9 +113,11 @@ def _locate(atoms: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     return got
 
 
-def interval_holders(ivs: list[_Interval], days: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+def interval_holders(ivs: list[_Interval], days: np.ndarray, xs: np.ndarray, ys: np.ndarray,
+                     memo: DiskMemo | None = None) -> np.ndarray:
     """Like :func:`holders`, from the rebuild's own partition: each point is located once per snapshot
-    period among its atoms, then each day's holder is a label lookup (no geometry per interval)."""
+    period among its atoms, then each day's holder is a label lookup (no geometry per interval). ``memo``
+    keeps where the points of each week are (:func:`_located`)."""
     xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
     out = np.full(len(xs), "", dtype=object)
     if not ivs or not len(xs):
@@ -136,7 +139,7 @@ def interval_holders(ivs: list[_Interval], days: np.ndarray, xs: np.ndarray, ys:
         names = np.array(["", *sorted({f for j in range(first, last + 1) for f in ivs[j].labels} - {""})],
                          dtype=object)
         codes = np.stack([np.searchsorted(names, ivs[j].labels.astype(str)) for j in range(first, last + 1)])
-        atom = _locate(period.atoms, xs[sel], ys[sel])
+        atom = _located(period, xs[sel], ys[sel], np.asarray(days, dtype="datetime64[D]")[sel], memo)
         ok = atom >= 0
         got = np.zeros(sel.size, dtype=np.int64)
         got[ok] = codes[k[sel[ok]] - first, atom[ok]]
@@ -144,13 +147,44 @@ def interval_holders(ivs: list[_Interval], days: np.ndarray, xs: np.ndarray, ys:
     return out
 
 
+#: Points located together at most, for the cache of :func:`_located`.
+WEEK_ROWS = 4000
+
+
+def _located(period: Any, xs: np.ndarray, ys: np.ndarray, days: np.ndarray, memo: DiskMemo | None) -> np.ndarray:
+    """:func:`_locate` among ``period``'s atoms, with ``memo`` keeping the answer for each run of points of one
+    week (at most :data:`WEEK_ROWS`) by the partition and the points: events come sorted by date, so one more
+    report locates the points of its week again. The points of every run not kept are located in one pass."""
+    if memo is None or not len(xs):
+        return _locate(period.atoms, xs, ys)
+    week = (days.astype(np.int64) + 3) // 7
+    cuts = [0, *(np.flatnonzero(week[1:] != week[:-1]) + 1).tolist(), len(xs)]
+    runs = [(lo, min(lo + WEEK_ROWS, hi)) for a, hi in zip(cuts, cuts[1:], strict=False)
+            for lo in range(a, hi, WEEK_ROWS)]
+    keys = [memo.key("located", period.key(), xs[lo:hi].tobytes(), ys[lo:hi].tobytes()) for lo, hi in runs]
+    out = np.full(len(xs), -1, dtype=np.int64)
+    todo = []
+    for (lo, hi), key in zip(runs, keys, strict=True):
+        kept = memo.peek(key)
+        if kept is None:
+            todo.append((lo, hi, key))
+        else:
+            out[lo:hi] = np.frombuffer(kept, dtype=np.int64)
+    if todo:
+        sel = np.concatenate([np.arange(lo, hi) for lo, hi, _ in todo])
+        out[sel] = _locate(period.atoms, xs[sel], ys[sel])
+        for lo, hi, key in todo:
+            memo.put(key, out[lo:hi].tobytes())
+    return out
+
+
 def join_events(events: list[Event] | gpd.GeoDataFrame, control: gpd.GeoDataFrame,
-                ivs: list[_Interval] | None = None) -> gpd.GeoDataFrame:
+                ivs: list[_Interval] | None = None, memo: DiskMemo | None = None) -> gpd.GeoDataFrame:
     """Each event with the faction holding its point the day before and after, and a ``check``.
 
     ``events``: records, or a frame of event rows (the events layer: EVENT_COLUMNS and points), whose columns
     are kept as they are (list columns stay JSON text). With ``ivs`` (the rebuild's intervals) the join uses
-    their partition; else the ``control`` polygons.
+    their partition, where ``memo`` keeps each week's points located; else the ``control`` polygons.
     """
     if isinstance(events, gpd.GeoDataFrame):
         df = pd.DataFrame(events[list(EVENT_COLUMNS)])
@@ -166,7 +200,7 @@ def join_events(events: list[Event] | gpd.GeoDataFrame, control: gpd.GeoDataFram
         types = np.array([e.type for e in events], dtype=object)
         factions = np.array([e.faction for e in events], dtype=object)
     if ivs is not None:
-        before, after = interval_holders(ivs, day - 1, xs, ys), interval_holders(ivs, day + 1, xs, ys)
+        before, after = interval_holders(ivs, day - 1, xs, ys, memo), interval_holders(ivs, day + 1, xs, ys, memo)
     else:
         before, after = holders(control, day - 1, xs, ys), holders(control, day + 1, xs, ys)
     before, after = np.asarray(before, dtype=object), np.asarray(after, dtype=object)

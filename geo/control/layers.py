@@ -540,7 +540,7 @@ def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event] | g
                                                       "why", "events", "geometry"], geometry="geometry",
                                     crs=CRS_STORAGE),
         "stats": pd.DataFrame(stats, columns=["date", "faction", "km2"]),
-        "events": join(events, control, ivs),
+        "events": join(events, control, ivs, memo=memo) if join is join_events else join(events, control, ivs),
     }
 
 
