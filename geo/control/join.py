@@ -199,6 +199,16 @@ def join_events(events: list[Event] | gpd.GeoDataFrame, control: gpd.GeoDataFram
         day = np.array([e.date for e in events], dtype="datetime64[D]")
         types = np.array([e.type for e in events], dtype=object)
         factions = np.array([e.faction for e in events], dtype=object)
+    before, after, check = held_and_check(day, xs, ys, types, factions, control, ivs, memo)
+    return joined_frame(df, before, after, check, xs, ys)
+
+
+def held_and_check(day: np.ndarray, xs: np.ndarray, ys: np.ndarray, types: np.ndarray, factions: np.ndarray,
+                   control: gpd.GeoDataFrame | None, ivs: list[_Interval] | None = None,
+                   memo: DiskMemo | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The join's answer for points ``(xs, ys)`` (lon, lat) on days ``day`` (datetime64[D]): who held each the day
+    before and the day after, and the ``check`` of an event of that type and side there (what
+    :func:`join_events` adds; a cluster computes it from these columns alone)."""
     if ivs is not None:
         before, after = interval_holders(ivs, day - 1, xs, ys, memo), interval_holders(ivs, day + 1, xs, ys, memo)
     else:
@@ -206,5 +216,11 @@ def join_events(events: list[Event] | gpd.GeoDataFrame, control: gpd.GeoDataFram
     before, after = np.asarray(before, dtype=object), np.asarray(after, dtype=object)
     held = (types == "capture") & (before == factions)
     check = np.where(before == "", "outside", np.where(held, "already_held", "consistent")).astype(object)
+    return before, after, check
+
+
+def joined_frame(df: pd.DataFrame, before: np.ndarray, after: np.ndarray, check: np.ndarray, xs: np.ndarray,
+                 ys: np.ndarray) -> gpd.GeoDataFrame:
+    """The events' columns with the join's three, as points (EPSG:4326)."""
     df = df.reset_index(drop=True).assign(held_before=before, held_after=after, check=check)
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(xs, ys), crs=CRS_STORAGE)

@@ -30,10 +30,13 @@ import pickle
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
-from geo.control.join import join_events
+from geo.control.join import held_and_check, joined_frame
 from geo.io import InputError
+from geo.model import EVENT_COLUMNS
 
 if TYPE_CHECKING:
     from geo.control.layers import _Interval
@@ -84,30 +87,47 @@ def _light(ivs: list[_Interval]) -> list[_Interval]:
 def join_events_dask(events: gpd.GeoDataFrame, control: gpd.GeoDataFrame, ivs: list[_Interval] | None,
                      client: Any, npartitions: int | None = None) -> gpd.GeoDataFrame:
     """:func:`geo.control.join.join_events` of an events layer, partition by partition on ``client``'s cluster;
-    the same frame as the local join (index 0..n-1, same columns, same order)."""
+    the same frame as the local join (index 0..n-1, same columns, same order). Only what the join reads goes to
+    the cluster (each event's point, day, type and side); its three columns come back and join the rest here."""
     import dask
     import dask_geopandas
 
     if npartitions is None:
         npartitions = partitions_for(len(events), max(1, sum(client.nthreads().values())))
-    # Dask would store text columns in its own string type: the frame comes back with the local join's dtypes
+    pts = events.geometry.to_numpy()
+    xs, ys = shapely.get_x(pts).astype(float), shapely.get_y(pts).astype(float)
+    day = events["date"].to_numpy(dtype="datetime64[D]")
+    slim = gpd.GeoDataFrame({"day": day.astype(np.int64), "type": pd.Categorical(events["type"].to_numpy(object)),
+                             "faction": pd.Categorical(events["faction"].to_numpy(object))},
+                            geometry=gpd.points_from_xy(xs, ys), crs=events.crs)
+    # Dask would store text columns in its own string type: kept as they are
     with dask.config.set({"dataframe.convert-string": False}):
-        frame = dask_geopandas.from_geopandas(events.reset_index(drop=True), npartitions=npartitions, sort=False)
+        frame = dask_geopandas.from_geopandas(slim, npartitions=npartitions, sort=False)
         # Pickled once here and sent with each task (a few hundred kB for a city's intervals): a scattered copy
         # took seconds to broadcast on a loaded machine, and dask would hash every atom to name a delayed one.
         shared = pickle.dumps(_light(ivs) if ivs is not None else control, protocol=pickle.HIGHEST_PROTOCOL)
-        meta = join_events(events.iloc[:0], control, ivs)
+        meta = pd.DataFrame({c: pd.Series([], dtype=object) for c in ANSWER})
         joined = frame.map_partitions(_join_part, shared, ivs is not None, meta=meta)
         # partitions gathered here and put together once (computing the frame whole would first gather them
         # on one worker)
         parts = client.gather(client.compute(joined.to_delayed()))
-        out = pd.concat(parts, ignore_index=True) if parts else meta
-    return gpd.GeoDataFrame(out.reset_index(drop=True), geometry="geometry", crs=meta.crs)
+    got = pd.concat(parts, ignore_index=True) if parts else meta
+    cols = [got[c].to_numpy(dtype=object) for c in ANSWER]
+    return joined_frame(pd.DataFrame(events[list(EVENT_COLUMNS)]), *cols, xs, ys)
 
 
-def _join_part(part: gpd.GeoDataFrame, shared: bytes, intervals: bool) -> gpd.GeoDataFrame:
-    """One partition joined on a worker (a module-level function: the task pickles by reference); ``shared``:
-    the intervals pickled, or the drawn control when there are none (the client's own objects, never text
-    from elsewhere)."""
+#: The join's answer, the columns a worker sends back.
+ANSWER = ("held_before", "held_after", "check")
+
+
+def _join_part(part: gpd.GeoDataFrame, shared: bytes, intervals: bool) -> pd.DataFrame:
+    """One partition's answer, worked out on a worker (a module-level function: the task pickles by reference);
+    ``shared``: the intervals pickled, or the drawn control when there are none (the client's own objects,
+    never text from elsewhere)."""
     held = pickle.loads(shared)  # noqa: S301 - pickled by join_events_dask in the same build
-    return join_events(part, None if intervals else held, held if intervals else None)
+    pts = part.geometry.to_numpy()
+    answer = held_and_check(part["day"].to_numpy(dtype=np.int64).astype("datetime64[D]"), shapely.get_x(pts),
+                            shapely.get_y(pts), part["type"].to_numpy(dtype=object),
+                            part["faction"].to_numpy(dtype=object), None if intervals else held,
+                            held if intervals else None)
+    return pd.DataFrame(dict(zip(ANSWER, answer, strict=True)), index=part.index)
