@@ -77,3 +77,9 @@ def test_the_threshold_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("GEO_DASK_JOIN_FROM", "many")
     with pytest.raises(InputError, match="GEO_DASK_JOIN_FROM='many': a whole number"):
         dask_join_from()
+
+
+def test_no_events_join_on_the_cluster_to_an_empty_layer(client):
+    evs = events_frame(10).iloc[:0]
+    got, want = join_events_dask(evs, control_frame(), None, client), join_events(evs, control_frame())
+    assert got.empty and list(got.columns) == list(want.columns)

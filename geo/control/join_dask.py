@@ -1,17 +1,18 @@
 """The event-to-control join on a Dask cluster, with dask-geopandas (``geo build --engine dask`` on many events).
 
 The join of :func:`geo.control.join.join_events` is a function of each event row alone (its point, its day, its
-type and side) and of the rebuild's intervals, so it partitions by rows: the events layer becomes a
-dask-geopandas frame of partitions, each partition is joined on a worker against the same intervals, and the
-partitions come back in their order. The result is the local join's frame, row for row.
+type and side) and of the rebuild's intervals, so it partitions by rows: those four columns become a
+dask-geopandas frame of partitions, each partition is answered on a worker against the same intervals (who
+held the point the day before and after, and the ``check``), and the answers come back in order and join the
+rest of each row on the client. The result is the local join's frame, row for row.
 
-What is sent: each partition's rows, and the intervals once per worker (their partitions of the city into
-atoms and each day's labels; the drawings and the reasons of the changes stay on the client). What stays on
-the client: the intervals themselves, built from the few events that may move a line (captures, and the
-advances that count), and writing the layers.
+What is sent: each partition's points, days, types and sides, and with each task the intervals pickled once
+(their partitions of the city into atoms and each day's labels; the drawings and the reasons of the changes
+stay on the client). What stays on the client: the events layer itself, the intervals, built from the few
+events that may move a line (captures, and the advances that count), and writing the layers.
 
-The local join locates about a million events per second on one core (``make bench``): a cluster pays for its
-round trips only when the events outnumber what one process joins, or holds, comfortably. Below
+The local join answers about a million events a second on one core (``make bench``): on one machine a cluster
+only adds its round trips, and it pays when the events outnumber what one process joins comfortably. Below
 :data:`DASK_JOIN_FROM` events (``GEO_DASK_JOIN_FROM`` in the environment) a build on the Dask engine joins
 locally. dask-geopandas is imported here only, and only when the join goes to the cluster
 (``pip install 'geo[dask]'``).
