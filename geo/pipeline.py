@@ -166,13 +166,14 @@ def stage_inputs(stage: str, s: Settings) -> list[Path]:
         "ingest": [s.articles_dir, s.lexicon_dir, *code_paths("articles")],
         "extract": [s.articles_jsonl, *reading],
         "events": [s.claims_jsonl, s.articles_jsonl, s.agencies_file, s.decisions_csv, s.factions_file,
-                   s.gazetteer_dir / "places.csv", *code_paths("events", "model", "wire", "review")],
+                   s.gazetteer_dir / "places.csv", *code_paths("events", "merging", "model", "wire", "review")],
         "layers": [s.events_gpkg, s.control_dir, s.gazetteer_dir / "footprints.geojson",
                    s.gazetteer_dir / "places.csv", s.factions_file, s.area_file,
                    *code_paths("control/layers", "control/join", "control/snapshot", "model")],
         "render": [s.control_gpkg, s.skipped_csv, s.gazetteer_dir / "places.csv", s.gazetteer_dir / "footprints.geojson",
                    s.gazetteer_dir / "aliases.csv", s.factions_file, s.area_file,
-                   *code_paths("map/render", "map/assets", "map/districts", "map/search", "places/gazetteer")],
+                   *code_paths("map/render", "map/assets", "map/districts", "map/feed", "map/raw", "map/search",
+                               "places/gazetteer")],
     }[stage]
 
 

@@ -49,6 +49,29 @@ def test_every_stage_declares_inputs_and_one_output(tmp_path):
         assert str(pipeline.stage_output(stage, s)).startswith(str(s.build_dir))
 
 
+def test_a_stages_fingerprint_holds_the_code_of_its_wing_that_writes_its_output(tmp_path):
+    """A change to that code runs the stage again (the caches are salted with it, but a stage judged up to
+    date would not even look at them)."""
+    import ast
+
+    geo_dir = Path(pipeline.__file__).parent
+    s = Settings.resolve(tmp_path / "data", tmp_path / "build")
+
+    def listed(stage):
+        return {p.relative_to(geo_dir).with_suffix("").as_posix() for p in pipeline.stage_inputs(stage, s)
+                if p.suffix == ".py"}
+
+    def imports(module):  # the geo modules a module imports by name
+        tree = ast.parse((geo_dir / f"{module}.py").read_text(encoding="utf-8"))
+        return {n.module.removeprefix("geo.").replace(".", "/") for n in ast.walk(tree)
+                if isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("geo.")}
+
+    assert "merging" in listed("events") and imports("merging") & {"events", "review"} <= listed("events")
+    wing = {m for m in imports("map/render") if m.startswith("map/")}
+    assert wing and wing | {"map/render"} <= listed("render")
+    assert {m for m in imports("control/layers") if m.startswith("control/")} <= listed("layers")
+
+
 def test_ingest_without_articles_names_the_directory(tmp_path):
     s = Settings.resolve(tmp_path / "data")
     with pytest.raises(InputError, match="articles"):
