@@ -103,8 +103,8 @@ def merge_table(lines: list[str], wire: Wire | None = None, decisions: list[Deci
                                                         decisions, place_of)
             return _stream(rows), matched, rejected, away
 
-        key = None if memo is None else memo.key("place table", salt, _stories(articles[pid], wire), *group)
-        stream, matched, rejected, away = compute() if memo is None else memo.get(key, compute)
+        stream, matched, rejected, away = compute() if memo is None else memo.get(
+            memo.key("place table", salt, _stories(articles[pid], wire), *group), compute)
         review.matched.update(matched)
         review.rejected += rejected
         for d in away:

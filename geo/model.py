@@ -60,6 +60,23 @@ def json_list(value: Any) -> list[str]:
     return [str(x) for x in value] if isinstance(value, list | tuple) else []
 
 
+def week_runs(days: Any, most: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each run of consecutive rows whose days (a numpy array of datetime64[D], or of day
+    numbers since 1970-01-01) fall in one week, Monday to Sunday, cut every ``most`` rows. Events come sorted by
+    date, so a run is a week's events, and one more report changes the runs of its week only: the caches of
+    work done by the week (the page's event blocks, the points located in a partition) are keyed by run.
+
+    >>> import numpy as np
+    >>> week_runs(np.array(["2016-11-06", "2016-11-07", "2016-11-08", "2016-11-13"], dtype="datetime64[D]"), 2)
+    [(0, 1), (1, 3), (3, 4)]
+    """
+    import numpy as np
+
+    week = (np.asarray(days).astype("datetime64[D]").astype(np.int64) + 3) // 7  # 1970-01-01 was a Thursday
+    cuts = [0, *(np.flatnonzero(week[1:] != week[:-1]) + 1).tolist(), len(week)]
+    return [(lo, min(lo + most, hi)) for a, hi in zip(cuts, cuts[1:], strict=False) for lo in range(a, hi, most)]
+
+
 def stable_id(*parts: Any, n: int = 16) -> str:
     """A short, stable hash of the parts (same inputs, same id).
 

@@ -486,7 +486,7 @@ def layers_from(s: Settings, evs: list[Event] | gpd.GeoDataFrame, log: Log = _qu
     reported = evs[evs["modality"] == "reported"] if isinstance(evs, gpd.GeoDataFrame) else \
         [e for e in evs if e.modality == "reported"]
     out = build_layers(snaps, reported, footprints, area.crs if area else CRS_METRIC, parents=read_parents(s),
-                       memo=memo, **({"join": join} if join is not None else {}))
+                       memo=memo, join=join)
     log(f"built {', '.join(f'{k} ({len(v)})' for k, v in out.items())} from {len(snaps)} snapshot(s)")
     return {k: _as_gdf(v) for k, v in out.items()}
 

@@ -61,8 +61,6 @@ def test_timeline_has_dated_polygons_and_events():
 def payload(html: str) -> dict:
     """The events as the browser decodes them: a list of blocks, each base64 of gzip of JSON; their strings
     (``s``) and rows (``e``) put together, each row's strings looked up in its own block."""
-    import base64
-    import gzip
 
     blocks = json.loads(re.search(r"var blocks = (\[[A-Za-z0-9+/=\",]*\]), end = \d+;", html).group(1))
     docs = [json.loads(gzip.decompress(base64.b64decode(b))) for b in blocks]
@@ -129,7 +127,7 @@ def rows_of(blocks: list[str]) -> list[list]:
     """Every row of the blocks with its strings looked up (a block's indices are its own)."""
     out = []
     for b in blocks:
-        d = json.loads(gzip.decompress(base64.b64decode(b)))
+        d = render_mod._unpack(b)
         n, m = len(_ROW_STRINGS), len(_ROW_LISTS)
         out += [[d["s"][x] for x in r[:n]] + [[d["s"][x] for x in xs] for xs in r[n:n + m]] + r[n + m:]
                 for r in d["e"]]
@@ -140,7 +138,7 @@ def test_event_blocks_are_weeks_in_order_and_read_as_the_whole_payload():
     days = ["2016-10-31", "2016-11-01", "2016-11-06", "2016-11-07", "2016-11-20", "2016-11-20"]  # Mon..Sun, Mon
     evs = many_events(days)
     blocks = event_blocks(evs)
-    assert [len(json.loads(gzip.decompress(base64.b64decode(b)))["e"]) for b in blocks] == [3, 1, 2]
+    assert [len(render_mod._unpack(b)["e"]) for b in blocks] == [3, 1, 2]
     assert rows_of(blocks) == rows_of([event_payload(evs, 0)])
 
 

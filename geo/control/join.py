@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 
 from geo.io import DiskMemo
-from geo.model import CRS_STORAGE, EVENT_COLUMNS, Event
+from geo.model import CRS_STORAGE, EVENT_COLUMNS, Event, week_runs
 
 if TYPE_CHECKING:  # the intervals are the layers' own records; only their shape is used here
     from geo.control.layers import _Interval
@@ -157,10 +157,7 @@ def _located(period: Any, xs: np.ndarray, ys: np.ndarray, days: np.ndarray, memo
     report locates the points of its week again. The points of every run not kept are located in one pass."""
     if memo is None or not len(xs):
         return _locate(period.atoms, xs, ys)
-    week = (days.astype(np.int64) + 3) // 7
-    cuts = [0, *(np.flatnonzero(week[1:] != week[:-1]) + 1).tolist(), len(xs)]
-    runs = [(lo, min(lo + WEEK_ROWS, hi)) for a, hi in zip(cuts, cuts[1:], strict=False)
-            for lo in range(a, hi, WEEK_ROWS)]
+    runs = week_runs(days, WEEK_ROWS)
     keys = [memo.key("located", period.key(), xs[lo:hi].tobytes(), ys[lo:hi].tobytes()) for lo, hi in runs]
     out = np.full(len(xs), -1, dtype=np.int64)
     todo = []

@@ -36,7 +36,7 @@ import pandas as pd
 import shapely
 
 from geo.control.join import held_and_check, joined_frame
-from geo.io import InputError
+from geo.io import DiskMemo, InputError
 from geo.model import EVENT_COLUMNS
 
 if TYPE_CHECKING:
@@ -86,10 +86,11 @@ def _light(ivs: list[_Interval]) -> list[_Interval]:
 
 
 def join_events_dask(events: gpd.GeoDataFrame, control: gpd.GeoDataFrame, ivs: list[_Interval] | None,
-                     client: Any, npartitions: int | None = None) -> gpd.GeoDataFrame:
+                     client: Any, npartitions: int | None = None, memo: DiskMemo | None = None) -> gpd.GeoDataFrame:
     """:func:`geo.control.join.join_events` of an events layer, partition by partition on ``client``'s cluster;
     the same frame as the local join (index 0..n-1, same columns, same order). Only what the join reads goes to
-    the cluster (each event's point, day, type and side); its three columns come back and join the rest here."""
+    the cluster (each event's point, day, type and side); its three columns come back and join the rest here.
+    ``memo`` is not used: the workers do not share the build's cache, and every point is located there."""
     import dask
     import dask_geopandas
 

@@ -498,7 +498,7 @@ def _why(iv: _Interval, g: shapely.Geometry, atoms: np.ndarray | None = None) ->
 
 def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event] | gpd.GeoDataFrame,
                  footprints: gpd.GeoDataFrame, metric: str = CRS_METRIC, parents: dict[str, str] | None = None,
-                 memo: DiskMemo | None = None, join: Callable[..., gpd.GeoDataFrame] = join_events,
+                 memo: DiskMemo | None = None, join: Callable[..., gpd.GeoDataFrame] | None = None,
                  ) -> dict[str, gpd.GeoDataFrame]:
     """Layers ``control``, ``frontlines``, ``changes``, ``stats`` and ``events`` (see the module doc).
 
@@ -507,8 +507,9 @@ def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event] | g
     ``parents`` the gazetteer's ``{place: parent}``, so a whole moves with its parts (see control_footprints);
     ``memo`` keeps each period's partition, each interval's polygons and front lines and each change by content
     between builds (the same layers either way): one more report redoes the intervals of its period only;
-    ``join``: how the events are joined with the intervals (:func:`geo.control.join.join_events`, or the same
-    on a Dask cluster: :func:`geo.control.join_dask.join_events_dask` with its client bound).
+    ``join``: how the events are joined with the intervals, given ``memo`` too (by default
+    :func:`geo.control.join.join_events`; or the same on a Dask cluster: :func:`geo.control.join_dask.join_events_dask`
+    with its client bound).
     """
     movers = _movers(events) if isinstance(events, gpd.GeoDataFrame) else events
     ivs = _intervals(snapshots, movers, footprints, metric, parents, memo)
@@ -540,7 +541,7 @@ def build_layers(snapshots: dict[str, gpd.GeoDataFrame], events: list[Event] | g
                                                       "why", "events", "geometry"], geometry="geometry",
                                     crs=CRS_STORAGE),
         "stats": pd.DataFrame(stats, columns=["date", "faction", "km2"]),
-        "events": join(events, control, ivs, memo=memo) if join is join_events else join(events, control, ivs),
+        "events": (join or join_events)(events, control, ivs, memo=memo),
     }
 
 

@@ -33,7 +33,7 @@ from geo.map.districts import DISTRICTS_JS, Districts, event_summaries
 from geo.map.feed import FEED_CSS, FEED_JS, Feed
 from geo.map.raw import OnceRendered
 from geo.map.search import FOLD_JS, SEARCH_JS
-from geo.model import json_list
+from geo.model import json_list, week_runs
 from geo.read import Factions
 
 TYPE_RADIUS = {"capture": 8, "advance": 7, "control": 5, "siege": 6, "clash": 6, "strike": 5, "other": 4}
@@ -347,15 +347,12 @@ def event_blocks(events: gpd.GeoDataFrame, memo: DiskMemo | None = None) -> list
     """
     if events.empty:
         return []
-    days = pd.to_datetime(events["date"].astype(str)).to_numpy(dtype="datetime64[D]").astype(np.int64)
-    week = (days + 3) // 7  # 1970-01-01 was a Thursday: weeks from Monday
-    cuts = [0, *(np.flatnonzero(week[1:] != week[:-1]) + 1).tolist(), len(events)]
-    spans = [(lo, min(lo + BLOCK_ROWS, hi)) for a, hi in zip(cuts, cuts[1:], strict=False)
-             for lo in range(a, hi, BLOCK_ROWS)]
+    days = pd.to_datetime(events["date"].astype(str)).to_numpy(dtype="datetime64[D]")
+    spans = week_runs(days, BLOCK_ROWS)
     if memo is None:
         return [_pack(_payload_doc(events.iloc[lo:hi])) for lo, hi in spans]
     frame = pd.DataFrame({c: events[c].astype(str) if c in events else "" for c in _PAYLOAD_COLUMNS})
-    frame["date"] = days
+    frame["date"] = days.astype(np.int64)
     frame["x"], frame["y"] = events.geometry.x.to_numpy(), events.geometry.y.to_numpy()
     rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()  # one 64-bit hash per row
     return [memo.get(memo.key("events block", rows[lo:hi].tobytes()), lambda lo=lo, hi=hi: _pack(_payload_doc(
