@@ -302,9 +302,11 @@ def _check_engine(engine: str, scheduler: str | None) -> None:
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r}: one of {', '.join(ENGINES)}")
     if engine == "dask":
+        from geo.control import dask_join_from
         from geo.reading_dask import check_engine
 
         check_engine(scheduler)
+        dask_join_from()  # a bad GEO_DASK_JOIN_FROM is said now, not after reading every article
 
 
 def events_frame(events: list[Event]) -> gpd.GeoDataFrame:

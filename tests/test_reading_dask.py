@@ -221,3 +221,10 @@ def test_a_url_without_fsspec_names_the_package(data_dir, monkeypatch):
     monkeypatch.setitem(sys.modules, "fsspec", None)
     res = run("extract", "s3://bucket/wires/", "--data-dir", data_dir)
     assert res.exit_code == 3 and "s3://bucket/wires/: reading a URL needs fsspec: pip install fsspec" in res.stderr
+
+
+def test_a_bad_join_threshold_is_one_line_before_any_work(data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("GEO_DASK_JOIN_FROM", "lots")
+    res = run("build", "--data-dir", data_dir, "--build-dir", tmp_path / "b", "--engine", "dask")
+    assert res.exit_code != 0 and "GEO_DASK_JOIN_FROM='lots': a whole number" in res.output
+    assert len(res.output.strip().splitlines()) == 1 and not (tmp_path / "b" / "articles.jsonl").exists()
